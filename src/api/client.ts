@@ -1,0 +1,351 @@
+/**
+ * The Rackspace Ticketing API v2 client. It knows nothing of Pulumi.
+ *
+ * Every request pins the v2 media type, is paced by the process-wide limiter of its
+ * operation class, carries a token from the shared Identity cache (refreshed once on a
+ * 401), and is retried by the rules in ./retry. Request bodies are validated with the
+ * zod schemas before anything is sent; responses are parsed tolerantly.
+ */
+import type { z } from "zod";
+import { ClientOptions, ResolvedConfig, resolveConfig } from "./config";
+import { InvalidRequestError, InvalidResponseError, Operation, RackspaceApiError, RateLimitedError } from "./errors";
+import { classifyResponse, classifyTransportFailure, HttpResponse, HttpTransport, Method, TransportFailure } from "./http";
+import { IdentityClient } from "./identity";
+import { OperationClass, sharedLimiter, SlidingWindowLimiter } from "./limiter";
+import { isRetryable, RetryStats, withRetries } from "./retry";
+import {
+  Account,
+  AccountsResponse,
+  AddCommentRequest,
+  CategoriesResponse,
+  Category,
+  CommentBody,
+  CreateTicketRequest,
+  describeIssues,
+  PatchTicketRequest,
+  Ticket,
+  TICKETING_MEDIA_TYPE,
+  TicketList,
+} from "./schemas";
+
+/** Why a caller is waiting: pacing (a rate-limit slot) or a retry after a failure. */
+export type WaitReason = "rate-limit" | "retry";
+
+export interface WaitInfo {
+  operation: Operation;
+  ticketId?: string;
+  waitMs: number;
+  reason: WaitReason;
+  /** For retries: what failed (e.g. "HTTP 429 rateLimitExceeded"). */
+  cause?: string;
+}
+
+/** Per-call context: progress callbacks for the caller (e.g. one Pulumi resource). */
+export interface CallContext {
+  onWait?: (info: WaitInfo) => void;
+}
+
+/** Counters of one client, for progress lines and benchmarks. */
+export interface ClientStats {
+  requests: number;
+  retries: number;
+  http429: number;
+  pacedWaits: number;
+  pacedWaitMs: number;
+}
+
+export interface ListTicketsQuery {
+  accountId?: string;
+  status?: string;
+  subject?: string;
+  /** Free text (simulator and undocumented API: best effort). */
+  q?: string;
+}
+
+const CLASS_OF: Record<Exclude<Operation, "authenticate">, OperationClass> = {
+  createTicket: "create",
+  patchTicket: "patch",
+  addComment: "comment",
+  getTicket: "read",
+  listTickets: "read",
+  getAccounts: "read",
+  getCategories: "read",
+};
+
+interface RequestSpec<T> {
+  operation: Exclude<Operation, "authenticate">;
+  method: Method;
+  path: string;
+  ticketId?: string;
+  /** Body before validation. */
+  body?: unknown;
+  bodySchema?: z.ZodType;
+  /** Parses a 2xx response; `undefined` for a 204 or an empty body. */
+  parse: (json: unknown | undefined) => T;
+  idempotent: boolean;
+  ctx?: CallContext;
+}
+
+export class TicketingClient {
+  readonly config: Readonly<ResolvedConfig>;
+  readonly stats: ClientStats = { requests: 0, retries: 0, http429: 0, pacedWaits: 0, pacedWaitMs: 0 };
+  private readonly transport: HttpTransport;
+  private readonly identity: IdentityClient;
+
+  constructor(options: ClientOptions = {}, env: Record<string, string | undefined> = process.env) {
+    this.config = resolveConfig(options, env);
+    this.transport = new HttpTransport(this.config.userAgent);
+    this.identity = new IdentityClient(
+      {
+        identityUrl: this.config.identityUrl,
+        username: this.config.username,
+        apiKey: this.config.apiKey,
+        authToken: this.config.authToken,
+        timeoutMs: this.config.timeoutMs,
+        retry: this.config.retry,
+      },
+      this.transport,
+    );
+  }
+
+  /** The process-wide limiter this client uses for an operation class. */
+  limiter(cls: OperationClass): SlidingWindowLimiter {
+    return sharedLimiter(`${this.config.ticketingUrl}|${this.identity.credentialId}|${cls}`, {
+      limit: this.config.limits[cls],
+      windowMs: this.config.windowMs,
+    });
+  }
+
+  // -------------------------------------------------------------------------
+  // Operations
+  // -------------------------------------------------------------------------
+
+  /** POST /tickets. Not idempotent: a lost answer is reported with `mayHaveBeenApplied`. */
+  createTicket(request: CreateTicketRequest, ctx?: CallContext): Promise<Ticket> {
+    return this.request({
+      operation: "createTicket",
+      method: "POST",
+      path: "/tickets",
+      body: request,
+      bodySchema: CreateTicketRequest,
+      idempotent: false,
+      ctx,
+      parse: (json) => {
+        if (json === undefined) throw new Error("POST /tickets answered without a ticket");
+        return Ticket.parse(json);
+      },
+    });
+  }
+
+  /** PATCH /tickets/{id}: close, or replace the resource list. Idempotent (full state). */
+  patchTicket(ticketId: string, patch: PatchTicketRequest, ctx?: CallContext): Promise<Ticket | undefined> {
+    return this.request({
+      operation: "patchTicket",
+      method: "PATCH",
+      path: `/tickets/${encodeURIComponent(ticketId)}`,
+      ticketId,
+      body: patch,
+      bodySchema: PatchTicketRequest,
+      idempotent: true,
+      ctx,
+      parse: (json) => (json === undefined ? undefined : Ticket.parse(json)),
+    });
+  }
+
+  closeTicket(ticketId: string, ctx?: CallContext): Promise<Ticket | undefined> {
+    return this.patchTicket(ticketId, { status: "Closed" }, ctx);
+  }
+
+  setResources(ticketId: string, resources: string[], ctx?: CallContext): Promise<Ticket | undefined> {
+    return this.patchTicket(ticketId, { resources }, ctx);
+  }
+
+  /** POST /tickets/{id}/comments. Not idempotent. */
+  async addComment(ticketId: string, comment: CommentBody, ctx?: CallContext): Promise<void> {
+    await this.request({
+      operation: "addComment",
+      method: "POST",
+      path: `/tickets/${encodeURIComponent(ticketId)}/comments`,
+      ticketId,
+      body: { comment },
+      bodySchema: AddCommentRequest,
+      idempotent: false,
+      ctx,
+      parse: () => undefined,
+    });
+  }
+
+  /** GET /tickets/{id} (listed only in the rate-limit table: best effort, docs §4.6). */
+  getTicket(ticketId: string, ctx?: CallContext): Promise<Ticket> {
+    return this.request({
+      operation: "getTicket",
+      method: "GET",
+      path: `/tickets/${encodeURIComponent(ticketId)}`,
+      ticketId,
+      idempotent: true,
+      ctx,
+      parse: (json) => {
+        if (json === undefined) throw new Error("GET /tickets/{id} answered without a ticket");
+        return Ticket.parse(json);
+      },
+    });
+  }
+
+  /** GET /tickets (undocumented: best effort; filters may be ignored by the server). */
+  listTickets(query: ListTicketsQuery = {}, ctx?: CallContext): Promise<Ticket[]> {
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "") qs.set(k, String(v));
+    const s = qs.toString();
+    return this.request({
+      operation: "listTickets",
+      method: "GET",
+      path: `/tickets${s ? `?${s}` : ""}`,
+      idempotent: true,
+      ctx,
+      parse: (json) => (json === undefined ? [] : TicketList.parse(json)),
+    });
+  }
+
+  async getAccounts(ctx?: CallContext): Promise<Account[]> {
+    return this.request({
+      operation: "getAccounts",
+      method: "GET",
+      path: "/accounts",
+      idempotent: true,
+      ctx,
+      parse: (json) => AccountsResponse.parse(json).accounts,
+    });
+  }
+
+  async getCategories(ctx?: CallContext): Promise<Category[]> {
+    return this.request({
+      operation: "getCategories",
+      method: "GET",
+      path: "/categories",
+      idempotent: true,
+      ctx,
+      parse: (json) => CategoriesResponse.parse(json).categories,
+    });
+  }
+
+  // -------------------------------------------------------------------------
+  // The request pipeline
+  // -------------------------------------------------------------------------
+
+  private async request<T>(spec: RequestSpec<T>): Promise<T> {
+    let body: string | undefined;
+    if (spec.body !== undefined) {
+      const checked = spec.bodySchema ? spec.bodySchema.safeParse(spec.body) : { success: true as const, data: spec.body };
+      if (!checked.success) {
+        throw new InvalidRequestError(describeIssues(checked.error), { operation: spec.operation, ticketId: spec.ticketId });
+      }
+      body = JSON.stringify(checked.data);
+    }
+    const cls = CLASS_OF[spec.operation];
+    const limiter = this.config.pacing ? this.limiter(cls) : undefined;
+    let refreshedAuth = false;
+    let lastToken: string | undefined;
+    const stats: RetryStats = { attempts: 0, waitedMs: 0 };
+
+    return withRetries(
+      async (attempts) => {
+        if (attempts > 1) this.stats.retries++;
+        if (limiter) {
+          await limiter.acquire((waitMs) => {
+            this.stats.pacedWaits++;
+            this.stats.pacedWaitMs += waitMs;
+            spec.ctx?.onWait?.({ operation: spec.operation, ticketId: spec.ticketId, waitMs, reason: "rate-limit" });
+          });
+        }
+        // After the slot: a long wait in the queue must not leave us holding a stale token.
+        const token = await this.identity.token();
+        lastToken = token;
+        const classify = { operation: spec.operation, ticketId: spec.ticketId, attempts, idempotent: spec.idempotent, url: this.config.ticketingUrl };
+        const headers: Record<string, string> = { Accept: TICKETING_MEDIA_TYPE, "X-Auth-Token": token };
+        if (body !== undefined) headers["Content-Type"] = TICKETING_MEDIA_TYPE;
+        let res: HttpResponse;
+        this.stats.requests++;
+        try {
+          res = await this.transport.send({
+            method: spec.method,
+            url: `${this.config.ticketingUrl}${spec.path}`,
+            headers,
+            body,
+            timeoutMs: this.config.timeoutMs,
+            freshConnection: !spec.idempotent,
+          });
+        } catch (e) {
+          if (e instanceof TransportFailure) throw classifyTransportFailure(e, classify);
+          throw e;
+        }
+        if (res.status < 200 || res.status > 299) {
+          const err = classifyResponse(res, classify);
+          if (err instanceof RateLimitedError) {
+            this.stats.http429++;
+            if (limiter) limiter.penalize(err.retryAfterMs ?? limiter.settings.windowMs / limiter.settings.limit);
+          }
+          throw err;
+        }
+        return this.parseSuccess(res, spec, attempts);
+      },
+      this.config.retry,
+      {
+        delayFor: (error, _attempt, backoff) => {
+          if (error.kind === "auth") {
+            // A token can expire or be revoked mid-deployment: authenticate again, once.
+            if (refreshedAuth || !this.identity.canRefresh || error.status !== 401) return undefined;
+            refreshedAuth = true;
+            if (lastToken) this.identity.invalidate(lastToken);
+            return 0;
+          }
+          if (!isRetryable(error)) return undefined;
+          if (error instanceof RateLimitedError) {
+            if (error.retryAfterMs !== undefined) return limiter ? 0 : error.retryAfterMs; // with pacing, the limiter holds the wait
+            return limiter ? 0 : backoff;
+          }
+          return backoff;
+        },
+        onRetryWait: (error, delayMs) => {
+          spec.ctx?.onWait?.({
+            operation: spec.operation,
+            ticketId: spec.ticketId,
+            waitMs: delayMs,
+            reason: "retry",
+            cause: error.status !== undefined ? `HTTP ${error.status}${error.faultCode ? ` ${error.faultCode}` : ""}` : error.kind,
+          });
+        },
+      },
+      stats,
+    );
+  }
+
+  private parseSuccess<T>(res: HttpResponse, spec: RequestSpec<T>, attempts: number): T {
+    const text = res.body?.trim() ?? "";
+    let json: unknown | undefined;
+    // 204s may announce a JSON content type with an empty body (docs §8.4): look at the body itself.
+    if (res.status !== 204 && text.length > 0) {
+      try {
+        json = JSON.parse(text);
+      } catch {
+        throw this.badResponse(spec, res, attempts, "the response body is not JSON");
+      }
+    }
+    try {
+      return spec.parse(json);
+    } catch (e) {
+      const why = e instanceof Error && "issues" in e ? "the response does not have the documented shape" : e instanceof Error ? e.message : String(e);
+      throw this.badResponse(spec, res, attempts, why);
+    }
+  }
+
+  private badResponse<T>(spec: RequestSpec<T>, res: HttpResponse, attempts: number, why: string): RackspaceApiError {
+    return new InvalidResponseError(why, {
+      operation: spec.operation,
+      ticketId: spec.ticketId,
+      status: res.status,
+      attempts,
+      // The server said 2xx: a write went through even if we cannot read the answer.
+      mayHaveBeenApplied: spec.method !== "GET",
+    });
+  }
+}

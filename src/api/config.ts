@@ -1,0 +1,113 @@
+/**
+ * Client configuration: explicit options first, then the RACKSPACE_* environment.
+ */
+import { DEFAULT_LIMITS, DEFAULT_WINDOW_MS, RateLimits } from "./limiter";
+
+export const DEFAULT_TICKETING_URL = "https://ticketing.api.rackspace.com";
+export const DEFAULT_IDENTITY_URL = "https://identity.api.rackspacecloud.com";
+
+export interface RetryOptions {
+  /** Most attempts for one request, first one included (default 8). */
+  maxAttempts?: number;
+  /** Total time (ms) one request may spend waiting between attempts (default 10 min). */
+  budgetMs?: number;
+  /** Base of the jittered exponential backoff for 5xx and connection errors (default 500 ms). */
+  baseDelayMs?: number;
+  /** Cap of one backoff delay (default 30 s). */
+  maxDelayMs?: number;
+}
+
+export interface ClientOptions {
+  /** Ticketing API base URL (RACKSPACE_TICKETING_URL). */
+  ticketingUrl?: string;
+  /** Identity base URL, without /v2.0 (RACKSPACE_IDENTITY_URL). */
+  identityUrl?: string;
+  /** Rackspace user name (RACKSPACE_USERNAME). */
+  username?: string;
+  /** API key of that user (RACKSPACE_API_KEY). Never logged, never stored. */
+  apiKey?: string;
+  /** A ready Identity token (RACKSPACE_AUTH_TOKEN), used instead of username + key. */
+  authToken?: string;
+  /** Rate window length in ms (RACKSPACE_RATE_WINDOW_MS, default 60000). */
+  windowMs?: number;
+  /** Requests per window per operation class (RACKSPACE_RATE_LIMIT_CREATE/PATCH/COMMENT/READ). */
+  limits?: Partial<RateLimits>;
+  /** In-process pacing on (default) or off (RACKSPACE_PACING=off): off leaves 429s to the retries alone. */
+  pacing?: boolean;
+  retry?: RetryOptions;
+  /** Per-request timeout in ms (RACKSPACE_TIMEOUT_MS, default 30000). */
+  timeoutMs?: number;
+  /** Extra User-Agent product token. */
+  userAgent?: string;
+}
+
+export interface ResolvedConfig {
+  ticketingUrl: string;
+  identityUrl: string;
+  username?: string;
+  apiKey?: string;
+  authToken?: string;
+  windowMs: number;
+  limits: RateLimits;
+  pacing: boolean;
+  retry: Required<RetryOptions>;
+  timeoutMs: number;
+  userAgent: string;
+}
+
+type Env = Record<string, string | undefined>;
+
+function nonEmpty(v: string | undefined): string | undefined {
+  const t = v?.trim();
+  return t ? t : undefined;
+}
+
+function positiveNumber(name: string, v: string | number | undefined): number | undefined {
+  if (v === undefined || v === "") return undefined;
+  const n = typeof v === "number" ? v : Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new RangeError(`${name} must be a positive number, got ${JSON.stringify(v)}`);
+  return n;
+}
+
+function baseUrl(name: string, v: string): string {
+  let u: URL;
+  try {
+    u = new URL(v);
+  } catch {
+    throw new RangeError(`${name} must be an absolute URL, got ${JSON.stringify(v)}`);
+  }
+  if (u.protocol !== "https:" && u.protocol !== "http:") throw new RangeError(`${name} must be an http(s) URL, got ${JSON.stringify(v)}`);
+  return v.replace(/\/+$/, "");
+}
+
+function pacingFrom(v: string | undefined): boolean | undefined {
+  if (v === undefined || v === "") return undefined;
+  return !/^(off|false|0|no)$/i.test(v.trim());
+}
+
+export function resolveConfig(opts: ClientOptions = {}, env: Env = process.env): ResolvedConfig {
+  const limits: RateLimits = { ...DEFAULT_LIMITS };
+  for (const k of Object.keys(limits) as (keyof RateLimits)[]) {
+    const v = opts.limits?.[k] ?? positiveNumber(`RACKSPACE_RATE_LIMIT_${k.toUpperCase()}`, env[`RACKSPACE_RATE_LIMIT_${k.toUpperCase()}`]);
+    if (v !== undefined) limits[k] = positiveNumber(`limits.${k}`, v) as number;
+  }
+  const retry = opts.retry ?? {};
+  return {
+    ticketingUrl: baseUrl("ticketingUrl", nonEmpty(opts.ticketingUrl) ?? nonEmpty(env.RACKSPACE_TICKETING_URL) ?? DEFAULT_TICKETING_URL),
+    identityUrl: baseUrl("identityUrl", nonEmpty(opts.identityUrl) ?? nonEmpty(env.RACKSPACE_IDENTITY_URL) ?? DEFAULT_IDENTITY_URL),
+    username: nonEmpty(opts.username) ?? nonEmpty(env.RACKSPACE_USERNAME),
+    apiKey: nonEmpty(opts.apiKey) ?? nonEmpty(env.RACKSPACE_API_KEY),
+    authToken: nonEmpty(opts.authToken) ?? nonEmpty(env.RACKSPACE_AUTH_TOKEN),
+    windowMs: positiveNumber("windowMs", opts.windowMs) ?? positiveNumber("RACKSPACE_RATE_WINDOW_MS", env.RACKSPACE_RATE_WINDOW_MS) ?? DEFAULT_WINDOW_MS,
+    limits,
+    pacing: opts.pacing ?? pacingFrom(env.RACKSPACE_PACING) ?? true,
+    retry: {
+      maxAttempts: positiveNumber("retry.maxAttempts", retry.maxAttempts) ?? positiveNumber("RACKSPACE_RETRY_MAX_ATTEMPTS", env.RACKSPACE_RETRY_MAX_ATTEMPTS) ?? 8,
+      budgetMs: positiveNumber("retry.budgetMs", retry.budgetMs) ?? positiveNumber("RACKSPACE_RETRY_BUDGET_MS", env.RACKSPACE_RETRY_BUDGET_MS) ?? 600_000,
+      baseDelayMs: positiveNumber("retry.baseDelayMs", retry.baseDelayMs) ?? 500,
+      maxDelayMs: positiveNumber("retry.maxDelayMs", retry.maxDelayMs) ?? 30_000,
+    },
+    timeoutMs: positiveNumber("timeoutMs", opts.timeoutMs) ?? positiveNumber("RACKSPACE_TIMEOUT_MS", env.RACKSPACE_TIMEOUT_MS) ?? 30_000,
+    userAgent: `pulumi-rackspace-ticketing${opts.userAgent ? ` ${opts.userAgent}` : ""}`,
+  };
+}

@@ -1,0 +1,216 @@
+/**
+ * Typed errors of the Rackspace API client.
+ *
+ * Every error names the operation, the HTTP status (when there was one), the API's
+ * faultCode and message, and says what to do next. None of them carries request
+ * headers, bodies or the underlying transport error: credentials and tokens can
+ * never leak through a thrown object, a log line or a serialized error.
+ */
+
+/** The client's operations, as they appear in messages and the simulator's log. */
+export type Operation =
+  | "authenticate"
+  | "getAccounts"
+  | "getCategories"
+  | "createTicket"
+  | "patchTicket"
+  | "addComment"
+  | "getTicket"
+  | "listTickets";
+
+export type ErrorKind =
+  | "rateLimited"
+  | "notFound"
+  | "auth"
+  | "forbidden"
+  | "badRequest"
+  | "server"
+  | "network"
+  | "invalidResponse"
+  | "invalidRequest";
+
+export interface RackspaceErrorDetails {
+  operation: Operation;
+  /** HTTP status, when a response arrived. */
+  status?: number;
+  /** The API's faultCode, when the body was a fault. */
+  faultCode?: string;
+  /** The API's human message, when the body was a fault. */
+  apiMessage?: string;
+  /** Ticket the request was about, if any. */
+  ticketId?: string;
+  /**
+   * True when a write was sent but its outcome is unknown (the connection dropped or
+   * timed out after the request left, or the server failed in a way that may follow
+   * a commit). Such a write is never re-sent blindly.
+   */
+  mayHaveBeenApplied?: boolean;
+  /** How many attempts were made before giving up. */
+  attempts?: number;
+  /** What the caller should do next. */
+  hint?: string;
+}
+
+export class RackspaceApiError extends Error {
+  readonly kind: ErrorKind;
+  readonly operation: Operation;
+  readonly status?: number;
+  readonly faultCode?: string;
+  readonly apiMessage?: string;
+  readonly ticketId?: string;
+  readonly mayHaveBeenApplied: boolean;
+  readonly attempts: number;
+  readonly hint?: string;
+
+  constructor(kind: ErrorKind, summary: string, details: RackspaceErrorDetails) {
+    super(RackspaceApiError.format(summary, details));
+    this.name = "RackspaceApiError";
+    this.kind = kind;
+    this.operation = details.operation;
+    this.status = details.status;
+    this.faultCode = details.faultCode;
+    this.apiMessage = details.apiMessage;
+    this.ticketId = details.ticketId;
+    this.mayHaveBeenApplied = details.mayHaveBeenApplied ?? false;
+    this.attempts = details.attempts ?? 1;
+    this.hint = details.hint;
+  }
+
+  private static format(summary: string, d: RackspaceErrorDetails): string {
+    const parts: string[] = [`${d.operation}${d.ticketId ? ` (ticket ${d.ticketId})` : ""} failed`];
+    if (d.status !== undefined) parts.push(`HTTP ${d.status}`);
+    if (d.faultCode) parts.push(d.faultCode);
+    let msg = `${parts.join(": ")}: ${(d.apiMessage ?? summary).replace(/[.\s]+$/, "")}`;
+    if (d.attempts && d.attempts > 1) msg += ` (after ${d.attempts} attempts)`;
+    msg += ".";
+    if (d.mayHaveBeenApplied) msg += " The request may have been applied on the server.";
+    if (d.hint) msg += ` ${d.hint}`;
+    return msg;
+  }
+
+  /** Whether another attempt of the same request could succeed. */
+  get transient(): boolean {
+    return this.kind === "rateLimited" || this.kind === "server" || this.kind === "network";
+  }
+
+  /** A plain, credential-free description (what JSON.stringify of the error shows). */
+  toJSON(): Record<string, unknown> {
+    return {
+      name: this.name,
+      kind: this.kind,
+      message: this.message,
+      operation: this.operation,
+      status: this.status,
+      faultCode: this.faultCode,
+      apiMessage: this.apiMessage,
+      ticketId: this.ticketId,
+      mayHaveBeenApplied: this.mayHaveBeenApplied,
+      attempts: this.attempts,
+    };
+  }
+}
+
+export class RateLimitedError extends RackspaceApiError {
+  /** How long the server asked to wait (Retry-After), if it said. */
+  readonly retryAfterMs?: number;
+  constructor(details: RackspaceErrorDetails & { retryAfterMs?: number }) {
+    super("rateLimited", "rate limit exceeded", {
+      hint: "The API kept throttling past the retry budget: raise rackspace:retryBudgetMs, lower parallelism, or retry later.",
+      ...details,
+    });
+    this.name = "RateLimitedError";
+    this.retryAfterMs = details.retryAfterMs;
+  }
+}
+
+export class NotFoundError extends RackspaceApiError {
+  constructor(details: RackspaceErrorDetails) {
+    super("notFound", "not found", {
+      hint: "The ticket does not exist (or not for this account): run `pulumi refresh` to reconcile the stack.",
+      ...details,
+    });
+    this.name = "NotFoundError";
+  }
+}
+
+export class AuthError extends RackspaceApiError {
+  constructor(details: RackspaceErrorDetails) {
+    super("auth", "authentication failed", {
+      hint:
+        "Check rackspace:username and rackspace:apiKey (or RACKSPACE_USERNAME and RACKSPACE_API_KEY), or supply a fresh rackspace:authToken (RACKSPACE_AUTH_TOKEN).",
+      ...details,
+    });
+    this.name = "AuthError";
+  }
+}
+
+export class ForbiddenError extends RackspaceApiError {
+  constructor(details: RackspaceErrorDetails) {
+    super("forbidden", "forbidden", {
+      hint:
+        "The user may not act on this account: hybrid: accounts need the account_admin or edit_ticket role (my.rackspace.com); others need identity:user-admin or ticketing:admin.",
+      ...details,
+    });
+    this.name = "ForbiddenError";
+  }
+}
+
+export class BadRequestError extends RackspaceApiError {
+  constructor(details: RackspaceErrorDetails) {
+    super("badRequest", "request rejected", {
+      hint:
+        "Fix the input the message names: valid categories and subcategories come from GET /categories, severities from the account (GET /accounts).",
+      ...details,
+    });
+    this.name = "BadRequestError";
+  }
+}
+
+export class ServerError extends RackspaceApiError {
+  constructor(details: RackspaceErrorDetails) {
+    super("server", "server error", {
+      hint: "The Rackspace API is failing: retry later, and raise rackspace:retryBudgetMs if this keeps happening.",
+      ...details,
+    });
+    this.name = "ServerError";
+  }
+}
+
+export class NetworkError extends RackspaceApiError {
+  /** Transport error code (ECONNRESET, ECONNREFUSED, ETIMEDOUT…). */
+  readonly code?: string;
+  constructor(details: RackspaceErrorDetails & { code?: string; url: string }) {
+    super("network", `network error${details.code ? ` ${details.code}` : ""} talking to ${details.url}`, {
+      hint: `Check that ${details.url} is reachable from this machine (proxy, DNS, firewall).`,
+      ...details,
+    });
+    this.name = "NetworkError";
+    this.code = details.code;
+  }
+}
+
+export class InvalidResponseError extends RackspaceApiError {
+  constructor(summary: string, details: RackspaceErrorDetails) {
+    super("invalidResponse", summary, {
+      hint: "The API answered in a shape this client does not understand; report it with the operation name.",
+      ...details,
+    });
+    this.name = "InvalidResponseError";
+  }
+}
+
+export class InvalidRequestError extends RackspaceApiError {
+  readonly problems: string[];
+  constructor(problems: string[], details: RackspaceErrorDetails) {
+    super("invalidRequest", `invalid request body: ${problems.join("; ")}`, {
+      hint: "Nothing was sent; fix the inputs named above.",
+      ...details,
+    });
+    this.name = "InvalidRequestError";
+    this.problems = problems;
+  }
+}
+
+export function isRackspaceApiError(e: unknown): e is RackspaceApiError {
+  return e instanceof RackspaceApiError || (e instanceof Error && (e as { name?: string }).name?.endsWith("Error") === true && "kind" in e && "operation" in e);
+}

@@ -1,0 +1,67 @@
+/**
+ * Provider configuration: stack config (`rackspace:*`, delivered to `configure` at
+ * apply time) first, then the RACKSPACE_* environment (resolved by the client).
+ */
+import type { ClientOptions } from "../api/config";
+
+/** Reads one config value; the dynamic provider host hands us this shape. */
+export interface ConfigSource {
+  get(key: string): string | undefined;
+}
+
+/** Stack config keys, their environment fallback, and what they mean (README's table is generated from the same list). */
+export const CONFIG_KEYS = [
+  { key: "rackspace:username", env: "RACKSPACE_USERNAME", doc: "Rackspace user name (with apiKey)." },
+  { key: "rackspace:apiKey", env: "RACKSPACE_API_KEY", doc: "API key of that user; set it with --secret." },
+  { key: "rackspace:authToken", env: "RACKSPACE_AUTH_TOKEN", doc: "A ready Identity token, instead of username + apiKey; set it with --secret." },
+  { key: "rackspace:ticketingUrl", env: "RACKSPACE_TICKETING_URL", doc: "Ticketing API base URL (default https://ticketing.api.rackspace.com)." },
+  { key: "rackspace:identityUrl", env: "RACKSPACE_IDENTITY_URL", doc: "Identity base URL (default https://identity.api.rackspacecloud.com)." },
+  { key: "rackspace:rateWindowMs", env: "RACKSPACE_RATE_WINDOW_MS", doc: "Length of the rate window in ms (default 60000)." },
+  { key: "rackspace:rateLimitCreate", env: "RACKSPACE_RATE_LIMIT_CREATE", doc: "Ticket creations per window (default 1)." },
+  { key: "rackspace:rateLimitPatch", env: "RACKSPACE_RATE_LIMIT_PATCH", doc: "PATCH requests per window (default 5)." },
+  { key: "rackspace:rateLimitComment", env: "RACKSPACE_RATE_LIMIT_COMMENT", doc: "Comments per window (default 5)." },
+  { key: "rackspace:rateLimitRead", env: "RACKSPACE_RATE_LIMIT_READ", doc: "GET requests per window (default 60)." },
+  { key: "rackspace:pacing", env: "RACKSPACE_PACING", doc: "In-process pacing on (default) or off." },
+  { key: "rackspace:retryBudgetMs", env: "RACKSPACE_RETRY_BUDGET_MS", doc: "Most time one request may spend in retries (default 600000)." },
+  { key: "rackspace:retryMaxAttempts", env: "RACKSPACE_RETRY_MAX_ATTEMPTS", doc: "Most attempts for one request (default 8)." },
+  { key: "rackspace:timeoutMs", env: "RACKSPACE_TIMEOUT_MS", doc: "Timeout of one HTTP request in ms (default 30000)." },
+] as const;
+
+function num(v: string | undefined, key: string): number | undefined {
+  if (v === undefined || v.trim() === "") return undefined;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`stack config ${key} must be a positive number (got ${JSON.stringify(v)}); fix it with \`pulumi config set ${key} <number>\``);
+  return n;
+}
+
+/** Maps stack config to client options; anything missing falls back to the environment in the client. */
+export function optionsFromConfig(config: ConfigSource | undefined): ClientOptions {
+  const get = (k: string) => {
+    const v = config?.get(k);
+    return typeof v === "string" && v.trim() !== "" ? v : undefined;
+  };
+  const limits: NonNullable<ClientOptions["limits"]> = {};
+  const create = num(get("rackspace:rateLimitCreate"), "rackspace:rateLimitCreate");
+  const patch = num(get("rackspace:rateLimitPatch"), "rackspace:rateLimitPatch");
+  const comment = num(get("rackspace:rateLimitComment"), "rackspace:rateLimitComment");
+  const read = num(get("rackspace:rateLimitRead"), "rackspace:rateLimitRead");
+  if (create !== undefined) limits.create = create;
+  if (patch !== undefined) limits.patch = patch;
+  if (comment !== undefined) limits.comment = comment;
+  if (read !== undefined) limits.read = read;
+  const pacing = get("rackspace:pacing");
+  const budgetMs = num(get("rackspace:retryBudgetMs"), "rackspace:retryBudgetMs");
+  const maxAttempts = num(get("rackspace:retryMaxAttempts"), "rackspace:retryMaxAttempts");
+  return {
+    username: get("rackspace:username"),
+    apiKey: get("rackspace:apiKey"),
+    authToken: get("rackspace:authToken"),
+    ticketingUrl: get("rackspace:ticketingUrl"),
+    identityUrl: get("rackspace:identityUrl"),
+    windowMs: num(get("rackspace:rateWindowMs"), "rackspace:rateWindowMs"),
+    limits,
+    pacing: pacing === undefined ? undefined : !/^(off|false|0|no)$/i.test(pacing.trim()),
+    retry: budgetMs !== undefined || maxAttempts !== undefined ? { budgetMs, maxAttempts } : undefined,
+    timeoutMs: num(get("rackspace:timeoutMs"), "rackspace:timeoutMs"),
+  };
+}

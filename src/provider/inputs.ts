@@ -1,0 +1,219 @@
+/**
+ * The inputs of a RackspaceTicket: their schema, the unknown-value rules of a
+ * preview, and `check` (one CheckFailure per problem, before any API call).
+ */
+import { z } from "zod";
+import { ResourceUrl } from "../api/schemas";
+
+/** The engine's placeholder for a value not known until apply (a preview). */
+export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+
+/** The serialized provider travels with the inputs; it is never an input of the ticket. */
+export const PROVIDER_KEY = "__provider";
+/** The Pulumi resource name, passed by RackspaceTicket so progress lines can name the resource. */
+export const NAME_KEY = "__name";
+/**
+ * Carries only secretness: RackspaceTicket sets it to a secret empty list when the
+ * description or a comment is secret, so the engine marks the `thread` output (which
+ * repeats those texts) secret too. Its value is ignored.
+ */
+export const THREAD_KEY = "thread";
+
+/** Severities the API knows (docs §7); accounts allow a subset (checked by the API). */
+export const SEVERITIES = ["Low", "Normal", "High", "Urgent", "Emergency"] as const;
+
+/** Client-side bounds (the API documents none; these keep requests sane). */
+export const LIMITS = {
+  subject: 255,
+  shortText: 100,
+  text: 32_000,
+  listItems: 500,
+} as const;
+
+export interface TicketInputs {
+  accountId: string;
+  subject: string;
+  category: string;
+  subcategory: string;
+  severity?: string;
+  description?: string;
+  recipients?: string[];
+  resources?: string[];
+  comments?: string[];
+}
+
+/** Fields that cannot change on an existing ticket: a change opens a new one. */
+export const REPLACE_FIELDS = ["accountId", "subject", "category", "subcategory", "severity", "description", "recipients"] as const;
+/** Every input a user may set, in the order messages list them. */
+export const INPUT_FIELDS = [...REPLACE_FIELDS, "resources", "comments"] as const;
+
+const text = (what: string, max: number) =>
+  z
+    .string({ error: (i) => (i.input === undefined ? `${what} is required` : `${what} must be a string`) })
+    .refine((s) => s.trim().length > 0, { error: `${what} must not be empty`, abort: true })
+    .refine((s) => s.length <= max, { error: `${what} must be at most ${max} characters`, abort: true });
+
+const ACCOUNT_ID = /^(?:[a-z][a-z_]*:)?[A-Za-z0-9][A-Za-z0-9._-]*$/;
+const CONTACT_ID = /^RPN-[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*$/;
+const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
+
+const list = <T extends z.ZodType>(what: string, item: T) =>
+  z.array(item, { error: `${what} must be a list` }).max(LIMITS.listItems, { error: `${what} may hold at most ${LIMITS.listItems} entries` });
+
+export const TicketInputsSchema = z.strictObject(
+  {
+    accountId: text("accountId", LIMITS.shortText).refine((s) => ACCOUNT_ID.test(s), {
+      error: "accountId must look like hybrid:12345, faws:123456789012, managed_gcp:project or 12345 (as GET /accounts returns it)",
+    }),
+    subject: text("subject", LIMITS.subject),
+    category: text("category", LIMITS.shortText),
+    subcategory: text("subcategory", LIMITS.shortText),
+    severity: z.enum(SEVERITIES, { error: `severity must be one of ${SEVERITIES.join(", ")}` }).optional(),
+    description: text("description", LIMITS.text).optional(),
+    recipients: list(
+      "recipients",
+      z.string({ error: "a recipient must be a string" }).refine((s) => CONTACT_ID.test(s) || EMAIL.test(s), {
+        error: "a recipient must be a contact id (RPN-…) or an e-mail address",
+      }),
+    )
+      .refine((a) => new Set(a).size === a.length, { error: "recipients must not repeat an entry" })
+      .optional(),
+    resources: list("resources", ResourceUrl)
+      .refine((a) => new Set(a).size === a.length, { error: "resources must not repeat a URL" })
+      .optional(),
+    comments: list("comments", text("a comment", LIMITS.text)).optional(),
+  },
+  { error: (i) => (i.code === "unrecognized_keys" ? `unknown property; RackspaceTicket accepts ${INPUT_FIELDS.join(", ")}` : undefined) },
+);
+
+export interface CheckFailure {
+  property: string;
+  reason: string;
+}
+
+function isUnknown(v: unknown): boolean {
+  return v === UNKNOWN;
+}
+
+/** Removes the engine's bookkeeping keys; what is left is what the user declared. */
+export function userInputs(props: Record<string, unknown> | undefined): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(props ?? {})) {
+    if (k === PROVIDER_KEY || k === NAME_KEY || k === THREAD_KEY) continue;
+    out[k] = v;
+  }
+  return out;
+}
+
+/** Replaces unknowns (whole fields or list entries) by placeholders that pass validation, remembering where they were. */
+function withoutUnknowns(inputs: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(inputs)) {
+    if (isUnknown(v)) continue;
+    if (Array.isArray(v)) {
+      out[k] = v.filter((e) => !isUnknown(e));
+      continue;
+    }
+    out[k] = v;
+  }
+  return out;
+}
+
+function pathOf(path: ReadonlyArray<PropertyKey>): string {
+  let s = "";
+  for (const p of path) s += typeof p === "number" ? `[${p}]` : s ? `.${String(p)}` : String(p);
+  return s;
+}
+
+function sameList(a: unknown, b: unknown): boolean {
+  const x = Array.isArray(a) ? a : a === undefined || a === null ? [] : [a];
+  const y = Array.isArray(b) ? b : b === undefined || b === null ? [] : [b];
+  return x.length === y.length && x.every((v, i) => v === y[i]);
+}
+
+/** True when a field that forces replacement differs between old and new inputs. */
+export function replacementPending(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
+  return REPLACE_FIELDS.some((f) => {
+    const a = olds[f];
+    const b = news[f];
+    if (isUnknown(b)) return true;
+    return Array.isArray(a) || Array.isArray(b) ? !sameList(a, b) : (a ?? undefined) !== (b ?? undefined);
+  });
+}
+
+/**
+ * Validates new inputs against the schema and the append-only history rule.
+ * Unknown values are accepted as they are (a preview); nothing here calls the API.
+ */
+export function checkInputs(olds: Record<string, unknown> | undefined, news: Record<string, unknown>): CheckFailure[] {
+  const failures: CheckFailure[] = [];
+  const declared = userInputs(news);
+  const unknownFields = new Set(Object.keys(declared).filter((k) => isUnknown(declared[k])));
+  const parsed = TicketInputsSchema.safeParse(withoutUnknowns(declared));
+  if (!parsed.success) {
+    for (const issue of parsed.error.issues) {
+      // A field unknown until apply is not missing: it is checked again when known.
+      if (issue.path.length > 0 && unknownFields.has(String(issue.path[0]))) continue;
+      if (issue.code === "unrecognized_keys") {
+        for (const key of issue.keys) failures.push({ property: key, reason: issue.message });
+        continue;
+      }
+      // Positions refer to the list with unknowns removed; map them back.
+      const path = [...issue.path];
+      if (path.length >= 2 && typeof path[1] === "number" && Array.isArray(declared[String(path[0])])) {
+        const original = declared[String(path[0])] as unknown[];
+        let seen = -1;
+        for (let i = 0; i < original.length; i++) {
+          if (!isUnknown(original[i])) seen++;
+          if (seen === path[1]) {
+            path[1] = i;
+            break;
+          }
+        }
+      }
+      failures.push({ property: pathOf(path) || "(inputs)", reason: issue.message });
+    }
+  }
+  failures.push(...checkAppendOnly(userInputs(olds), declared));
+  return failures;
+}
+
+/**
+ * The ticket's history is append-only: an entry of `comments` already posted cannot be
+ * edited, removed or moved. (When a replacing change is pending, the new ticket gets the
+ * whole list, so edits are allowed.)
+ */
+export function checkAppendOnly(olds: Record<string, unknown>, news: Record<string, unknown>): CheckFailure[] {
+  const before = olds.comments;
+  const after = news.comments;
+  if (!Array.isArray(before) || before.length === 0 || isUnknown(after)) return [];
+  if (Object.keys(olds).length > 0 && replacementPending(olds, news)) return [];
+  const now = Array.isArray(after) ? after : [];
+  const failures: CheckFailure[] = [];
+  for (let i = 0; i < before.length; i++) {
+    if (i >= now.length) {
+      failures.push({
+        property: `comments[${i}]`,
+        reason: `comment ${i + 1} was already posted to the ticket and cannot be removed: the ticket's history is append-only. Keep it in the list and add new comments at the end.`,
+      });
+      break;
+    }
+    if (isUnknown(now[i]) || isUnknown(before[i])) continue;
+    if (now[i] !== before[i]) {
+      const moved = now.indexOf(before[i]);
+      failures.push({
+        property: `comments[${i}]`,
+        reason:
+          moved >= 0
+            ? `comment ${i + 1} was already posted and cannot be moved (it now appears at comments[${moved}]): the ticket's history is append-only. Add new comments at the end.`
+            : `comment ${i + 1} was already posted and cannot be edited: the ticket's history is append-only. Restore the posted text and add a new comment at the end instead.`,
+      });
+    }
+  }
+  return failures;
+}
+
+/** Parses inputs known to be valid (create/update time: no unknowns left). */
+export function parseInputs(props: Record<string, unknown>): TicketInputs {
+  return TicketInputsSchema.parse(userInputs(props)) as TicketInputs;
+}

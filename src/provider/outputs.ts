@@ -1,0 +1,99 @@
+/**
+ * The outputs of a RackspaceTicket: every input (diff and update receive the old
+ * outputs, so they must carry the inputs), plus what the API reports.
+ */
+import type { Person, Ticket } from "../api/schemas";
+import type { TicketInputs } from "./inputs";
+
+/** One comment on the ticket as last read, Racker replies included. */
+export interface ThreadEntry {
+  id: string;
+  text: string;
+  created: string;
+  authorName: string;
+  /** "customer" or "racker". */
+  authorType: string;
+}
+
+export interface PersonOutput {
+  id: string;
+  name: string;
+  type: string;
+}
+
+export interface TicketOutputs extends TicketInputs {
+  ticketId: string;
+  status: string;
+  classification: string;
+  created: string;
+  modified: string;
+  createdBy: PersonOutput;
+  modifiedBy: PersonOutput;
+  thread: ThreadEntry[];
+  /** The resource list on the ticket (the API's, after a refresh). */
+  resources: string[];
+  /** The entries of `comments` posted so far (all of them after a successful update). */
+  comments: string[];
+}
+
+function person(p: Person | null | undefined): PersonOutput {
+  return { id: p?.id ?? "", name: p?.name ?? "", type: p?.type ?? "" };
+}
+
+export function threadOf(ticket: Ticket): ThreadEntry[] {
+  return ticket.comments.map((c) => ({
+    id: c.id ?? "",
+    text: c.text,
+    created: c.created ?? "",
+    authorName: c.author?.name ?? "",
+    authorType: c.author?.type ?? "",
+  }));
+}
+
+/**
+ * Builds outputs from the declared inputs and a ticket read from (or returned by) the API.
+ * `postedComments` is the prefix of `inputs.comments` known to be on the ticket.
+ */
+export function outputsFrom(inputs: TicketInputs, ticket: Ticket, postedComments: string[]): TicketOutputs {
+  const out: TicketOutputs = {
+    accountId: inputs.accountId,
+    subject: inputs.subject,
+    category: inputs.category,
+    subcategory: inputs.subcategory,
+    resources: [...ticket.resources],
+    comments: [...postedComments],
+    ticketId: ticket.ticketId,
+    status: ticket.status ?? "",
+    classification: ticket.classification ?? "",
+    created: ticket.created ?? "",
+    modified: ticket.modified ?? "",
+    createdBy: person(ticket.createdBy),
+    modifiedBy: person(ticket.modifiedBy),
+    thread: threadOf(ticket),
+  };
+  if (inputs.severity !== undefined) out.severity = inputs.severity;
+  if (inputs.description !== undefined) out.description = inputs.description;
+  if (inputs.recipients !== undefined) out.recipients = [...inputs.recipients];
+  return out;
+}
+
+/**
+ * The inputs an existing ticket corresponds to (for `pulumi import`): the first comment
+ * is the description, later customer comments are `comments`.
+ */
+export function inputsFromTicket(ticket: Ticket): TicketInputs {
+  const inputs: TicketInputs = {
+    accountId: ticket.accountId ?? "",
+    subject: ticket.subject ?? "",
+    category: ticket.category ?? "",
+    subcategory: ticket.subcategory ?? "",
+  };
+  if (ticket.severity) inputs.severity = ticket.severity;
+  const [first, ...rest] = ticket.comments;
+  if (first?.text) inputs.description = first.text;
+  const customer = rest.filter((c) => (c.author?.type ?? "customer") !== "racker").map((c) => c.text);
+  if (customer.length) inputs.comments = customer;
+  if (ticket.recipients.length) inputs.recipients = ticket.recipients.map((r) => r.value);
+  if (ticket.resources.length) inputs.resources = [...ticket.resources];
+  return inputs;
+}

@@ -1,0 +1,88 @@
+/**
+ * The planner: what an existing ticket needs to become the declared one.
+ * Pure functions over old outputs and new inputs; `diff` and `update` both use it, so
+ * the preview shows exactly the calls an update makes.
+ */
+import { REPLACE_FIELDS, UNKNOWN } from "./inputs";
+
+export interface TicketPlan {
+  /** Fields whose change forces a new ticket. */
+  replaces: string[];
+  /** The full new resource list to PATCH, if the set changed. */
+  resources?: string[];
+  /** Comments to post, in order. */
+  newComments: string[];
+  /** Whether anything differs (an unknown value counts as a possible change). */
+  changes: boolean;
+}
+
+const isUnknown = (v: unknown) => v === UNKNOWN;
+
+function asList(v: unknown): unknown[] {
+  if (Array.isArray(v)) return v;
+  return v === undefined || v === null ? [] : [v];
+}
+
+function equalValue(a: unknown, b: unknown): boolean {
+  if (Array.isArray(a) || Array.isArray(b)) {
+    const x = asList(a);
+    const y = asList(b);
+    return x.length === y.length && x.every((v, i) => v === y[i]);
+  }
+  // An optional input that is absent, null or empty means the same thing.
+  const norm = (v: unknown) => (v === null || v === "" ? undefined : v);
+  return norm(a) === norm(b);
+}
+
+/** Resource lists are sets to the API: order and repeats do not matter. */
+export function sameResourceSet(a: readonly string[], b: readonly string[]): boolean {
+  const x = new Set(a);
+  const y = new Set(b);
+  if (x.size !== y.size) return false;
+  for (const v of x) if (!y.has(v)) return false;
+  return true;
+}
+
+/**
+ * Plans the change from `olds` (the outputs last recorded, which carry the inputs and
+ * the resources and comments actually on the ticket) to `news` (the new inputs).
+ */
+export function planChanges(olds: Record<string, unknown>, news: Record<string, unknown>): TicketPlan {
+  const replaces: string[] = [];
+  for (const f of REPLACE_FIELDS) {
+    const b = news[f];
+    if (isUnknown(b) || (Array.isArray(b) && b.some(isUnknown))) {
+      replaces.push(f);
+      continue;
+    }
+    if (!equalValue(olds[f], b)) replaces.push(f);
+  }
+
+  let changes = replaces.length > 0;
+  let resources: string[] | undefined;
+  const newRes = news.resources;
+  if (isUnknown(newRes) || (Array.isArray(newRes) && newRes.some(isUnknown))) {
+    changes = true;
+  } else {
+    const want = asList(newRes) as string[];
+    const have = asList(olds.resources) as string[];
+    if (!sameResourceSet(have, want)) {
+      resources = want;
+      changes = true;
+    }
+  }
+
+  const newComments: string[] = [];
+  const wantComments = news.comments;
+  if (isUnknown(wantComments)) {
+    changes = true;
+  } else {
+    const want = asList(wantComments);
+    const posted = asList(olds.comments).length;
+    for (let i = posted; i < want.length; i++) {
+      changes = true;
+      if (!isUnknown(want[i])) newComments.push(want[i] as string);
+    }
+  }
+  return { replaces, resources, newComments, changes };
+}

@@ -1,0 +1,34 @@
+/**
+ * The serialized dynamic provider: a thin stub that loads the real implementation
+ * from the installed package *by name* when the dynamic provider host configures it.
+ * Nothing is captured: no client, schema, limiter or credential ends up in the
+ * `__provider` text stored in the state (a few hundred bytes).
+ *
+ * The host always calls `configure` on a freshly deserialized provider before any
+ * other method (@pulumi/pulumi ≥ 3.139; this package requires ^3.248), so `configure`
+ * loads the implementation and installs its methods on the stub. The name is resolved
+ * from the program's directory (the host's working directory), the way the program
+ * itself resolves it: from its node_modules or, inside this package's own repository,
+ * by self-reference through package.json "exports".
+ */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
+
+/** Export path of the implementation: the package's name plus `/provider/impl`. */
+export const IMPL_MODULE = "pulumi-rackspace-ticketing/provider/impl";
+
+/** The provider methods `configure` installs from the implementation. */
+export const FORWARDED = ["check", "diff", "create", "read", "update", "delete"] as const;
+
+/** Builds the stub. Its only code references `require`, `process` and the module name. */
+export function providerStub(): dynamic.ResourceProvider {
+  const stub = {
+    configure(this: Record<string, unknown>, req: dynamic.ConfigureRequest): Promise<void> {
+      // The one require of the stub: resolved in the host at run time, by package name.
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const impl = require("module").createRequire(`${process.cwd()}/`)("pulumi-rackspace-ticketing/provider/impl").handler();
+      for (const m of ["check", "diff", "create", "read", "update", "delete"]) this[m] = impl[m].bind(impl);
+      return impl.configure(req);
+    },
+  };
+  return stub as unknown as dynamic.ResourceProvider;
+}

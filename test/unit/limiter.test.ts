@@ -1,0 +1,100 @@
+import { defaultMargin, LimiterQueueFullError, resetSharedLimiters, sharedLimiter, SlidingWindowLimiter } from "../../src/api/limiter";
+
+describe("SlidingWindowLimiter", () => {
+  it("hands out `limit` slots at once, then spaces the next by a window plus the margin", async () => {
+    let t = 1_000_000;
+    const l = new SlidingWindowLimiter({ limit: 2, windowMs: 1000, marginMs: 10 }, () => t);
+    const waits: number[] = [];
+    await l.acquire((w) => waits.push(w));
+    await l.acquire((w) => waits.push(w));
+    expect(waits).toEqual([]);
+    expect(l.peekWait()).toBe(1010);
+    t += 400;
+    expect(l.peekWait()).toBe(610);
+  });
+
+  it("queues callers first come, first served without a burst", async () => {
+    const l = new SlidingWindowLimiter({ limit: 1, windowMs: 60, marginMs: 5 });
+    const started: number[] = [];
+    const t0 = Date.now();
+    await Promise.all([0, 1, 2].map(async (i) => {
+      await l.acquire();
+      started.push(i);
+      return Date.now() - t0;
+    })).then((times) => {
+      // Each slot starts at least one window (plus margin) after the previous one.
+      expect(times[1] - times[0]).toBeGreaterThanOrEqual(60);
+      expect(times[2] - times[1]).toBeGreaterThanOrEqual(60);
+    });
+    expect(started).toEqual([0, 1, 2]);
+  });
+
+  it("tells the waiter how long it will wait before sleeping", async () => {
+    const l = new SlidingWindowLimiter({ limit: 1, windowMs: 50, marginMs: 0 });
+    await l.acquire();
+    const seen: number[] = [];
+    await l.acquire((w) => seen.push(w));
+    expect(seen).toHaveLength(1);
+    expect(seen[0]).toBeGreaterThan(0);
+    expect(seen[0]).toBeLessThanOrEqual(50);
+  });
+
+  it("holds new slots after a 429 until Retry-After has passed", async () => {
+    let t = 5000;
+    const l = new SlidingWindowLimiter({ limit: 10, windowMs: 1000, marginMs: 0 }, () => t);
+    l.penalize(3000);
+    expect(l.peekWait()).toBe(3000);
+    t += 1000;
+    expect(l.peekWait()).toBe(2000);
+  });
+
+  it("re-checks the hold after sleeping (a 429 seen meanwhile delays queued callers)", async () => {
+    const l = new SlidingWindowLimiter({ limit: 1, windowMs: 30, marginMs: 0 });
+    await l.acquire();
+    const t0 = Date.now();
+    const second = l.acquire();
+    l.penalize(120);
+    await second;
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(110);
+  });
+
+  it("refuses to queue past maxQueue instead of growing without bound", async () => {
+    const l = new SlidingWindowLimiter({ limit: 1, windowMs: 200, marginMs: 0, maxQueue: 1 });
+    await l.acquire();
+    const waiting = l.acquire();
+    await expect(l.acquire()).rejects.toBeInstanceOf(LimiterQueueFullError);
+    await waiting;
+  });
+
+  it("validates its settings", () => {
+    expect(() => new SlidingWindowLimiter({ limit: 0, windowMs: 1000 })).toThrow(RangeError);
+    expect(() => new SlidingWindowLimiter({ limit: 1, windowMs: 0 })).toThrow(RangeError);
+  });
+
+  it("uses a margin of 2 % of the window, bounded to [25 ms, 2 s]", () => {
+    expect(defaultMargin(1000)).toBe(25);
+    expect(defaultMargin(60_000)).toBe(1200);
+    expect(defaultMargin(600_000)).toBe(2000);
+  });
+});
+
+describe("sharedLimiter", () => {
+  afterEach(() => resetSharedLimiters());
+
+  it("returns one limiter per key for the whole process, adopting new settings", () => {
+    const a = sharedLimiter("k", { limit: 1, windowMs: 1000 });
+    const b = sharedLimiter("k", { limit: 3, windowMs: 1000 });
+    expect(b).toBe(a);
+    expect(a.settings.limit).toBe(3);
+    expect(sharedLimiter("other", { limit: 1, windowMs: 1000 })).not.toBe(a);
+  });
+
+  it("is shared across copies of the module (registry on globalThis)", () => {
+    const a = sharedLimiter("k2", { limit: 1, windowMs: 1000 });
+    jest.isolateModules(() => {
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const copy = require("../../src/api/limiter") as typeof import("../../src/api/limiter");
+      expect(copy.sharedLimiter("k2", { limit: 1, windowMs: 1000 })).toBe(a);
+    });
+  });
+});

@@ -1,0 +1,145 @@
+import { checkInputs, UNKNOWN } from "../../src/provider/inputs";
+
+const valid = {
+  accountId: "hybrid:100001",
+  subject: "Deploy web tier v2",
+  category: "Change",
+  subcategory: "General",
+  severity: "Normal",
+  description: "Rolling out the new web tier.",
+  recipients: ["RPN-000-000-001", "ops@example.com"],
+  resources: ["https://resources.api.rackspace.com/resources/dedicated:0001"],
+  comments: ["first note"],
+};
+
+const long = (n: number) => "x".repeat(n);
+
+/** [what, patch to the valid inputs, property expected in the failure, reason pattern] */
+const invalid: [string, Record<string, unknown>, string, RegExp][] = [
+  ["missing accountId", { accountId: undefined }, "accountId", /required/],
+  ["numeric accountId", { accountId: 12345 }, "accountId", /string/],
+  ["empty accountId", { accountId: "" }, "accountId", /empty/],
+  ["blank accountId", { accountId: "   " }, "accountId", /empty/],
+  ["accountId with spaces", { accountId: "hybrid: 1" }, "accountId", /look like/],
+  ["accountId with uppercase prefix", { accountId: "HYBRID:1" }, "accountId", /look like/],
+  ["accountId too long", { accountId: `hybrid:${long(120)}` }, "accountId", /at most 100/],
+  ["accountId as object", { accountId: { id: 1 } }, "accountId", /string/],
+  ["missing subject", { subject: undefined }, "subject", /required/],
+  ["empty subject", { subject: "" }, "subject", /empty/],
+  ["whitespace subject", { subject: "\n\t " }, "subject", /empty/],
+  ["subject too long", { subject: long(256) }, "subject", /at most 255/],
+  ["subject as number", { subject: 42 }, "subject", /string/],
+  ["subject as array", { subject: ["a"] }, "subject", /string/],
+  ["missing category", { category: undefined }, "category", /required/],
+  ["empty category", { category: "" }, "category", /empty/],
+  ["category as boolean", { category: true }, "category", /string/],
+  ["category too long", { category: long(101) }, "category", /at most 100/],
+  ["missing subcategory", { subcategory: undefined }, "subcategory", /required/],
+  ["empty subcategory", { subcategory: " " }, "subcategory", /empty/],
+  ["subcategory as null", { subcategory: null }, "subcategory", /string/],
+  ["severity not in enum", { severity: "Critical" }, "severity", /one of Low, Normal, High, Urgent, Emergency/],
+  ["severity wrong case", { severity: "urgent" }, "severity", /one of/],
+  ["severity as number", { severity: 3 }, "severity", /one of/],
+  ["severity empty", { severity: "" }, "severity", /one of/],
+  ["description empty", { description: "" }, "description", /empty/],
+  ["description too long", { description: long(32_001) }, "description", /at most 32000/],
+  ["description as object", { description: { text: "x" } }, "description", /string/],
+  ["recipients not a list", { recipients: "RPN-1" }, "recipients", /list/],
+  ["recipient not a string", { recipients: [42] }, "recipients[0]", /string/],
+  ["recipient malformed", { recipients: ["bob"] }, "recipients[0]", /contact id/],
+  ["recipient bad email", { recipients: ["a@b"] }, "recipients[0]", /contact id/],
+  ["recipients repeated", { recipients: ["RPN-1", "RPN-1"] }, "recipients", /repeat/],
+  ["second recipient bad", { recipients: ["RPN-1", ""] }, "recipients[1]", /contact id/],
+  ["resources not a list", { resources: "https://x/y" }, "resources", /list/],
+  ["resource not a URL", { resources: ["dedicated:0001"] }, "resources[0]", /absolute http\(s\) resource URL/],
+  ["resource relative", { resources: ["/resources/dedicated:1"] }, "resources[0]", /URL/],
+  ["resource ftp", { resources: ["ftp://resources.api.rackspace.com/x"] }, "resources[0]", /URL/],
+  ["resource as number", { resources: [1] }, "resources[0]", /URL string/],
+  ["resource empty", { resources: [""] }, "resources[0]", /URL/],
+  ["resources repeated", { resources: ["https://a.example/r/1", "https://a.example/r/1"] }, "resources", /repeat/],
+  ["third resource bad", { resources: ["https://a.example/1", "https://a.example/2", "nope"] }, "resources[2]", /URL/],
+  ["too many resources", { resources: Array.from({ length: 501 }, (_, i) => `https://a.example/r/${i}`) }, "resources", /at most 500/],
+  ["comments not a list", { comments: "hello" }, "comments", /list/],
+  ["comment not a string", { comments: [{ text: "x" }] }, "comments[0]", /string/],
+  ["comment number", { comments: ["first note", 7] }, "comments[1]", /string/],
+  ["comment empty", { comments: ["first note", ""] }, "comments[1]", /empty/],
+  ["comment blank", { comments: ["first note", "   "] }, "comments[1]", /empty/],
+  ["comment too long", { comments: ["first note", long(32_001)] }, "comments[1]", /at most 32000/],
+  ["comment null", { comments: [null] }, "comments[0]", /string/],
+  ["unknown key", { color: "red" }, "color", /unknown property/],
+  ["misspelt key", { subjcet: "x" }, "subjcet", /unknown property/],
+  ["status is not an input", { status: "Closed" }, "status", /unknown property/],
+  ["ticketId is not an input", { ticketId: "123" }, "ticketId", /unknown property/],
+  ["classification is not an input", { classification: "Change" }, "classification", /unknown property/],
+];
+
+describe("check: invalid inputs (one CheckFailure each, property and reason)", () => {
+  it("has at least 50 cases", () => expect(invalid.length).toBeGreaterThanOrEqual(50));
+
+  it.each(invalid)("%s", (_what, patch, property, reason) => {
+    const news: Record<string, unknown> = { ...valid, ...patch };
+    for (const [k, v] of Object.entries(patch)) if (v === undefined) delete news[k];
+    const failures = checkInputs({}, news);
+    const hit = failures.find((f) => f.property === property);
+    expect(hit).toBeDefined();
+    expect(hit!.reason).toMatch(reason);
+  });
+});
+
+describe("check: valid inputs", () => {
+  it("accepts the full set and the minimal set", () => {
+    expect(checkInputs({}, valid)).toEqual([]);
+    expect(checkInputs({}, { accountId: "12345", subject: "s", category: "Incident", subcategory: "Other" })).toEqual([]);
+  });
+
+  it("ignores the engine's bookkeeping keys", () => {
+    expect(checkInputs({}, { ...valid, __provider: "exports.handler=…", __name: "t", thread: [] })).toEqual([]);
+  });
+
+  it("accepts unknown values during a preview, whole fields or list entries", () => {
+    expect(checkInputs({}, { ...valid, subject: UNKNOWN, resources: UNKNOWN, comments: ["first note", UNKNOWN] })).toEqual([]);
+  });
+
+  it("reports an invalid entry at its original index when unknowns precede it", () => {
+    const f = checkInputs({}, { ...valid, resources: [UNKNOWN, "bad"] });
+    expect(f.map((x) => x.property)).toEqual(["resources[1]"]);
+  });
+
+  it("lists every problem, not just the first", () => {
+    const f = checkInputs({}, { accountId: "", subject: "", category: "Change", subcategory: "General", severity: "x" });
+    expect(f.map((x) => x.property).sort()).toEqual(["accountId", "severity", "subject"]);
+  });
+});
+
+describe("check: the ticket's history is append-only", () => {
+  const olds = { ...valid, comments: ["one", "two"] };
+
+  it("allows adding comments at the end", () => {
+    expect(checkInputs(olds, { ...valid, comments: ["one", "two", "three"] })).toEqual([]);
+  });
+
+  it("rejects editing a posted comment, naming it", () => {
+    const f = checkInputs(olds, { ...valid, comments: ["one", "TWO"] });
+    expect(f).toEqual([{ property: "comments[1]", reason: expect.stringMatching(/already posted and cannot be edited.*append-only/) }]);
+  });
+
+  it("rejects removing a posted comment", () => {
+    const f = checkInputs(olds, { ...valid, comments: ["one"] });
+    expect(f).toEqual([{ property: "comments[1]", reason: expect.stringMatching(/cannot be removed/) }]);
+    expect(checkInputs(olds, { ...valid, comments: undefined })[0].property).toBe("comments[0]");
+  });
+
+  it("rejects reordering posted comments", () => {
+    const f = checkInputs(olds, { ...valid, comments: ["two", "one"] });
+    expect(f[0]).toEqual({ property: "comments[0]", reason: expect.stringMatching(/cannot be moved \(it now appears at comments\[1\]\)/) });
+  });
+
+  it("allows rewriting the list when a replacing change opens a new ticket anyway", () => {
+    expect(checkInputs(olds, { ...valid, subject: "New subject", comments: ["rewritten"] })).toEqual([]);
+  });
+
+  it("does not judge unknown comments in a preview", () => {
+    expect(checkInputs(olds, { ...valid, comments: UNKNOWN })).toEqual([]);
+    expect(checkInputs(olds, { ...valid, comments: [UNKNOWN, "two"] })).toEqual([]);
+  });
+});
