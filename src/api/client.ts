@@ -250,13 +250,12 @@ export class TicketingClient {
     return withRetries(
       async (attempts) => {
         if (attempts > 1) this.stats.retries++;
-        if (limiter) {
-          await limiter.acquire((waitMs) => {
-            this.stats.pacedWaits++;
-            this.stats.pacedWaitMs += waitMs;
-            spec.ctx?.onWait?.({ operation: spec.operation, ticketId: spec.ticketId, waitMs, reason: "rate-limit" });
-          });
-        }
+        const slot = limiter?.acquire((waitMs) => {
+          this.stats.pacedWaits++;
+          this.stats.pacedWaitMs += waitMs;
+          spec.ctx?.onWait?.({ operation: spec.operation, ticketId: spec.ticketId, waitMs, reason: "rate-limit" });
+        });
+        const granted = await slot;
         // After the slot: a long wait in the queue must not leave us holding a stale token.
         const token = await this.identity.token();
         lastToken = token;
@@ -265,6 +264,8 @@ export class TicketingClient {
         if (body !== undefined) headers["Content-Type"] = TICKETING_MEDIA_TYPE;
         let res: HttpResponse;
         this.stats.requests++;
+        // The window is counted from the send, not from the slot (the token fetch may have taken a while).
+        granted?.sent();
         try {
           res = await this.transport.send({
             method: spec.method,

@@ -48,6 +48,12 @@ export class LimiterQueueFullError extends Error {
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
+/** A granted slot. */
+export interface SlotHandle {
+  /** Records the instant the request was sent (call it right before sending). */
+  sent(): void;
+}
+
 export class SlidingWindowLimiter {
   private limit: number;
   private windowMs: number;
@@ -102,11 +108,15 @@ export class SlidingWindowLimiter {
   }
 
   /**
-   * Reserves the next slot and resolves when it starts.
+   * Reserves the next slot and resolves when it starts, with a handle whose `sent()`
+   * records when the request actually left (a token fetch or anything else between the
+   * slot and the send moves it later, and the slots after it move with it).
    * `onWait` is told the wait up front when there is one (before sleeping).
    */
-  async acquire(onWait?: (waitMs: number) => void): Promise<void> {
+  async acquire(onWait?: (waitMs: number) => void): Promise<SlotHandle> {
     const now = this.now();
+    // The slot `limit` places back gates this one; it may still move later (see sent()).
+    const gate = this.slots.length >= this.limit ? this.slots[this.slots.length - this.limit] : undefined;
     const at = this.nextSlotAt(now);
     const wait = at - now;
     if (wait > 0 && this.waiting >= this.maxQueue) throw new LimiterQueueFullError(this.maxQueue);
@@ -114,20 +124,26 @@ export class SlidingWindowLimiter {
     this.slots.push(slot);
     // Keep only what the window rule can still look at.
     if (this.slots.length > this.limit) this.slots.splice(0, this.slots.length - this.limit);
-    if (wait <= 0 && this.blockedUntil <= now) return;
     if (wait > 0) onWait?.(wait);
     this.waiting++;
     try {
-      await sleep(Math.max(0, wait));
-      // A 429 seen while we slept holds everyone until its Retry-After has passed;
-      // the slot then starts later, and the window is counted from there.
-      for (let t = this.now(); t < this.blockedUntil; t = this.now()) {
-        await sleep(this.blockedUntil - t);
-        slot.at = this.blockedUntil;
+      // Sleep until the gate allows: its slot may have moved later, or a 429 may have
+      // put a hold on everyone, while we slept.
+      for (;;) {
+        const t = this.now();
+        const due = Math.max(this.blockedUntil, gate ? gate.at + this.windowMs + this.marginMs : t);
+        if (t >= due) break;
+        await sleep(due - t);
       }
     } finally {
       this.waiting--;
     }
+    slot.at = Math.max(slot.at, this.now());
+    return {
+      sent: () => {
+        slot.at = Math.max(slot.at, this.now());
+      },
+    };
   }
 
   /**

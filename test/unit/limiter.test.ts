@@ -58,6 +58,17 @@ describe("SlidingWindowLimiter", () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(110);
   });
 
+  it("counts the window from when the request was sent (sent() moves the slot and those gated by it)", async () => {
+    const l = new SlidingWindowLimiter({ limit: 1, windowMs: 60, marginMs: 0 });
+    const first = await l.acquire();
+    const t0 = Date.now();
+    const second = l.acquire(); // gated by the first slot, reserved before the first is sent
+    await new Promise((r) => setTimeout(r, 40));
+    first.sent(); // e.g. a token fetch delayed the first send by 40 ms
+    await second;
+    expect(Date.now() - t0).toBeGreaterThanOrEqual(95);
+  });
+
   it("refuses to queue past maxQueue instead of growing without bound", async () => {
     const l = new SlidingWindowLimiter({ limit: 1, windowMs: 200, marginMs: 0, maxQueue: 1 });
     await l.acquire();
