@@ -10,8 +10,8 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 /** The serialized provider travels with the inputs; it is never an input of the ticket. */
 export const PROVIDER_KEY = "__provider";
-/** The Pulumi resource name, passed by RackspaceTicket so progress lines can name the resource. */
-export const NAME_KEY = "__name";
+/** The Pulumi resource name, passed by RackspaceTicket so progress lines can name the resource (`__name` is taken by the SDK). */
+export const NAME_KEY = "__resourceName";
 /**
  * Carries only secretness: RackspaceTicket sets it to a secret empty list when the
  * description or a comment is secret, so the engine marks the `thread` output (which

@@ -34,30 +34,34 @@ export interface RackspaceTicketArgs {
 /** One stub for the whole process: the SDK serializes it once and caches the text. */
 let stub: pulumi.dynamic.ResourceProvider | undefined;
 
+/**
+ * Outputs are `declare`d: with ES2022 class fields, a plain field declaration would
+ * reset the values the base constructor assigns.
+ */
 export class RackspaceTicket extends pulumi.dynamic.Resource {
-  public readonly accountId!: pulumi.Output<string>;
-  public readonly subject!: pulumi.Output<string>;
-  public readonly category!: pulumi.Output<string>;
-  public readonly subcategory!: pulumi.Output<string>;
-  public readonly severity!: pulumi.Output<string | undefined>;
-  public readonly description!: pulumi.Output<string | undefined>;
-  public readonly recipients!: pulumi.Output<string[] | undefined>;
+  declare public readonly accountId: pulumi.Output<string>;
+  declare public readonly subject: pulumi.Output<string>;
+  declare public readonly category: pulumi.Output<string>;
+  declare public readonly subcategory: pulumi.Output<string>;
+  declare public readonly severity: pulumi.Output<string | undefined>;
+  declare public readonly description: pulumi.Output<string | undefined>;
+  declare public readonly recipients: pulumi.Output<string[] | undefined>;
   /** The resource URLs on the ticket (as the API reports them after a refresh). */
-  public readonly resources!: pulumi.Output<string[]>;
+  declare public readonly resources: pulumi.Output<string[]>;
   /** The entries of `comments` posted so far. */
-  public readonly comments!: pulumi.Output<string[]>;
+  declare public readonly comments: pulumi.Output<string[]>;
   /** The ticket id the API assigned (also the resource id). */
-  public readonly ticketId!: pulumi.Output<string>;
+  declare public readonly ticketId: pulumi.Output<string>;
   /** Ticket status as last read, e.g. `Pending Rackspace`, `Pending Customer`, `Closed`. */
-  public readonly status!: pulumi.Output<string>;
+  declare public readonly status: pulumi.Output<string>;
   /** `Service Request`, `Change` or `Incident`. */
-  public readonly classification!: pulumi.Output<string>;
-  public readonly created!: pulumi.Output<string>;
-  public readonly modified!: pulumi.Output<string>;
-  public readonly createdBy!: pulumi.Output<PersonOutput>;
-  public readonly modifiedBy!: pulumi.Output<PersonOutput>;
+  declare public readonly classification: pulumi.Output<string>;
+  declare public readonly created: pulumi.Output<string>;
+  declare public readonly modified: pulumi.Output<string>;
+  declare public readonly createdBy: pulumi.Output<PersonOutput>;
+  declare public readonly modifiedBy: pulumi.Output<PersonOutput>;
   /** Every comment on the ticket as last read, Racker replies included. Secret when the description or a comment is. */
-  public readonly thread!: pulumi.Output<ThreadEntry[]>;
+  declare public readonly thread: pulumi.Output<ThreadEntry[]>;
 
   constructor(name: string, args: RackspaceTicketArgs, opts?: pulumi.CustomResourceOptions) {
     const texts = pulumi.all([pulumi.output(args?.description), pulumi.output(args?.comments)]);

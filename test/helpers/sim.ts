@@ -1,0 +1,53 @@
+/**
+ * Test helpers around the embedded simulator: start one on loopback with a short
+ * rate window, and build environments that point a client or provider at it.
+ */
+import { startSimulator, Simulator, SimulatorOptions } from "../../src/simulator";
+import { resetSharedLimiters } from "../../src/api/limiter";
+import { resetTokenCache } from "../../src/api/identity";
+
+export const DEMO_USER = "demo";
+export const DEMO_KEY = "demo-api-key";
+
+export async function startSim(options: SimulatorOptions = {}): Promise<Simulator> {
+  return startSimulator({ port: 0, windowMs: 1000, ...options });
+}
+
+/** Client options for the simulator, with the rate window matched to it. */
+export function clientOptions(sim: Simulator, extra: Record<string, unknown> = {}) {
+  return {
+    ticketingUrl: sim.ticketingUrl,
+    identityUrl: sim.identityUrl,
+    username: DEMO_USER,
+    apiKey: DEMO_KEY,
+    windowMs: 1000,
+    retry: { baseDelayMs: 20, maxDelayMs: 200 },
+    ...extra,
+  };
+}
+
+/** A config source for RackspaceTicketProvider.configure pointing at the simulator. */
+export function providerConfig(sim: Simulator, extra: Record<string, string> = {}) {
+  const values: Record<string, string> = {
+    "rackspace:username": DEMO_USER,
+    "rackspace:apiKey": DEMO_KEY,
+    "rackspace:ticketingUrl": sim.ticketingUrl,
+    "rackspace:identityUrl": sim.identityUrl,
+    "rackspace:rateWindowMs": "1000",
+    ...extra,
+  };
+  return { get: (k: string) => values[k] };
+}
+
+/** Fresh process-wide state between tests: limiters and tokens. */
+export function resetClientState(): void {
+  resetSharedLimiters();
+  resetTokenCache();
+}
+
+/** Environment with every RACKSPACE_* variable removed. */
+export function envWithoutRackspace(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("RACKSPACE_") && v !== undefined) env[k] = v;
+  return env;
+}
