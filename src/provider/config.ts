@@ -25,6 +25,7 @@ export const CONFIG_KEYS = [
   { key: "rackspace:retryBudgetMs", env: "RACKSPACE_RETRY_BUDGET_MS", doc: "Most time one request may spend in retries (default 600000)." },
   { key: "rackspace:retryMaxAttempts", env: "RACKSPACE_RETRY_MAX_ATTEMPTS", doc: "Most attempts for one request (default 8)." },
   { key: "rackspace:timeoutMs", env: "RACKSPACE_TIMEOUT_MS", doc: "Timeout of one HTTP request in ms (default 30000)." },
+  { key: "rackspace:markerFooter", env: "RACKSPACE_MARKER_FOOTER", doc: "Append the one-line footer naming project, stack and resource to the description (default true); false keeps only the marker." },
 ] as const;
 
 function num(v: string | undefined, key: string): number | undefined {
@@ -32,6 +33,12 @@ function num(v: string | undefined, key: string): number | undefined {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`stack config ${key} must be a positive number (got ${JSON.stringify(v)}); fix it with \`pulumi config set ${key} <number>\``);
   return n;
+}
+
+/** Whether the description footer is on (stack config, then RACKSPACE_MARKER_FOOTER; default on). */
+export function markerFooterFromConfig(config: ConfigSource | undefined, env: Record<string, string | undefined> = process.env): boolean {
+  const v = config?.get("rackspace:markerFooter") ?? env.RACKSPACE_MARKER_FOOTER;
+  return v === undefined || v.trim() === "" || !/^(off|false|0|no)$/i.test(v.trim());
 }
 
 /** Maps stack config to client options; anything missing falls back to the environment in the client. */

@@ -12,6 +12,9 @@ export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 export const PROVIDER_KEY = "__provider";
 /** The Pulumi resource name, passed by RackspaceTicket so progress lines can name the resource (`__name` is taken by the SDK). */
 export const NAME_KEY = "__resourceName";
+/** Project and stack, passed by RackspaceTicket for the correlation marker (see ./marker). */
+export const PROJECT_KEY = "__project";
+export const STACK_KEY = "__stack";
 /**
  * Carries only secretness: RackspaceTicket sets it to a secret empty list when the
  * description or a comment is secret, so the engine marks the `thread` output (which
@@ -95,11 +98,11 @@ function isUnknown(v: unknown): boolean {
   return v === UNKNOWN;
 }
 
-/** Removes the engine's bookkeeping keys; what is left is what the user declared. */
+/** Removes the bookkeeping keys (`__provider`, `__resourceName`, `__project`, `__stack`, `thread`); what is left is what the user declared. */
 export function userInputs(props: Record<string, unknown> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(props ?? {})) {
-    if (k === PROVIDER_KEY || k === NAME_KEY || k === THREAD_KEY) continue;
+    if (k.startsWith("__") || k === THREAD_KEY) continue;
     out[k] = v;
   }
   return out;

@@ -4,6 +4,7 @@
  */
 import type { Person, Ticket } from "../api/schemas";
 import type { TicketInputs } from "./inputs";
+import { stripMarker } from "./marker";
 
 /** One comment on the ticket as last read, Racker replies included. */
 export interface ThreadEntry {
@@ -90,7 +91,9 @@ export function inputsFromTicket(ticket: Ticket): TicketInputs {
   };
   if (ticket.severity) inputs.severity = ticket.severity;
   const [first, ...rest] = ticket.comments;
-  if (first?.text) inputs.description = first.text;
+  // The description as the user wrote it: without the marker this package appends.
+  const description = first?.text ? stripMarker(first.text) : "";
+  if (description) inputs.description = description;
   const customer = rest.filter((c) => (c.author?.type ?? "customer") !== "racker").map((c) => c.text);
   if (customer.length) inputs.comments = customer;
   if (ticket.recipients.length) inputs.recipients = ticket.recipients.map((r) => r.value);

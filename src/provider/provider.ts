@@ -11,8 +11,9 @@ import { CallContext, TicketingClient, WaitInfo } from "../api/client";
 import type { ClientOptions } from "../api/config";
 import { isRackspaceApiError, RackspaceApiError } from "../api/errors";
 import type { Ticket } from "../api/schemas";
-import { ConfigSource, optionsFromConfig } from "./config";
-import { checkInputs, NAME_KEY, parseInputs, TicketInputs, userInputs } from "./inputs";
+import { ConfigSource, markerFooterFromConfig, optionsFromConfig } from "./config";
+import { checkInputs, NAME_KEY, parseInputs, PROJECT_KEY, STACK_KEY, TicketInputs, userInputs } from "./inputs";
+import { describeWithMarker, markerFor, ResourceRef } from "./marker";
 import { inputsFromTicket, outputsFrom, TicketOutputs } from "./outputs";
 import { planChanges } from "./plan";
 
@@ -65,6 +66,7 @@ function seconds(ms: number): string {
 
 export class RackspaceTicketProvider implements dynamic.ResourceProvider {
   private options: ClientOptions = {};
+  private markerFooter = true;
   private client?: TicketingClient;
   /** Where progress lines go (stderr: the engine shows provider output). */
   log: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
@@ -72,6 +74,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
   /** Reads stack config (rackspace:*) at apply time; the RACKSPACE_* environment fills the gaps. */
   async configure(req: { config: ConfigSource }): Promise<void> {
     this.options = optionsFromConfig(req.config);
+    this.markerFooter = markerFooterFromConfig(req.config);
     this.client = undefined;
   }
 
@@ -106,40 +109,69 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
   }
 
   async create(props: Props): Promise<dynamic.CreateResult> {
-    const name = typeof props[NAME_KEY] === "string" ? (props[NAME_KEY] as string) : undefined;
+    const ref = refOf(props);
+    const name = ref.name;
     const inputs = parseInputs(props);
-    const api = this.api();
-    let ticket: Ticket;
-    try {
-      ticket = await api.createTicket(
-        {
-          accountId: inputs.accountId,
-          subject: inputs.subject,
-          category: inputs.category,
-          subcategory: inputs.subcategory,
-          severity: inputs.severity,
-          comment: inputs.description !== undefined ? { text: inputs.description } : undefined,
-          resources: inputs.resources,
-          recipients: inputs.recipients,
-        },
-        this.ctx(name),
-      );
-    } catch (e) {
-      const unknownOutcome = isRackspaceApiError(e) && e.mayHaveBeenApplied;
-      throw new TicketOperationError(
-        `${label(name)}: opening the ticket failed: ${describe(e)}` +
-          (unknownOutcome
-            ? ` The ticket may have been opened anyway: look for subject ${JSON.stringify(inputs.subject)} on account ${inputs.accountId} before running \`pulumi up\` again, and adopt it with the \`import\` resource option if it exists.`
-            : ""),
-        isRackspaceApiError(e) ? e : undefined,
-      );
+    const marker = markerFor(ref, inputs);
+    const request = {
+      accountId: inputs.accountId,
+      subject: inputs.subject,
+      category: inputs.category,
+      subcategory: inputs.subcategory,
+      severity: inputs.severity,
+      comment: { text: describeWithMarker(inputs.description, marker, ref, this.markerFooter) },
+      resources: inputs.resources,
+      recipients: inputs.recipients,
+    };
+    // A ticket this same creation already opened (a deployment killed between the POST
+    // and the state write) is adopted, not opened twice. Best effort: the list endpoint
+    // is undocumented, and if it cannot answer we go on.
+    let ticket = await this.findByMarker(inputs.accountId, marker, name).catch(() => undefined);
+    if (ticket) {
+      this.log(`${label(name, ticket.ticketId)}: adopting the open ticket this resource already created (marker ${marker})`);
+      return { id: ticket.ticketId, outs: await this.finish(name, inputs, ticket, [], inputs.comments ?? [], "opened", false) };
     }
-    return { id: ticket.ticketId, outs: await this.finish(name, inputs, ticket, [], inputs.comments ?? [], "opened") };
+    const api = this.api();
+    for (let attempt = 1; !ticket; attempt++) {
+      try {
+        ticket = await api.createTicket(request, this.ctx(name));
+      } catch (e) {
+        if (!isRackspaceApiError(e) || !e.mayHaveBeenApplied) {
+          throw new TicketOperationError(`${label(name)}: opening the ticket failed: ${describe(e)}`, isRackspaceApiError(e) ? e : undefined);
+        }
+        // The answer was lost: find out whether the ticket exists before sending again.
+        let found: Ticket | undefined;
+        try {
+          found = await this.findByMarker(inputs.accountId, marker, name);
+        } catch (lookup) {
+          throw new TicketOperationError(
+            `${label(name)}: opening the ticket failed and its outcome is unknown: ${describe(e)} Looking for it failed too (${describe(lookup)}). ` +
+              `The ticket may exist: find the open ticket on account ${inputs.accountId} whose description ends with marker ${marker}, and adopt it with the \`import\` resource option (or run \`pulumi up\` again: it looks for the marker first).`,
+            e,
+          );
+        }
+        if (found) {
+          this.log(`${label(name, found.ticketId)}: the answer to the create was lost, but the ticket exists (marker ${marker}): adopting it`);
+          ticket = found;
+        } else if (attempt >= 2) {
+          throw new TicketOperationError(`${label(name)}: opening the ticket failed twice without an answer: ${describe(e)} No ticket with marker ${marker} exists; run \`pulumi up\` again.`, e);
+        }
+      }
+    }
+    return { id: ticket.ticketId, outs: await this.finish(name, inputs, ticket, [], inputs.comments ?? [], "opened", true) };
+  }
+
+  /** The open ticket whose description carries `marker`, if the API can list it. */
+  private async findByMarker(accountId: string, marker: string, name: string | undefined): Promise<Ticket | undefined> {
+    const found = await this.api().listTickets({ accountId, q: marker }, this.ctx(name));
+    return found.find((t) => !/^closed$/i.test(t.status ?? "") && (t.comments[0]?.text ?? "").includes(marker));
   }
 
   /**
-   * Posts `toPost` in order after `posted`, then reads the ticket back once. A failure
-   * after the ticket exists becomes a TicketPartialFailure carrying what was done.
+   * Posts `toPost` in order after `posted`, then reads the ticket back once. Entries
+   * already on the ticket (a lost answer, an interrupted run) are not posted again: the
+   * thread is read first unless `fresh` says it is exactly what the API just returned.
+   * A failure after the ticket exists becomes a TicketPartialFailure carrying what was done.
    */
   private async finish(
     name: string | undefined,
@@ -148,21 +180,32 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
     posted: string[],
     toPost: string[],
     verb: "opened" | "updated",
+    fresh: boolean,
   ): Promise<TicketOutputs> {
     const api = this.api();
     const id = ticket.ticketId;
     const done = [...posted];
+    let latest = ticket;
+    if (!fresh && toPost.length > 0) latest = (await api.getTicket(id, this.ctx(name, id)).catch(() => undefined)) ?? latest;
+    // Comments on the ticket beyond those we know we posted, by text.
+    const surplus = unaccounted(latest, done);
     for (let i = 0; i < toPost.length; i++) {
+      const text = toPost[i];
+      if (takeOne(surplus, text)) {
+        this.log(`${label(name, id)}: comment ${done.length + 1} is already on the ticket; not posting it again`);
+        done.push(text);
+        continue;
+      }
       try {
-        await api.addComment(id, { text: toPost[i] }, this.ctx(name, id));
-        done.push(toPost[i]);
+        await this.postOnce(name, id, text, done);
+        done.push(text);
       } catch (e) {
-        const outs = outputsFrom(inputs, ticket, done);
+        const outs = outputsFrom(inputs, latest, done);
         const unknownOutcome = isRackspaceApiError(e) && e.mayHaveBeenApplied;
         throw new TicketPartialFailure(
           `${label(name, id)}: the ticket was ${verb}, but posting comment ${done.length + 1} of ${(inputs.comments ?? []).length} failed: ${describe(e)} ` +
             (unknownOutcome
-              ? "That comment may have been posted anyway: check the ticket's thread (`pulumi refresh`) before running `pulumi up` again."
+              ? "That comment may have been posted: the next `pulumi up` reads the thread before posting it again."
               : "The ticket is recorded in the stack; run `pulumi up` again to post the remaining comments."),
           id,
           outs,
@@ -170,23 +213,39 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
         );
       }
     }
-    let latest = ticket;
-    if (toPost.length > 0) {
+    if (toPost.length > 0 || !fresh) {
       try {
         latest = await api.getTicket(id, this.ctx(name, id));
       } catch {
         // GET /tickets/{id} is undocumented (best effort): keep what we know, with the comments we posted.
         latest = {
-          ...ticket,
-          comments: [...ticket.comments, ...toPost.map((text) => ({ id: "", text, created: "", author: { type: "customer" } }))],
+          ...latest,
+          comments: [...latest.comments, ...toPost.map((text) => ({ id: "", text, created: "", author: { type: "customer" } }))],
         };
       }
     }
     return outputsFrom(inputs, latest, done);
   }
 
+  /**
+   * POST one comment. If its answer is lost, read the thread: posted → done; not there →
+   * send it once more; the thread unreadable → the ambiguous error goes up.
+   */
+  private async postOnce(name: string | undefined, id: string, text: string, known: string[]): Promise<void> {
+    const api = this.api();
+    try {
+      await api.addComment(id, { text }, this.ctx(name, id));
+    } catch (e) {
+      if (!isRackspaceApiError(e) || !e.mayHaveBeenApplied) throw e;
+      const now = await api.getTicket(id, this.ctx(name, id)).catch(() => undefined);
+      if (!now) throw e;
+      if (takeOne(unaccounted(now, known), text)) return;
+      await api.addComment(id, { text }, this.ctx(name, id));
+    }
+  }
+
   async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
-    const name = typeof news[NAME_KEY] === "string" ? (news[NAME_KEY] as string) : undefined;
+    const name = refOf(news).name;
     const inputs = parseInputs(news);
     const old = userInputs(olds);
     const plan = planChanges(old, userInputs(news));
@@ -206,7 +265,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
       }
     }
     try {
-      return { outs: await this.finish(name, inputs, ticket, posted, plan.newComments, "updated") };
+      return { outs: await this.finish(name, inputs, ticket, posted, plan.newComments, "updated", plan.newComments.length === 0) };
     } catch (e) {
       if (e instanceof TicketPartialFailure && plan.resources) {
         // The PATCH went through: record it with the partial state.
@@ -255,6 +314,29 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
       );
     }
   }
+}
+
+function refOf(props: Props): ResourceRef {
+  const str = (k: string) => (typeof props[k] === "string" ? (props[k] as string) : undefined);
+  return { project: str(PROJECT_KEY), stack: str(STACK_KEY), name: str(NAME_KEY) };
+}
+
+/** Customer comments on the ticket (after the description) not matched by `known`, counted by text. */
+function unaccounted(ticket: Ticket, known: string[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const c of ticket.comments.slice(1)) {
+    if ((c.author?.type ?? "customer") === "racker") continue;
+    counts.set(c.text, (counts.get(c.text) ?? 0) + 1);
+  }
+  for (const k of known) if (counts.has(k)) counts.set(k, (counts.get(k) as number) - 1);
+  return counts;
+}
+
+function takeOne(counts: Map<string, number>, text: string): boolean {
+  const n = counts.get(text) ?? 0;
+  if (n <= 0) return false;
+  counts.set(text, n - 1);
+  return true;
 }
 
 /** Inputs from recorded state, without failing on a field an older version did not record. */

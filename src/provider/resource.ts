@@ -2,7 +2,7 @@
  * RackspaceTicket: a Rackspace support or change ticket declared in a Pulumi program.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { NAME_KEY, THREAD_KEY } from "./inputs";
+import { NAME_KEY, PROJECT_KEY, STACK_KEY, THREAD_KEY } from "./inputs";
 import type { PersonOutput, ThreadEntry } from "./outputs";
 import { providerStub } from "./stub";
 
@@ -74,6 +74,8 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
       {
         ...args,
         [NAME_KEY]: name,
+        [PROJECT_KEY]: pulumi.getProject(),
+        [STACK_KEY]: pulumi.getStack(),
         [THREAD_KEY]: opts?.id ? undefined : thread,
         ticketId: undefined,
         status: undefined,

@@ -45,8 +45,10 @@ describe("RackspaceTicketProvider against the simulator", () => {
   const writes = () => sim.requests().filter((r) => ["createTicket", "patchTicket", "addComment"].includes(r.operation));
   const apiCalls = () => sim.requests().filter((r) => r.operation !== "token");
 
+  // Each call is a different resource (its own correlation marker), as in a real stack.
+  let serial = 0;
   async function create(extra: Props = {}) {
-    const props = { ...inputs, ...extra, __resourceName: "change-ticket" };
+    const props = { ...inputs, ...extra, __resourceName: `change-ticket-${++serial}`, __project: "ops", __stack: "dev" };
     const res = await provider.create(props);
     return { id: res.id, outs: res.outs as Props, props };
   }
@@ -61,7 +63,11 @@ describe("RackspaceTicketProvider against the simulator", () => {
       category: "Change",
       subcategory: "General",
       severity: "Normal",
-      comment: { text: "Rolling out web tier v2 to the DFW cluster." },
+      comment: {
+        text: expect.stringMatching(
+          /^Rolling out web tier v2 to the DFW cluster\.\n\n-- \nManaged by Pulumi \(pulumi-rackspace-ticketing\): project ops, stack dev, resource change-ticket-\d+\. Marker: pulumi-rt-[0-9a-f]{16}$/,
+        ),
+      },
       resources: inputs.resources,
       recipients: inputs.recipients,
     });
@@ -72,17 +78,18 @@ describe("RackspaceTicketProvider against the simulator", () => {
       classification: "Change",
       createdBy: { type: "customer" },
     });
-    expect(outs.thread).toEqual([expect.objectContaining({ text: inputs.description, authorType: "customer" })]);
+    expect(outs.thread).toEqual([expect.objectContaining({ text: expect.stringContaining(inputs.description), authorType: "customer" })]);
     expect(JSON.stringify(outs)).not.toContain(DEMO_KEY);
     expect(outs).not.toHaveProperty("__resourceName");
   });
 
   it("create with comments: the ticket, then one POST per comment in order, then one read", async () => {
     const { outs } = await create({ comments: ["first", "second"] });
-    expect(apiCalls().map((r) => r.operation)).toEqual(["createTicket", "addComment", "addComment", "getTicket"]);
+    // The marker lookup first (a ticket this creation already opened would be adopted).
+    expect(apiCalls().map((r) => r.operation)).toEqual(["listTickets", "createTicket", "addComment", "addComment", "getTicket"]);
     expect(writes().slice(1).map((r) => (r.body as { comment: { text: string } }).comment.text)).toEqual(["first", "second"]);
     expect(outs.comments).toEqual(["first", "second"]);
-    expect((outs.thread as { text: string }[]).map((t) => t.text)).toEqual([inputs.description, "first", "second"]);
+    expect((outs.thread as { text: string }[]).map((t) => t.text)).toEqual([expect.stringContaining(inputs.description), "first", "second"]);
   });
 
   it("diff: nothing changed → changes:false and zero API calls", async () => {
@@ -160,7 +167,7 @@ describe("RackspaceTicketProvider against the simulator", () => {
     const props = r.props as Props;
     expect(props.status).toBe("Pending Customer");
     expect(props.thread).toEqual([
-      expect.objectContaining({ text: inputs.description, authorType: "customer" }),
+      expect.objectContaining({ text: expect.stringContaining(inputs.description), authorType: "customer" }),
       expect.objectContaining({ text: "Scheduled for tonight.", authorName: "Sam R.", authorType: "racker" }),
     ]);
     expect(props.subject).toBe(inputs.subject);
@@ -191,7 +198,7 @@ describe("RackspaceTicketProvider against the simulator", () => {
     expect(err).toBeInstanceOf(TicketPartialFailure);
     const pf = err as TicketPartialFailure;
     expect(pf.id).toMatch(/\S/);
-    expect(pf.message).toMatch(/RackspaceTicket "change-ticket" \(ticket .+\): the ticket was opened, but posting comment 1 of 2 failed: addComment .*HTTP 400/);
+    expect(pf.message).toMatch(/RackspaceTicket "change-ticket-\d+" \(ticket .+\): the ticket was opened, but posting comment 1 of 2 failed: addComment .*HTTP 400/);
     expect(pf.properties.comments).toEqual([]);
     expect(sim.tickets()).toHaveLength(before + 1);
 
@@ -199,12 +206,12 @@ describe("RackspaceTicketProvider against the simulator", () => {
     await provider.update(pf.id, pf.properties as unknown as Props, { ...inputs, comments: ["first", "second"] });
     expect(writes().map((r) => r.operation)).toEqual(["addComment", "addComment"]);
     expect(sim.tickets()).toHaveLength(before + 1);
-    expect(sim.getTicket(pf.id)?.comments.map((c) => c.text)).toEqual([inputs.description, "first", "second"]);
+    expect(sim.getTicket(pf.id)?.comments.map((c) => c.text)).toEqual([expect.stringContaining(inputs.description), "first", "second"]);
   });
 
   it("an API rejection names the resource, the operation, the status, faultCode and message, and what to do", async () => {
     await expect(create({ category: "No Such Category" })).rejects.toThrow(
-      /RackspaceTicket "change-ticket": opening the ticket failed: createTicket failed: HTTP 400: badRequest: .*categor.*GET \/categories/i,
+      /RackspaceTicket "change-ticket-\d+": opening the ticket failed: createTicket failed: HTTP 400: badRequest: .*categor.*GET \/categories/i,
     );
     await expect(create({ category: "No Such Category" })).rejects.toBeInstanceOf(TicketOperationError);
   });
@@ -213,7 +220,7 @@ describe("RackspaceTicketProvider against the simulator", () => {
     await provider.configure({ config: providerConfig(sim, { "rackspace:rateWindowMs": "2500", "rackspace:rateLimitCreate": "1" }) });
     await Promise.all([create(), create({ subject: "Second" })]);
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^RackspaceTicket "change-ticket": createTicket waiting \d\.\ds for a rate-limit slot$/);
+    expect(lines[0]).toMatch(/^RackspaceTicket "change-ticket-\d+": createTicket waiting \d\.\ds for a rate-limit slot$/);
   });
 
   it("configuration falls back to the RACKSPACE_* environment when stack config is absent", async () => {
