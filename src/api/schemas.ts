@@ -17,8 +17,9 @@ export const TICKETING_MEDIA_TYPE = "application/vnd.ticketing.v2+json";
 /** Ids are opaque strings; some examples show plain numbers, so accept both. */
 const OpaqueId = z.union([z.string(), z.number()]).transform((v) => String(v));
 
+/** A non-blank string, sent exactly as given (no trimming: texts must round-trip unchanged). */
 const nonEmpty = (what: string) =>
-  z.string({ error: `${what} must be a string` }).trim().min(1, { error: `${what} must not be empty` });
+  z.string({ error: `${what} must be a string` }).refine((s) => s.trim().length > 0, { error: `${what} must not be empty` });
 
 /** A resource URL as accepted by the Ticketing API (docs §4.3, §4.8). */
 export const ResourceUrl = z

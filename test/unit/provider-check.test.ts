@@ -93,7 +93,7 @@ describe("check: valid inputs", () => {
   });
 
   it("ignores the engine's bookkeeping keys", () => {
-    expect(checkInputs({}, { ...valid, __provider: "exports.handler=…", __name: "t", thread: [] })).toEqual([]);
+    expect(checkInputs({}, { ...valid, __provider: "exports.handler=…", __resourceName: "t", thread: [] })).toEqual([]);
   });
 
   it("accepts unknown values during a preview, whole fields or list entries", () => {

@@ -36,9 +36,14 @@ describe("request schemas (strict)", () => {
     expect(PatchTicketRequest.safeParse({}).success).toBe(false);
   });
 
+  it("sends texts exactly as given (no trimming), so they round-trip", () => {
+    expect(AddCommentRequest.parse({ comment: { text: "  indented\n" } }).comment.text).toBe("  indented\n");
+  });
+
   it("a comment needs text", () => {
     expect(AddCommentRequest.safeParse({ comment: { text: "hi" } }).success).toBe(true);
     expect(AddCommentRequest.safeParse({ comment: { text: "" } }).success).toBe(false);
+    expect(AddCommentRequest.safeParse({ comment: { text: " \n " } }).success).toBe(false);
     expect(AddCommentRequest.safeParse({ comment: {} }).success).toBe(false);
   });
 });
