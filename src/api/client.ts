@@ -292,6 +292,8 @@ export class TicketingClient {
       this.config.retry,
       {
         delayFor: (error, _attempt, backoff) => {
+          // Identity has its own bounded retries; retrying here too would multiply them.
+          if (error.operation === "authenticate") return undefined;
           if (error.kind === "auth") {
             // A token can expire or be revoked mid-deployment: authenticate again, once.
             if (refreshedAuth || !this.identity.canRefresh || error.status !== 401) return undefined;
