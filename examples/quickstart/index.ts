@@ -18,7 +18,8 @@ const ticket = new RackspaceTicket("web-tier-change", {
   category: "Change",
   subcategory: "General",
   severity: "Normal",
-  description: config.get("description") ?? "Rolling out web tier v2 to the DFW cluster. Rollback: redeploy v1.",
+  // getSecret: a description set with `pulumi config set --secret` stays secret in the state.
+  description: config.getSecret("description") ?? "Rolling out web tier v2 to the DFW cluster. Rollback: redeploy v1.",
   resources: config.getObject<string[]>("resources") ?? ["https://resources.api.rackspace.com/resources/dedicated:0001"],
   comments: config.getObject<string[]>("comments") ?? [],
 });

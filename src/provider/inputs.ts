@@ -43,12 +43,18 @@ export interface TicketInputs {
   recipients?: string[];
   resources?: string[];
   comments?: string[];
+  /**
+   * Adopt this existing ticket instead of opening one (Pulumi's `import` option cannot
+   * reach a dynamic provider's read: pulumi/pulumi#3550). Used only when the resource is
+   * created; changing or removing it later changes nothing.
+   */
+  adoptTicketId?: string;
 }
 
 /** Fields that cannot change on an existing ticket: a change opens a new one. */
 export const REPLACE_FIELDS = ["accountId", "subject", "category", "subcategory", "severity", "description", "recipients"] as const;
 /** Every input a user may set, in the order messages list them. */
-export const INPUT_FIELDS = [...REPLACE_FIELDS, "resources", "comments"] as const;
+export const INPUT_FIELDS = [...REPLACE_FIELDS, "resources", "comments", "adoptTicketId"] as const;
 
 const text = (what: string, max: number) =>
   z
@@ -85,6 +91,7 @@ export const TicketInputsSchema = z.strictObject(
       .refine((a) => new Set(a).size === a.length, { error: "resources must not repeat a URL" })
       .optional(),
     comments: list("comments", text("a comment", LIMITS.text)).optional(),
+    adoptTicketId: text("adoptTicketId", LIMITS.shortText).optional(),
   },
   { error: (i) => (i.code === "unrecognized_keys" ? `unknown property; RackspaceTicket accepts ${INPUT_FIELDS.join(", ")}` : undefined) },
 );

@@ -75,6 +75,7 @@ export function outputsFrom(inputs: TicketInputs, ticket: Ticket, postedComments
   if (inputs.severity !== undefined) out.severity = inputs.severity;
   if (inputs.description !== undefined) out.description = inputs.description;
   if (inputs.recipients !== undefined) out.recipients = [...inputs.recipients];
+  if (inputs.adoptTicketId !== undefined) out.adoptTicketId = inputs.adoptTicketId;
   return out;
 }
 

@@ -15,7 +15,7 @@ import { ConfigSource, markerFooterFromConfig, optionsFromConfig } from "./confi
 import { checkInputs, NAME_KEY, parseInputs, PROJECT_KEY, STACK_KEY, TicketInputs, userInputs } from "./inputs";
 import { describeWithMarker, markerFor, ResourceRef } from "./marker";
 import { inputsFromTicket, outputsFrom, TicketOutputs } from "./outputs";
-import { planChanges } from "./plan";
+import { planChanges, sameResourceSet } from "./plan";
 
 /** Waits longer than this print one progress line (the CLI shows provider output). */
 export const WAIT_NOTICE_MS = 2_000;
@@ -123,6 +123,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
       resources: inputs.resources,
       recipients: inputs.recipients,
     };
+    if (inputs.adoptTicketId) return this.adopt(name, inputs, inputs.adoptTicketId);
     // A ticket this same creation already opened (a deployment killed between the POST
     // and the state write) is adopted, not opened twice. Best effort: the list endpoint
     // is undocumented, and if it cannot answer we go on.
@@ -146,7 +147,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
         } catch (lookup) {
           throw new TicketOperationError(
             `${label(name)}: opening the ticket failed and its outcome is unknown: ${describe(e)} Looking for it failed too (${describe(lookup)}). ` +
-              `The ticket may exist: find the open ticket on account ${inputs.accountId} whose description ends with marker ${marker}, and adopt it with the \`import\` resource option (or run \`pulumi up\` again: it looks for the marker first).`,
+              `The ticket may exist: find the open ticket on account ${inputs.accountId} whose description ends with marker ${marker}, and adopt it with the \`adoptTicketId\` input (or run \`pulumi up\` again: it looks for the marker first).`,
             e,
           );
         }
@@ -159,6 +160,35 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
       }
     }
     return { id: ticket.ticketId, outs: await this.finish(name, inputs, ticket, [], inputs.comments ?? [], "opened", true) };
+  }
+
+  /**
+   * Takes over an existing ticket: it must exist, be open, and be the one the program
+   * declares (same account and subject). Its resource list is brought in line and the
+   * declared comments not yet on it are posted; nothing else is sent.
+   */
+  private async adopt(name: string | undefined, inputs: TicketInputs, id: string): Promise<dynamic.CreateResult> {
+    const api = this.api();
+    let ticket: Ticket;
+    try {
+      ticket = await api.getTicket(id, this.ctx(name, id));
+    } catch (e) {
+      throw new TicketOperationError(`${label(name, id)}: adopting the ticket failed: ${describe(e)} Check adoptTicketId.`, isRackspaceApiError(e) ? e : undefined);
+    }
+    const mismatch: string[] = [];
+    if (ticket.accountId && ticket.accountId !== inputs.accountId) mismatch.push(`accountId is ${JSON.stringify(ticket.accountId)}, the program says ${JSON.stringify(inputs.accountId)}`);
+    if (ticket.subject && ticket.subject !== inputs.subject) mismatch.push(`subject is ${JSON.stringify(ticket.subject)}, the program says ${JSON.stringify(inputs.subject)}`);
+    if (/^closed$/i.test(ticket.status ?? "")) mismatch.push("the ticket is closed");
+    if (mismatch.length > 0) {
+      throw new TicketOperationError(`${label(name, id)}: cannot adopt the ticket: ${mismatch.join("; ")}. Declare the ticket's own values (they cannot be changed on an existing ticket), or remove adoptTicketId to open a new one.`);
+    }
+    const want = inputs.resources ?? [];
+    if (!sameResourceSet(ticket.resources, want)) {
+      ticket = (await api.setResources(id, want, this.ctx(name, id))) ?? { ...ticket, resources: [...want] };
+    }
+    this.log(`${label(name, id)}: adopted the existing ticket`);
+    // The ticket was just read: its thread is current.
+    return { id, outs: await this.finish(name, inputs, ticket, [], inputs.comments ?? [], "adopted", true) };
   }
 
   /** The open ticket whose description carries `marker`, if the API can list it. */
@@ -179,7 +209,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
     ticket: Ticket,
     posted: string[],
     toPost: string[],
-    verb: "opened" | "updated",
+    verb: "opened" | "updated" | "adopted",
     fresh: boolean,
   ): Promise<TicketOutputs> {
     const api = this.api();
@@ -189,6 +219,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
     if (!fresh && toPost.length > 0) latest = (await api.getTicket(id, this.ctx(name, id)).catch(() => undefined)) ?? latest;
     // Comments on the ticket beyond those we know we posted, by text.
     const surplus = unaccounted(latest, done);
+    let sent = 0;
     for (let i = 0; i < toPost.length; i++) {
       const text = toPost[i];
       if (takeOne(surplus, text)) {
@@ -199,6 +230,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
       try {
         await this.postOnce(name, id, text, done);
         done.push(text);
+        sent++;
       } catch (e) {
         const outs = outputsFrom(inputs, latest, done);
         const unknownOutcome = isRackspaceApiError(e) && e.mayHaveBeenApplied;
@@ -213,7 +245,8 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
         );
       }
     }
-    if (toPost.length > 0 || !fresh) {
+    // Read the thread back once if we changed it (or never read it).
+    if (sent > 0 || (!fresh && toPost.length === 0)) {
       try {
         latest = await api.getTicket(id, this.ctx(name, id));
       } catch {

@@ -29,6 +29,13 @@ export interface RackspaceTicketArgs {
    * is append-only). Entries may be secrets.
    */
   comments?: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * Adopt this existing ticket instead of opening a new one: the ticket must be open and
+   * match `accountId` and `subject`; declared resources are applied and declared comments
+   * not yet on it are posted. (Pulumi's `import` resource option cannot reach a dynamic
+   * provider: pulumi/pulumi#3550.) Only used when the resource is created.
+   */
+  adoptTicketId?: pulumi.Input<string>;
 }
 
 /** One stub for the whole process: the SDK serializes it once and caches the text. */
@@ -48,6 +55,7 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
   declare public readonly recipients: pulumi.Output<string[] | undefined>;
   /** The resource URLs on the ticket (as the API reports them after a refresh). */
   declare public readonly resources: pulumi.Output<string[]>;
+  declare public readonly adoptTicketId: pulumi.Output<string | undefined>;
   /** The entries of `comments` posted so far. */
   declare public readonly comments: pulumi.Output<string[]>;
   /** The ticket id the API assigned (also the resource id). */

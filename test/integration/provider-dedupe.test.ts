@@ -74,13 +74,13 @@ describe("de-duplication of ambiguous writes", () => {
     expect(recreated.id).not.toBe(first.id);
   });
 
-  it("create outcome unknown and the lookup fails too: the error says the ticket may exist, its marker, and how to import it", async () => {
+  it("create outcome unknown and the lookup fails too: the error says the ticket may exist, its marker, and how to adopt it", async () => {
     const props = fresh();
     sim.injectFault({ operation: "createTicket", kind: "drop-after", count: 1 });
     sim.injectFault({ operation: "listTickets", kind: "status", status: 400, count: 2 });
     const err = await provider.create(props).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TicketOperationError);
-    expect((err as Error).message).toMatch(/outcome is unknown.*The ticket may exist: .*marker pulumi-rt-[0-9a-f]{16}.*`import` resource option/);
+    expect((err as Error).message).toMatch(/outcome is unknown.*The ticket may exist: .*marker pulumi-rt-[0-9a-f]{16}.*`adoptTicketId` input/);
     expect(ticketsWith(props.subject as string)).toHaveLength(1);
   });
 

@@ -1,0 +1,70 @@
+/**
+ * Adopting an existing ticket with `adoptTicketId` (Pulumi's `import` resource option
+ * cannot reach a dynamic provider's read: pulumi/pulumi#3550).
+ */
+import { TicketingClient } from "../../src/api/client";
+import { RackspaceTicketProvider } from "../../src/provider/provider";
+import type { Simulator } from "../../src/simulator";
+import { clientOptions, providerConfig, resetClientState, startSim } from "../helpers/sim";
+
+type Props = Record<string, unknown>;
+const R1 = "https://resources.api.rackspace.com/resources/dedicated:0001";
+const R2 = "https://resources.api.rackspace.com/resources/dedicated:0002";
+
+describe("adoptTicketId", () => {
+  let sim: Simulator;
+  let provider: RackspaceTicketProvider;
+  let existing: string;
+  const declared = { accountId: "hybrid:100001", subject: "Opened by hand", category: "Change", subcategory: "General", __resourceName: "adopted" };
+
+  beforeAll(async () => {
+    sim = await startSim({ limits: { create: 20, patch: 20, comment: 20, read: 200 } });
+  });
+  afterAll(() => sim.close());
+  beforeEach(async () => {
+    resetClientState();
+    const c = new TicketingClient(clientOptions(sim, { limits: { create: 20 } }), {});
+    existing = (await c.createTicket({ accountId: "hybrid:100001", subject: "Opened by hand", category: "Change", subcategory: "General", comment: { text: "Made in the portal." }, resources: [R1] })).ticketId;
+    await c.addComment(existing, { text: "already here" });
+    sim.clearRequests();
+    provider = new RackspaceTicketProvider();
+    provider.log = () => undefined;
+    await provider.configure({ config: providerConfig(sim, { "rackspace:rateLimitCreate": "20", "rackspace:rateLimitRead": "200" }) });
+  });
+
+  it("takes over the ticket: no new ticket, resources brought in line, only missing comments posted", async () => {
+    const res = await provider.create({ ...declared, adoptTicketId: existing, resources: [R1, R2], comments: ["already here", "new note"] });
+    expect(res.id).toBe(existing);
+    const writes = sim.writeCalls().map((r) => [r.operation, r.body]);
+    expect(writes).toEqual([
+      ["patchTicket", { resources: [R1, R2] }],
+      ["addComment", { comment: { text: "new note" } }],
+    ]);
+    expect((res.outs as Props).comments).toEqual(["already here", "new note"]);
+    expect((res.outs as Props).thread).toHaveLength(3);
+  });
+
+  it("with matching resources and comments it sends nothing at all", async () => {
+    await provider.create({ ...declared, adoptTicketId: existing, resources: [R1], comments: ["already here"] });
+    expect(sim.writeCalls()).toEqual([]);
+    expect(sim.requests().filter((r) => r.operation !== "token").map((r) => r.operation)).toEqual(["getTicket"]);
+  });
+
+  it("refuses a ticket that is not the declared one, or closed, and says what differs", async () => {
+    await expect(provider.create({ ...declared, subject: "Something else", adoptTicketId: existing })).rejects.toThrow(
+      /cannot adopt the ticket: subject is "Opened by hand", the program says "Something else"\. Declare the ticket's own values/,
+    );
+    await expect(provider.create({ ...declared, adoptTicketId: "000000-sim-9999999" })).rejects.toThrow(/adopting the ticket failed: getTicket .*HTTP 404: ticketNotFound/);
+    expect(sim.writeCalls()).toEqual([]);
+    await new TicketingClient(clientOptions(sim), {}).closeTicket(existing);
+    sim.clearRequests();
+    await expect(provider.create({ ...declared, adoptTicketId: existing })).rejects.toThrow(/the ticket is closed/);
+    expect(sim.writeCalls()).toEqual([]);
+  });
+
+  it("removing adoptTicketId after adoption changes nothing", async () => {
+    const res = await provider.create({ ...declared, adoptTicketId: existing, resources: [R1], comments: ["already here"] });
+    const d = await provider.diff(existing, res.outs as Props, { ...declared, resources: [R1], comments: ["already here"] });
+    expect(d.changes).toBe(false);
+  });
+});
