@@ -264,7 +264,7 @@ export class TicketingClient {
         if (body !== undefined) headers["Content-Type"] = TICKETING_MEDIA_TYPE;
         let res: HttpResponse;
         this.stats.requests++;
-        // The window is counted from the send, not from the slot (the token fetch may have taken a while).
+        // The window is counted from the send at the earliest, not from the slot (the token fetch may have taken a while).
         granted?.sent();
         try {
           res = await this.transport.send({
@@ -278,6 +278,10 @@ export class TicketingClient {
         } catch (e) {
           if (e instanceof TransportFailure) throw classifyTransportFailure(e, classify);
           throw e;
+        } finally {
+          // The server accepted the request somewhere between the send and the answer: count the
+          // window from the answer, the one instant known to be no earlier than the server's.
+          granted?.sent();
         }
         if (res.status < 200 || res.status > 299) {
           const err = classifyResponse(res, classify);

@@ -11,6 +11,7 @@
  * itself resolves it: from its node_modules or, inside this package's own repository,
  * by self-reference through package.json "exports".
  */
+/* eslint-disable @typescript-eslint/no-require-imports -- the stub's one require is resolved in the host at run time, by package name (a comment inside the function would be serialized into every state) */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
 /** Export path of the implementation: the package's name plus `/provider/impl`. */
@@ -23,8 +24,6 @@ export const FORWARDED = ["check", "diff", "create", "read", "update", "delete"]
 export function providerStub(): dynamic.ResourceProvider {
   const stub = {
     configure(this: Record<string, unknown>, req: dynamic.ConfigureRequest): Promise<void> {
-      // The one require of the stub: resolved in the host at run time, by package name.
-      // eslint-disable-next-line @typescript-eslint/no-require-imports
       const impl = require("module").createRequire(`${process.cwd()}/`)("pulumi-rackspace-ticketing/provider/impl").handler();
       for (const m of ["check", "diff", "create", "read", "update", "delete"]) this[m] = impl[m].bind(impl);
       return impl.configure(req);
