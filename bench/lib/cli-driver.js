@@ -1,0 +1,135 @@
+/**
+ * One run of the workload under the real Pulumi CLI, against a fresh in-process
+ * simulator and a fresh stack (file backend in a temp dir).
+ *
+ * Every pulumi command is spawned asynchronously: the simulator answers from this
+ * process's event loop, so a synchronous spawn would deadlock.
+ */
+"use strict";
+const { spawn } = require("node:child_process");
+const fs = require("node:fs");
+const path = require("node:path");
+const { startSimulator } = require("../../dist/simulator");
+const { makeProgramDir, envWithoutRackspace, recorder, summarize } = require("./common");
+const { rssSampler } = require("./metrics");
+
+const STACK = "bench";
+const TICKET_TYPE = "pulumi-nodejs:dynamic/rackspace:Ticket";
+
+async function runCli({ mode, binDir, opts, tag, log }) {
+  const { work, prog } = makeProgramDir();
+  const logDir = path.join(work, "logs");
+  fs.mkdirSync(logDir);
+  const env = {
+    ...envWithoutRackspace(),
+    PATH: `${binDir}${path.delimiter}${process.env.PATH}`,
+    PULUMI_BACKEND_URL: `file://${path.join(work, "state")}`,
+    PULUMI_CONFIG_PASSPHRASE: "rackspace-ticketing-bench",
+    PULUMI_SKIP_UPDATE_CHECK: "true",
+    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+  };
+  fs.mkdirSync(path.join(work, "state"));
+  let n = 0;
+  const pulumi = (args, { label = args[0], allowFail = false } = {}) =>
+    new Promise((resolve, reject) => {
+      const full = [...args, ...(args[0] === "stack" && args[1] === "init" ? [] : ["--stack", STACK]), "--non-interactive"];
+      const child = spawn("pulumi", full, { cwd: prog, env, stdio: ["ignore", "pipe", "pipe"] });
+      let stdout = "";
+      let stderr = "";
+      child.stdout.on("data", (d) => (stdout += d));
+      child.stderr.on("data", (d) => (stderr += d));
+      child.on("error", reject);
+      child.on("close", (code) => {
+        fs.writeFileSync(path.join(logDir, `${String(++n).padStart(2, "0")}-${label}.log`), `$ pulumi ${full.join(" ")}\n${stdout}\n--- stderr ---\n${stderr}`);
+        if (code !== 0) {
+          const tail = `${stdout}\n${stderr}`.trim().split("\n").slice(-15).join("\n");
+          if (!allowFail) return reject(new Error(`pulumi ${args.join(" ")} exited with ${code}:\n${tail}`));
+          log(`    pulumi ${args[0]} (${label}) exited with ${code}; last lines:\n${tail.replace(/^/gm, "      ")}`);
+        }
+        resolve({ code, stdout, stderr });
+      });
+    });
+
+  const sim = await startSimulator({ port: 0, windowMs: opts.windowMs });
+  const rss = rssSampler({ cwd: prog });
+  const rec = recorder(sim, rss, opts.windowMs);
+  const spec = (comments, resources) => ({ tickets: opts.tickets, comments, resources, tag });
+  const configure = (s) =>
+    pulumi(["config", "set-all", "--plaintext", `bench:tickets=${s.tickets}`, "--plaintext", `bench:comments=${s.comments}`, "--plaintext", `bench:resources=${s.resources}`, "--plaintext", `bench:tag=${tag}`], {
+      label: "config",
+    });
+  const apply = async (args, label) => {
+    const r = await pulumi([...args, "--yes", "--skip-preview", "--suppress-progress", "--parallel", String(opts.parallel)], { label, allowFail: true });
+    return { exitCode: r.code };
+  };
+  const stateBytes = async () => {
+    const state = JSON.parse((await pulumi(["stack", "export"], { label: "export" })).stdout);
+    const tickets = (state.deployment.resources || []).filter((r) => r.type === TICKET_TYPE);
+    if (!tickets.length) return { avg: null };
+    const avg = (f) => Math.round(tickets.reduce((a, r) => a + f(r), 0) / tickets.length);
+    const size = (v) => (v === undefined ? 0 : Buffer.byteLength(JSON.stringify(v)));
+    // Where the bytes go: the serialized provider (stored in inputs and outputs alike),
+    // the thread output, and the engine's own fields (urn, parent, stackTrace, ...).
+    return {
+      avg: avg((r) => size(r)),
+      breakdown: {
+        inputs: avg((r) => size(r.inputs)),
+        outputs: avg((r) => size(r.outputs)),
+        providerText: avg((r) => size(r.inputs?.__provider) + size(r.outputs?.__provider)),
+        thread: avg((r) => size(r.outputs?.thread)),
+        engineFields: avg((r) => size(r) - size(r.inputs) - size(r.outputs)),
+      },
+    };
+  };
+
+  try {
+    await pulumi(["stack", "init", STACK], { label: "init" });
+    const settings = [
+      "--plaintext",
+      "rackspace:username=demo",
+      "--secret",
+      "rackspace:apiKey=demo-api-key",
+      "--plaintext",
+      `rackspace:ticketingUrl=${sim.ticketingUrl}`,
+      "--plaintext",
+      `rackspace:identityUrl=${sim.identityUrl}`,
+      "--plaintext",
+      `rackspace:rateWindowMs=${opts.windowMs}`,
+    ];
+    if (mode === "baseline") settings.push("--plaintext", "rackspace:pacing=off");
+    await pulumi(["config", "set-all", ...settings], { label: "config" });
+
+    const created = spec(0, 1);
+    await configure(created);
+    log(`    create: pulumi up --parallel ${opts.parallel} (${opts.tickets} tickets)`);
+    await rec.phase("create", created, () => apply(["up"], "create"));
+    const afterCreate = await stateBytes();
+
+    log("    no-op: pulumi up (same inputs)");
+    await rec.phase("noop", created, () => apply(["up"], "noop"));
+    log("    refresh: pulumi refresh");
+    await rec.phase("refresh", created, () => apply(["refresh"], "refresh"));
+
+    const updated = spec(opts.comments, 2);
+    await configure(updated);
+    log(`    update: pulumi up (+${opts.comments} comments and a new resource list per ticket)`);
+    await rec.phase("update", updated, () => apply(["up"], "update"));
+    const afterUpdate = await stateBytes();
+
+    log("    destroy: pulumi destroy");
+    await rec.phase("destroy", updated, () => apply(["destroy"], "destroy"));
+
+    const report = summarize({ mode, driver: "cli", opts, phases: rec.phases, sim, tag, stateBytes: { afterCreate: afterCreate.avg, afterUpdate: afterUpdate.avg, breakdown: afterUpdate.breakdown }, rss: rss.stop() });
+    if (opts.keep) {
+      fs.writeFileSync(path.join(logDir, "simulator-requests.json"), `${JSON.stringify(sim.requests(), null, 1)}\n`);
+      report.logs = logDir;
+    }
+    return report;
+  } finally {
+    rss.stop();
+    await sim.close();
+    if (!opts.keep) fs.rmSync(work, { recursive: true, force: true });
+  }
+}
+
+module.exports = { runCli };
