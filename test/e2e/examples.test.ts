@@ -1,0 +1,367 @@
+/**
+ * The programs under examples/ (other than the quick start), run the way their READMEs
+ * say, through the real Pulumi CLI against an in-process simulator:
+ *
+ *   - each example is copied to a temp dir and `npm install`ed there, with its
+ *     `file:../..` dependency pointed at this repository (a user's install, not a symlink
+ *     farm: the example gets its own @pulumi/pulumi, typescript and @types/node);
+ *   - credentials and endpoints are stack config only (no RACKSPACE_* variable reaches the CLI);
+ *   - every write the simulator sees is checked, call by call.
+ *
+ * The three installs run concurrently while the first example's tests start.
+ */
+import { spawn } from "node:child_process";
+import * as crypto from "node:crypto";
+import * as fs from "node:fs";
+import * as os from "node:os";
+import * as path from "node:path";
+import { startSimulator, Simulator } from "../../src/simulator";
+import { CliResult, describeWithPulumiCli, ensureBuilt, PulumiProject, REPO_ROOT, TICKET_TYPE, uniqueStack } from "../helpers/pulumi-cli";
+
+jest.setTimeout(300_000);
+
+const WINDOW_MS = 1000;
+const R1 = "https://resources.api.rackspace.com/resources/dedicated:0001";
+const EXAMPLES = ["change-ticket", "ci-change-record", "import-existing"] as const;
+type Example = (typeof EXAMPLES)[number];
+
+/** Operation, ticket and body of each write call after `since`, in order. */
+const writes = (sim: Simulator, since = 0) =>
+  sim.writeCalls().filter((e) => e.seq > since).map((e) => ({ operation: e.operation, ticketId: e.ticketId, status: e.status, body: e.body }));
+const lastSeq = (sim: Simulator) => sim.requests().reduce((m, e) => Math.max(m, e.seq), 0);
+const CLOSE = (ticketId: string) => ({ operation: "patchTicket", ticketId, status: 204, body: { status: "Closed" } });
+
+/** The process environment without RACKSPACE_* (npm and node children). */
+function baseEnv(): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("RACKSPACE_")) env[k] = v;
+  return env;
+}
+
+/** Runs a command to completion (never throws for a non-zero exit). */
+function run(cmd: string, args: string[], opts: { cwd: string; env: Record<string, string>; timeoutMs: number }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+    }, opts.timeoutMs);
+    child.once("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: timedOut ? null : code, stdout, stderr, output: `${stdout}\n${stderr}`, timedOut });
+    });
+  });
+}
+
+/**
+ * Copies examples/<name> to a temp dir (without node_modules, lock file, stack files or
+ * local output), points its package dependency at this repository and installs it.
+ * `--ignore-scripts`: installing a `file:` dependency would run this package's `prepare`
+ * (a full `tsc` build writing the repository's dist/) from every install.
+ */
+async function installExample(name: Example): Promise<string> {
+  const src = path.join(REPO_ROOT, "examples", name);
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), `rackspace-example-${name}-`));
+  fs.cpSync(src, dir, {
+    recursive: true,
+    filter: (from) => !/^(node_modules|package-lock\.json|Pulumi\.[^/]+\.yaml|sites-enabled)(\/|$)/.test(path.relative(src, from)),
+  });
+  const pkgFile = path.join(dir, "package.json");
+  const pkg = JSON.parse(fs.readFileSync(pkgFile, "utf8")) as { dependencies: Record<string, string> };
+  expect(pkg.dependencies["pulumi-rackspace-ticketing"]).toBe("file:../..");
+  expect(pkg.dependencies["@pulumi/pulumi"]).toBe("3.248.0");
+  pkg.dependencies["pulumi-rackspace-ticketing"] = `file:${REPO_ROOT}`;
+  fs.writeFileSync(pkgFile, `${JSON.stringify(pkg, null, 2)}\n`);
+  const r = await run("npm", ["install", "--no-audit", "--no-fund", "--prefer-offline", "--ignore-scripts"], { cwd: dir, env: baseEnv(), timeoutMs: 280_000 });
+  if (r.code !== 0) throw new Error(`npm install in the copy of examples/${name} failed (${r.timedOut ? "timed out" : `exit ${r.code}`}):\n${r.output}`);
+  return dir;
+}
+
+describeWithPulumiCli("e2e: the examples, installed and run as their READMEs say", () => {
+  let sim: Simulator;
+  const installs = new Map<Example, Promise<string>>();
+
+  beforeAll(async () => {
+    ensureBuilt();
+    for (const name of EXAMPLES) {
+      const p = installExample(name);
+      p.catch(() => undefined); // reported by the example's own beforeAll
+      installs.set(name, p);
+    }
+    sim = await startSimulator({ port: 0, windowMs: WINDOW_MS });
+  });
+
+  afterAll(async () => {
+    const dirs = await Promise.all([...installs.values()].map((p) => p.catch(() => undefined)));
+    for (const d of dirs) if (d) fs.rmSync(d, { recursive: true, force: true });
+    await sim?.close();
+  });
+
+  /** The installed copy of `name` with a fresh stack pointed at the simulator (credentials as stack config). */
+  async function project(name: Example, purpose: string): Promise<PulumiProject> {
+    const dir = await installs.get(name);
+    if (!dir) throw new Error(`examples/${name} was not installed`);
+    const p = await PulumiProject.create({ dir, stack: uniqueStack(purpose), timeoutMs: 240_000 });
+    await p.configSetAll({
+      "rackspace:username": "demo",
+      "rackspace:ticketingUrl": sim.ticketingUrl,
+      "rackspace:identityUrl": sim.identityUrl,
+      "rackspace:rateWindowMs": String(WINDOW_MS),
+    });
+    await p.configSet("rackspace:apiKey", "demo-api-key", { secret: true });
+    expect(Object.keys(p.env).filter((k) => k.startsWith("RACKSPACE_"))).toEqual([]);
+    return p;
+  }
+
+  /** Fails with the CLI's output unless it exited 0. */
+  function expectOk(r: CliResult): void {
+    expect({ code: r.code, output: r.code === 0 ? "" : r.output }).toEqual({ code: 0, output: "" });
+  }
+
+  describe("change-ticket: a change ticket beside the nginx site it describes", () => {
+    let p: PulumiProject;
+    let siteFile = "";
+    let ticketId = "";
+
+    beforeAll(async () => {
+      p = await project("change-ticket", "change");
+      siteFile = path.join(p.dir, "sites-enabled", "shop.example.com.conf");
+    }, 300_000);
+    afterAll(async () => {
+      await p?.dispose();
+    });
+
+    test("up writes the site config, then opens one ticket listing the server and describing that file", async () => {
+      const since = lastSeq(sim);
+      expectOk(await p.up());
+
+      expect(fs.existsSync(siteFile)).toBe(true);
+      const text = fs.readFileSync(siteFile, "utf8");
+      expect(text).toContain("server_name shop.example.com;");
+      expect(text).toContain("proxy_pass http://10.0.0.11:8080;");
+      const sha = crypto.createHash("sha256").update(text).digest("hex");
+
+      const w = writes(sim, since);
+      expect(w).toEqual([
+        {
+          operation: "createTicket",
+          ticketId: w[0]?.ticketId, // the simulator may log the id it assigned
+          status: 200,
+          body: {
+            accountId: "hybrid:100001",
+            subject: "nginx site shop.example.com: proxy to http://10.0.0.11:8080",
+            category: "Change",
+            subcategory: "General",
+            severity: "Normal",
+            comment: { text: expect.any(String) },
+            resources: [R1],
+          },
+        },
+      ]);
+      const description = (w[0].body as { comment: { text: string } }).comment.text;
+      expect(description.startsWith(`Deploy the nginx site shop.example.com on ${R1}: listen on 80, proxy to http://10.0.0.11:8080.\n`)).toBe(true);
+      expect(description).toContain(`Config file: ${siteFile} (sha256 ${sha}).`);
+
+      const outputs = await p.outputs();
+      ticketId = outputs.ticketId as string;
+      expect(sim.getTicket(ticketId)?.subject).toBe("nginx site shop.example.com: proxy to http://10.0.0.11:8080");
+      expect([undefined, ticketId]).toContain(w[0].ticketId);
+      expect(outputs).toMatchObject({ ticketId, status: "Pending Rackspace", resources: [R1], siteConfigPath: siteFile, siteConfigSha256: sha });
+      expect(outputs.thread).toEqual([`Demo User (customer): Deploy the nginx site shop.example.com on ${R1}: listen on 80, proxy to http://10.0.0.11:8080.`]);
+
+      // The ticket waits for the site: it depends on it in the state.
+      const { state } = await p.exportState();
+      const site = (state.deployment.resources ?? []).find((r) => r.type === "pulumi-nodejs:dynamic/change-ticket:NginxSite");
+      const t = (state.deployment.resources ?? []).find((r) => r.type === TICKET_TYPE);
+      expect(site?.id).toBe(siteFile);
+      expect(t?.dependencies).toContain(site?.urn);
+    });
+
+    test("a change of the site rewrites the file, opens a ticket for the new change and closes the previous one", async () => {
+      await p.configSet("change-ticket:upstream", "http://10.0.0.12:8080");
+      const since = lastSeq(sim);
+      expectOk(await p.up());
+      expect(fs.readFileSync(siteFile, "utf8")).toContain("proxy_pass http://10.0.0.12:8080;");
+      const w = writes(sim, since);
+      expect(w.map((c) => c.operation)).toEqual(["createTicket", "patchTicket"]);
+      expect(w[0].body).toMatchObject({ subject: "nginx site shop.example.com: proxy to http://10.0.0.12:8080", resources: [R1] });
+      expect(w[1]).toEqual(CLOSE(ticketId));
+      const outputs = await p.outputs();
+      expect(outputs.ticketId).not.toBe(ticketId);
+      ticketId = outputs.ticketId as string;
+      expect(sim.getTicket(ticketId)?.status).toBe("Pending Rackspace");
+    });
+
+    test("destroy closes the ticket with one PATCH and removes the site config", async () => {
+      const since = lastSeq(sim);
+      expectOk(await p.destroy());
+      expect(writes(sim, since)).toEqual([CLOSE(ticketId)]);
+      expect(fs.existsSync(siteFile)).toBe(false);
+      expect(await p.resources()).toEqual([]);
+    });
+  });
+
+  describe("ci-change-record: one ticket per environment, a comment per deployment", () => {
+    let p: PulumiProject;
+    let ticketId = "";
+
+    beforeAll(async () => {
+      p = await project("ci-change-record", "ci");
+      // As on a developer's machine, whatever CI this test itself runs in.
+      for (const k of Object.keys(p.env)) if (/^(GITHUB_|PR_NUMBER$|DEPLOY_SUMMARY$|PREVIOUS_DEPLOYMENTS$)/.test(k)) delete p.env[k];
+    }, 300_000);
+    afterAll(async () => {
+      await p?.dispose();
+    });
+
+    /** The workflow's deploy step: PREVIOUS_DEPLOYMENTS from the stack's own output, then `up`. */
+    async function deploy(env: Record<string, string> = {}): Promise<CliResult> {
+      const prev = await p.run(["stack", "output", "deployments", "--json"]);
+      return p.up([], { env: { ...env, PREVIOUS_DEPLOYMENTS: prev.code === 0 ? prev.stdout.trim() : "[]" } });
+    }
+
+    test("the first deployment opens the environment's ticket (commit and PR from stack config) and posts its summary", async () => {
+      await p.configSetAll({
+        "ci-change-record:commit": "a".repeat(40),
+        "ci-change-record:ref": "refs/heads/feature-x",
+        "ci-change-record:pullRequest": "41",
+      });
+      const since = lastSeq(sim);
+      expectOk(await deploy());
+      const w = writes(sim, since);
+      expect(w.map((c) => c.operation)).toEqual(["createTicket", "addComment"]);
+      expect(w[0].body).toMatchObject({ accountId: "hybrid:100001", subject: `Change record: ci-change-record / ${p.stack}`, category: "Change", subcategory: "General" });
+      const description = (w[0].body as { comment: { text: string } }).comment.text;
+      expect(description).toContain(`Opened by the deployment of commit ${"a".repeat(40)}, ref refs/heads/feature-x, pull request #41.`);
+      const summary = `Deployed ${"a".repeat(12)} (pull request #41) to ${p.stack}.`;
+      ticketId = (await p.outputs()).ticketId as string;
+      expect(w[1]).toEqual({ operation: "addComment", ticketId, status: 204, body: { comment: { text: summary } } });
+      expect(await p.outputs()).toMatchObject({ ticketId, status: "Pending Rackspace", environmentName: p.stack, deployments: [summary] });
+    });
+
+    test("the next deployment (commit and PR from GitHub's variables) is exactly one comment on the same ticket", async () => {
+      const since = lastSeq(sim);
+      expectOk(
+        await deploy({
+          GITHUB_SHA: "b".repeat(40),
+          GITHUB_REF: "refs/pull/42/merge",
+          GITHUB_REPOSITORY: "acme/shop",
+          GITHUB_SERVER_URL: "https://github.com",
+          GITHUB_RUN_ID: "123",
+        }),
+      );
+      const summary = `Deployed ${"b".repeat(12)} (pull request #42) to ${p.stack}: https://github.com/acme/shop/actions/runs/123`;
+      expect(writes(sim, since)).toEqual([{ operation: "addComment", ticketId, status: 204, body: { comment: { text: summary } } }]);
+      const outputs = await p.outputs();
+      expect(outputs.ticketId).toBe(ticketId);
+      expect(outputs.deployments).toEqual([`Deployed ${"a".repeat(12)} (pull request #41) to ${p.stack}.`, summary]);
+      expect(sim.getTicket(ticketId)?.comments.map((c) => c.text).slice(1)).toEqual(outputs.deployments);
+    });
+
+    test("without PREVIOUS_DEPLOYMENTS the run fails in preview, naming the comment, and sends nothing", async () => {
+      const since = lastSeq(sim);
+      const r = await p.preview();
+      expect(r.code).not.toBe(0);
+      expect(r.output).toContain("comments[1]");
+      expect(r.output).toContain("append-only");
+      expect(writes(sim, since)).toEqual([]);
+    });
+
+    test("destroying the environment closes its ticket with one PATCH", async () => {
+      const since = lastSeq(sim);
+      expectOk(await p.destroy());
+      expect(writes(sim, since)).toEqual([CLOSE(ticketId)]);
+      expect(await p.resources()).toEqual([]);
+    });
+  });
+
+  describe("import-existing: adopting a ticket opened outside Pulumi", () => {
+    let p: PulumiProject;
+    let ticketId = "";
+
+    beforeAll(async () => {
+      p = await project("import-existing", "import");
+      // A ticket opened directly against the API, as in the portal.
+      const token = sim.issueToken("demo");
+      const res = await fetch(`${sim.ticketingUrl}/tickets`, {
+        method: "POST",
+        headers: { "X-Auth-Token": token, "Content-Type": "application/json", Accept: "application/json" },
+        body: JSON.stringify({
+          accountId: "hybrid:100001",
+          subject: "Patch the load balancers",
+          category: "Change",
+          subcategory: "General",
+          severity: "Normal",
+          comment: { text: "Opened by hand in the portal." },
+          resources: [R1],
+        }),
+      });
+      expect(res.status).toBe(200);
+      ticketId = ((await res.json()) as { ticketId: string }).ticketId;
+    }, 300_000);
+    afterAll(async () => {
+      await p?.dispose();
+    });
+
+    test("inputs that do not match the ticket stop the adoption, naming the difference; nothing is sent or recorded", async () => {
+      await p.configSetAll({
+        "import-existing:ticketId": ticketId,
+        "import-existing:subject": "Patch the load balancer",
+        "import-existing:description": "Opened by hand in the portal.",
+      });
+      await p.configSet("import-existing:resources[0]", R1, { path: true });
+      const since = lastSeq(sim);
+      const r = await p.up();
+      expect(r.code).not.toBe(0);
+      expect(r.output).toContain(`cannot adopt the ticket: subject is "Patch the load balancers", the program says "Patch the load balancer"`);
+      expect(writes(sim, since)).toEqual([]);
+      expect(await p.resources()).toEqual([]);
+    });
+
+    test("matching inputs: the first up adopts the ticket without a single write call; the next up sends nothing", async () => {
+      await p.configSet("import-existing:subject", "Patch the load balancers");
+      const since = lastSeq(sim);
+      expectOk(await p.up());
+      expect(writes(sim, since)).toEqual([]);
+      expect(sim.requests({ since, ticketId, operation: "getTicket" }).length).toBeGreaterThanOrEqual(1);
+      const tickets = await p.resources();
+      expect(tickets).toHaveLength(1);
+      expect(tickets[0].id).toBe(ticketId);
+      expect(tickets[0].inputs).toMatchObject({ subject: "Patch the load balancers", description: "Opened by hand in the portal.", resources: [R1], adoptTicketId: ticketId });
+      expect(await p.outputs()).toMatchObject({ adoptedTicketId: ticketId, status: "Pending Rackspace", createdBy: "Demo User" });
+
+      const again = lastSeq(sim);
+      expectOk(await p.up());
+      expect(writes(sim, again)).toEqual([]);
+    });
+
+    test("the adopted ticket is managed: a comment appended in config is one POST", async () => {
+      await p.configSet("import-existing:comments[0]", "Patched lb01 and lb02.", { path: true });
+      const since = lastSeq(sim);
+      expectOk(await p.up());
+      expect(writes(sim, since)).toEqual([{ operation: "addComment", ticketId, status: 204, body: { comment: { text: "Patched lb01 and lb02." } } }]);
+      expect((await p.outputs()).comments).toEqual(["Patched lb01 and lb02."]);
+    });
+
+    test("destroy closes the adopted ticket with one PATCH", async () => {
+      const since = lastSeq(sim);
+      expectOk(await p.destroy());
+      expect(writes(sim, since)).toEqual([CLOSE(ticketId)]);
+      expect(sim.getTicket(ticketId)?.status).toBe("Closed");
+      expect(await p.resources()).toEqual([]);
+    });
+  });
+});
