@@ -10,13 +10,13 @@
  *
  * The three installs run concurrently while the first example's tests start.
  */
-import { spawn } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startSimulator, Simulator } from "../../src/simulator";
-import { CliResult, describeWithPulumiCli, ensureBuilt, PulumiProject, REPO_ROOT, TICKET_TYPE, uniqueStack } from "../helpers/pulumi-cli";
+import { CliResult, describeWithPulumiCli, ensureBuilt, PulumiProject, REPO_ROOT, runProcess as run, TICKET_TYPE, uniqueStack } from "../helpers/pulumi-cli";
+import { openTicketByHand } from "../helpers/sim";
 
 jest.setTimeout(300_000);
 
@@ -36,34 +36,6 @@ function baseEnv(): Record<string, string> {
   const env: Record<string, string> = {};
   for (const [k, v] of Object.entries(process.env)) if (v !== undefined && !k.startsWith("RACKSPACE_")) env[k] = v;
   return env;
-}
-
-/** Runs a command to completion (never throws for a non-zero exit). */
-function run(cmd: string, args: string[], opts: { cwd: string; env: Record<string, string>; timeoutMs: number }): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-      } catch {
-        child.kill("SIGKILL");
-      }
-    }, opts.timeoutMs);
-    child.once("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code: timedOut ? null : code, stdout, stderr, output: `${stdout}\n${stderr}`, timedOut });
-    });
-  });
 }
 
 /**
@@ -295,22 +267,15 @@ describeWithPulumiCli("e2e: the examples, installed and run as their READMEs say
     beforeAll(async () => {
       p = await project("import-existing", "import");
       // A ticket opened directly against the API, as in the portal.
-      const token = sim.issueToken("demo");
-      const res = await fetch(`${sim.ticketingUrl}/tickets`, {
-        method: "POST",
-        headers: { "X-Auth-Token": token, "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({
-          accountId: "hybrid:100001",
-          subject: "Patch the load balancers",
-          category: "Change",
-          subcategory: "General",
-          severity: "Normal",
-          comment: { text: "Opened by hand in the portal." },
-          resources: [R1],
-        }),
+      ticketId = await openTicketByHand(sim, {
+        accountId: "hybrid:100001",
+        subject: "Patch the load balancers",
+        category: "Change",
+        subcategory: "General",
+        severity: "Normal",
+        comment: { text: "Opened by hand in the portal." },
+        resources: [R1],
       });
-      expect(res.status).toBe(200);
-      ticketId = ((await res.json()) as { ticketId: string }).ticketId;
     }, 300_000);
     afterAll(async () => {
       await p?.dispose();

@@ -20,6 +20,7 @@ import {
   TICKET_TYPE,
   uniqueStack,
 } from "../helpers/pulumi-cli";
+import { openTicketByHand } from "../helpers/sim";
 
 jest.setTimeout(180_000);
 
@@ -270,22 +271,15 @@ describeWithPulumiCli("e2e: the quick-start program through the Pulumi CLI", () 
    */
   test("import: the `import` option fails cleanly for a dynamic resource (pulumi/pulumi#3550): no API call, nothing recorded", async () => {
     // A ticket opened directly against the API.
-    const token = sim.issueToken("demo");
-    const res = await fetch(`${sim.ticketingUrl}/tickets`, {
-      method: "POST",
-      headers: { "X-Auth-Token": token, "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({
-        accountId: "hybrid:100001",
-        subject: "Patch the load balancers",
-        category: "Change",
-        subcategory: "General",
-        severity: "Normal",
-        comment: { text: "Opened by hand in the portal." },
-        resources: [R1],
-      }),
+    const id = await openTicketByHand(sim, {
+      accountId: "hybrid:100001",
+      subject: "Patch the load balancers",
+      category: "Change",
+      subcategory: "General",
+      severity: "Normal",
+      comment: { text: "Opened by hand in the portal." },
+      resources: [R1],
     });
-    expect(res.status).toBe(200);
-    const id = ((await res.json()) as { ticketId: string }).ticketId;
     expect(id).toBeTruthy();
 
     const dir = makeJsProgram(
@@ -324,20 +318,14 @@ exports.status = t.status;
   });
 
   test("adoptTicketId: an existing ticket is taken over without opening another; later ups send nothing; destroy closes it", async () => {
-    const token = sim.issueToken("demo");
-    const res = await fetch(`${sim.ticketingUrl}/tickets`, {
-      method: "POST",
-      headers: { "X-Auth-Token": token, "Content-Type": "application/json", Accept: "application/json" },
-      body: JSON.stringify({
-        accountId: "hybrid:100001",
-        subject: "Rotate the TLS certificates",
-        category: "Change",
-        subcategory: "General",
-        comment: { text: "Opened by hand in the portal." },
-        resources: [R1],
-      }),
+    const id = await openTicketByHand(sim, {
+      accountId: "hybrid:100001",
+      subject: "Rotate the TLS certificates",
+      category: "Change",
+      subcategory: "General",
+      comment: { text: "Opened by hand in the portal." },
+      resources: [R1],
     });
-    const id = ((await res.json()) as { ticketId: string }).ticketId;
     const dir = makeJsProgram(
       "rt-e2e-adopt",
       `"use strict";

@@ -26,6 +26,38 @@ function recordTranscript(stack: string, args: string[], stdout: string, stderr:
   fs.appendFileSync(path.join(ARTIFACTS_DIR, `${stack}.log`), `$ pulumi ${shown.join(" ")}\n${stdout}\n${stderr}\n`);
 }
 
+/**
+ * Runs a command to completion, asynchronously (an in-process simulator must keep
+ * answering), in its own process group so a timeout ends it and everything it started.
+ * Never throws for a non-zero exit.
+ */
+export function runProcess(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<CliResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    let stdout = "";
+    let stderr = "";
+    let timedOut = false;
+    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
+    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
+    const timer = setTimeout(() => {
+      timedOut = true;
+      try {
+        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
+      } catch {
+        child.kill("SIGKILL");
+      }
+    }, opts.timeoutMs);
+    child.once("error", (e) => {
+      clearTimeout(timer);
+      reject(e);
+    });
+    child.once("close", (code) => {
+      clearTimeout(timer);
+      resolve({ code: timedOut ? null : code, stdout, stderr, output: `${stdout}\n${stderr}`, timedOut });
+    });
+  });
+}
+
 export { ensureBuilt, REPO_ROOT } from "./provider-host";
 
 /** Stack and config passphrase used by every e2e stack (file backend, throwaway). */
@@ -193,35 +225,11 @@ export class PulumiProject {
   }
 
   /** Runs `pulumi <args> --non-interactive --color never [--stack S]` in the project directory. */
-  run(args: string[], opts: RunOptions = {}): Promise<CliResult> {
+  async run(args: string[], opts: RunOptions = {}): Promise<CliResult> {
     const full = [...args, "--non-interactive", "--color", "never", ...(opts.stack === false ? [] : ["--stack", this.stack])];
-    const timeoutMs = opts.timeoutMs ?? this.timeoutMs;
-    return new Promise((resolve, reject) => {
-      // Its own process group, so a timeout ends the CLI and the plugins it started.
-      const child = spawn("pulumi", full, { cwd: this.dir, env: { ...this.env, ...opts.env }, stdio: ["ignore", "pipe", "pipe"], detached: true });
-      let stdout = "";
-      let stderr = "";
-      let timedOut = false;
-      child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-      child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-      const timer = setTimeout(() => {
-        timedOut = true;
-        try {
-          if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-        } catch {
-          child.kill("SIGKILL");
-        }
-      }, timeoutMs);
-      child.once("error", (e) => {
-        clearTimeout(timer);
-        reject(e);
-      });
-      child.once("close", (code) => {
-        clearTimeout(timer);
-        recordTranscript(this.stack, full, stdout, stderr);
-        resolve({ code: timedOut ? null : code, stdout, stderr, output: `${stdout}\n${stderr}`, timedOut });
-      });
-    });
+    const r = await runProcess("pulumi", full, { cwd: this.dir, env: { ...this.env, ...opts.env }, timeoutMs: opts.timeoutMs ?? this.timeoutMs });
+    recordTranscript(this.stack, full, r.stdout, r.stderr);
+    return r;
   }
 
   /** Like run, but throws (with the whole output) unless the command exits 0. */

@@ -51,3 +51,14 @@ export function envWithoutRackspace(): Record<string, string> {
   for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("RACKSPACE_") && v !== undefined) env[k] = v;
   return env;
 }
+
+/** Opens a ticket directly against the simulator's API, as a person would in the portal; returns its id. */
+export async function openTicketByHand(sim: Simulator, ticket: Record<string, unknown>): Promise<string> {
+  const res = await fetch(`${sim.ticketingUrl}/tickets`, {
+    method: "POST",
+    headers: { "X-Auth-Token": sim.issueToken(DEMO_USER), "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify(ticket),
+  });
+  if (res.status !== 200) throw new Error(`opening a ticket by hand failed: HTTP ${res.status} ${await res.text()}`);
+  return ((await res.json()) as { ticketId: string }).ticketId;
+}
