@@ -31,9 +31,14 @@ function recordTranscript(stack: string, args: string[], stdout: string, stderr:
  * answering), in its own process group so a timeout ends it and everything it started.
  * Never throws for a non-zero exit.
  */
-export function runProcess(cmd: string, args: string[], opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number }): Promise<CliResult> {
+export function runProcess(
+  cmd: string,
+  args: string[],
+  opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; onSpawn?: (pid: number) => void },
+): Promise<CliResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
+    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
     let stdout = "";
     let stderr = "";
     let timedOut = false;
@@ -141,6 +146,8 @@ export interface RunOptions {
   stack?: boolean;
   /** Extra environment for this call. */
   env?: Record<string, string>;
+  /** Told the process id once the command has started (e.g. to kill it mid-way). */
+  onSpawn?: (pid: number) => void;
 }
 
 export interface PulumiProjectOptions {
@@ -227,7 +234,7 @@ export class PulumiProject {
   /** Runs `pulumi <args> --non-interactive --color never [--stack S]` in the project directory. */
   async run(args: string[], opts: RunOptions = {}): Promise<CliResult> {
     const full = [...args, "--non-interactive", "--color", "never", ...(opts.stack === false ? [] : ["--stack", this.stack])];
-    const r = await runProcess("pulumi", full, { cwd: this.dir, env: { ...this.env, ...opts.env }, timeoutMs: opts.timeoutMs ?? this.timeoutMs });
+    const r = await runProcess("pulumi", full, { cwd: this.dir, env: { ...this.env, ...opts.env }, timeoutMs: opts.timeoutMs ?? this.timeoutMs, onSpawn: opts.onSpawn });
     recordTranscript(this.stack, full, r.stdout, r.stderr);
     return r;
   }
