@@ -5,33 +5,37 @@
  *   pulumi config set import-existing:subject "Patch the load balancers"
  *   pulumi up
  *
- * `adoptTicketId` makes the first `up` take over the ticket instead of opening one: the
- * ticket must be open and have this account and subject (those cannot be changed on an
- * existing ticket); the declared resources are applied and the declared comments not yet on
- * the ticket are posted. From then on it is an ordinary resource: comments appended to
- * `import-existing:comments` are posted, and `pulumi destroy` closes the ticket.
+ * The `import` resource option makes the first `up` take over the ticket instead of opening
+ * one. As with any Pulumi import, the declared values must match the ticket (the run fails,
+ * naming each difference, otherwise) and nothing is sent to change it. From then on it is an
+ * ordinary resource: comments appended to `import-existing:comments` are posted, and
+ * `pulumi destroy` closes the ticket. Keeping `import` in the program afterwards is harmless.
  *
- * Why not `new RackspaceTicket(..., { import: ticketId })`? For an import Pulumi calls the
- * provider's read without any state, and the Node.js dynamic provider host cannot load a
- * dynamic provider without it (pulumi/pulumi#3550): the import fails before any API call.
+ * (The engine's own import cannot reach a dynamic provider, pulumi/pulumi#3550; RackspaceTicket
+ * honours the option itself by adopting the ticket when the resource is created. To take over
+ * a ticket while changing its resources or adding comments in the same run, use the
+ * `adoptTicketId` input instead.)
  */
 import * as pulumi from "@pulumi/pulumi";
 import { RackspaceTicket } from "pulumi-rackspace-ticketing";
 
 const config = new pulumi.Config();
 
-const ticket = new RackspaceTicket("adopted-ticket", {
-  adoptTicketId: config.require("ticketId"),
-  accountId: config.get("accountId") ?? "hybrid:100001",
-  subject: config.require("subject"),
-  category: config.get("category") ?? "Change",
-  subcategory: config.get("subcategory") ?? "General",
-  // The ticket's first comment, as it was opened (kept in the stack; it cannot be edited).
-  description: config.get("description"),
-  resources: config.getObject<string[]>("resources"),
-  // Customer comments after the first, in order; entries added at the end are posted.
-  comments: config.getObject<string[]>("comments"),
-});
+const ticket = new RackspaceTicket(
+  "adopted-ticket",
+  {
+    accountId: config.get("accountId") ?? "hybrid:100001",
+    subject: config.require("subject"),
+    category: config.get("category") ?? "Change",
+    subcategory: config.get("subcategory") ?? "General",
+    // The ticket's first comment, as it was opened (kept in the stack; it cannot be edited).
+    description: config.get("description"),
+    resources: config.getObject<string[]>("resources"),
+    // Customer comments after the first, in order; entries added at the end are posted.
+    comments: config.getObject<string[]>("comments"),
+  },
+  { import: config.require("ticketId") },
+);
 
 export const adoptedTicketId = ticket.ticketId;
 export const status = ticket.status;

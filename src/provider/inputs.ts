@@ -15,6 +15,8 @@ export const NAME_KEY = "__resourceName";
 /** Project and stack, passed by RackspaceTicket for the correlation marker (see ./marker). */
 export const PROJECT_KEY = "__project";
 export const STACK_KEY = "__stack";
+/** Set by RackspaceTicket when the `import` resource option asked for the adoption: nothing may be changed. */
+export const IMPORT_KEY = "__import";
 /**
  * Carries only secretness: RackspaceTicket sets it to a secret empty list when the
  * description or a comment is secret, so the engine marks the `thread` output (which

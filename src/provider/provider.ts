@@ -12,8 +12,8 @@ import type { ClientOptions } from "../api/config";
 import { isRackspaceApiError, RackspaceApiError } from "../api/errors";
 import type { Ticket } from "../api/schemas";
 import { ConfigSource, markerFooterFromConfig, optionsFromConfig } from "./config";
-import { checkInputs, NAME_KEY, parseInputs, PROJECT_KEY, STACK_KEY, TicketInputs, userInputs } from "./inputs";
-import { describeWithMarker, markerFor, ResourceRef } from "./marker";
+import { checkInputs, IMPORT_KEY, NAME_KEY, parseInputs, PROJECT_KEY, STACK_KEY, TicketInputs, userInputs } from "./inputs";
+import { describeWithMarker, markerFor, ResourceRef, stripMarker } from "./marker";
 import { inputsFromTicket, outputsFrom, TicketOutputs } from "./outputs";
 import { planChanges, sameResourceSet } from "./plan";
 
@@ -123,7 +123,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
       resources: inputs.resources,
       recipients: inputs.recipients,
     };
-    if (inputs.adoptTicketId) return this.adopt(name, inputs, inputs.adoptTicketId);
+    if (inputs.adoptTicketId) return this.adopt(name, inputs, inputs.adoptTicketId, props[IMPORT_KEY] === true);
     // A ticket this same creation already opened (a deployment killed between the POST
     // and the state write) is adopted, not opened twice. Best effort: the list endpoint
     // is undocumented, and if it cannot answer we go on.
@@ -167,7 +167,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
    * declares (same account and subject). Its resource list is brought in line and the
    * declared comments not yet on it are posted; nothing else is sent.
    */
-  private async adopt(name: string | undefined, inputs: TicketInputs, id: string): Promise<dynamic.CreateResult> {
+  private async adopt(name: string | undefined, inputs: TicketInputs, id: string, strict: boolean): Promise<dynamic.CreateResult> {
     const api = this.api();
     let ticket: Ticket;
     try {
@@ -179,14 +179,19 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
     if (ticket.accountId && ticket.accountId !== inputs.accountId) mismatch.push(`accountId is ${JSON.stringify(ticket.accountId)}, the program says ${JSON.stringify(inputs.accountId)}`);
     if (ticket.subject && ticket.subject !== inputs.subject) mismatch.push(`subject is ${JSON.stringify(ticket.subject)}, the program says ${JSON.stringify(inputs.subject)}`);
     if (/^closed$/i.test(ticket.status ?? "")) mismatch.push("the ticket is closed");
+    if (strict) mismatch.push(...importDifferences(ticket, inputs));
     if (mismatch.length > 0) {
-      throw new TicketOperationError(`${label(name, id)}: cannot adopt the ticket: ${mismatch.join("; ")}. Declare the ticket's own values (they cannot be changed on an existing ticket), or remove adoptTicketId to open a new one.`);
+      throw new TicketOperationError(
+        strict
+          ? `${label(name, id)}: cannot import the ticket: ${mismatch.join("; ")}. Declare the ticket's own values: an import never changes the ticket.`
+          : `${label(name, id)}: cannot adopt the ticket: ${mismatch.join("; ")}. Declare the ticket's own values (they cannot be changed on an existing ticket), or remove adoptTicketId to open a new one.`,
+      );
     }
     const want = inputs.resources ?? [];
     if (!sameResourceSet(ticket.resources, want)) {
       ticket = (await api.setResources(id, want, this.ctx(name, id))) ?? { ...ticket, resources: [...want] };
     }
-    this.log(`${label(name, id)}: adopted the existing ticket`);
+    this.log(`${label(name, id)}: ${strict ? "imported" : "adopted"} the existing ticket`);
     // The ticket was just read: its thread is current.
     return { id, outs: await this.finish(name, inputs, ticket, [], inputs.comments ?? [], "adopted", true) };
   }
@@ -347,6 +352,23 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
       );
     }
   }
+}
+
+/** Where a ticket differs from the declared inputs (an import must match them all). */
+function importDifferences(ticket: Ticket, inputs: TicketInputs): string[] {
+  const out: string[] = [];
+  const differs = (field: string, have: unknown, want: unknown) => out.push(`${field} is ${JSON.stringify(have)}, the program says ${JSON.stringify(want)}`);
+  for (const f of ["category", "subcategory", "severity"] as const) {
+    const want = inputs[f];
+    if (want !== undefined && ticket[f] && ticket[f] !== want) differs(f, ticket[f], want);
+  }
+  const first = ticket.comments[0]?.text;
+  if (inputs.description !== undefined && stripMarker(first ?? "") !== inputs.description) differs("description", first ?? null, inputs.description);
+  if (!sameResourceSet(ticket.resources, inputs.resources ?? [])) differs("resources", ticket.resources, inputs.resources ?? []);
+  const later = ticket.comments.slice(1).filter((c) => (c.author?.type ?? "customer") !== "racker").map((c) => c.text);
+  const want = inputs.comments ?? [];
+  if (later.length !== want.length || later.some((t, i) => t !== want[i])) differs("comments", later, want);
+  return out;
 }
 
 function refOf(props: Props): ResourceRef {

@@ -2,7 +2,7 @@
  * RackspaceTicket: a Rackspace support or change ticket declared in a Pulumi program.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { NAME_KEY, PROJECT_KEY, STACK_KEY, THREAD_KEY } from "./inputs";
+import { IMPORT_KEY, NAME_KEY, PROJECT_KEY, STACK_KEY, THREAD_KEY } from "./inputs";
 import type { PersonOutput, ThreadEntry } from "./outputs";
 import { providerStub } from "./stub";
 
@@ -76,15 +76,20 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
     // The thread repeats the description and comments: when either is a secret, so is the thread.
     const thread = pulumi.output(pulumi.isSecret(texts)).apply((secret) => (secret ? pulumi.secret([] as ThreadEntry[]) : ([] as ThreadEntry[])));
     stub ??= providerStub();
+    // The engine's own import cannot reach a dynamic provider's read (pulumi/pulumi#3550), so
+    // the `import` option is honoured here: the ticket is adopted when the resource is created,
+    // strictly (every declared value must match it, and nothing is sent to change it).
+    const { import: importId, ...options } = opts ?? {};
     super(
       stub,
       name,
       {
         ...args,
+        ...(importId !== undefined ? { adoptTicketId: importId, [IMPORT_KEY]: true } : {}),
         [NAME_KEY]: name,
         [PROJECT_KEY]: pulumi.getProject(),
         [STACK_KEY]: pulumi.getStack(),
-        [THREAD_KEY]: opts?.id ? undefined : thread,
+        [THREAD_KEY]: options.id ? undefined : thread,
         ticketId: undefined,
         status: undefined,
         classification: undefined,
@@ -93,7 +98,7 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
         createdBy: undefined,
         modifiedBy: undefined,
       },
-      opts,
+      options,
       "rackspace",
       "Ticket",
     );

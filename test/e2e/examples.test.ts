@@ -260,7 +260,7 @@ describeWithPulumiCli("e2e: the examples, installed and run as their READMEs say
     });
   });
 
-  describe("import-existing: adopting a ticket opened outside Pulumi", () => {
+  describe("import-existing: importing a ticket opened outside Pulumi with the import option", () => {
     let p: PulumiProject;
     let ticketId = "";
 
@@ -291,12 +291,12 @@ describeWithPulumiCli("e2e: the examples, installed and run as their READMEs say
       const since = lastSeq(sim);
       const r = await p.up();
       expect(r.code).not.toBe(0);
-      expect(r.output).toContain(`cannot adopt the ticket: subject is "Patch the load balancers", the program says "Patch the load balancer"`);
+      expect(r.output).toContain(`cannot import the ticket: subject is "Patch the load balancers", the program says "Patch the load balancer"`);
       expect(writes(sim, since)).toEqual([]);
       expect(await p.resources()).toEqual([]);
     });
 
-    test("matching inputs: the first up adopts the ticket without a single write call; the next up sends nothing", async () => {
+    test("matching inputs: the first up imports the ticket without a single write call; the next up sends nothing", async () => {
       await p.configSet("import-existing:subject", "Patch the load balancers");
       const since = lastSeq(sim);
       expectOk(await p.up());
@@ -305,7 +305,7 @@ describeWithPulumiCli("e2e: the examples, installed and run as their READMEs say
       const tickets = await p.resources();
       expect(tickets).toHaveLength(1);
       expect(tickets[0].id).toBe(ticketId);
-      expect(tickets[0].inputs).toMatchObject({ subject: "Patch the load balancers", description: "Opened by hand in the portal.", resources: [R1], adoptTicketId: ticketId });
+      expect(tickets[0].inputs).toMatchObject({ subject: "Patch the load balancers", description: "Opened by hand in the portal.", resources: [R1] });
       expect(await p.outputs()).toMatchObject({ adoptedTicketId: ticketId, status: "Pending Rackspace", createdBy: "Demo User" });
 
       const again = lastSeq(sim);

@@ -263,14 +263,12 @@ describeWithPulumiCli("e2e: the quick-start program through the Pulumi CLI", () 
   });
 
   /**
-   * The `import` resource option cannot adopt a RackspaceTicket: for an import the engine
-   * calls Read with no inputs and no state, so the SDK's dynamic provider host has no
-   * `__provider` to load (pulumi/pulumi#3550, open; `pulumi import` fails the same way).
-   * This pins down that the failure is clean — no API call, nothing recorded — and will
-   * fail (so the README's `import` promise can be checked again) once Pulumi fixes it.
+   * The engine's own import cannot reach a dynamic provider's read (pulumi/pulumi#3550: the
+   * engine's Read for an import carries no state, so the SDK's host has no `__provider` to
+   * load). RackspaceTicket honours the `import` option itself, as a strict adoption at create:
+   * every declared value must match the ticket and nothing is sent to change it.
    */
-  test("import: the `import` option fails cleanly for a dynamic resource (pulumi/pulumi#3550): no API call, nothing recorded", async () => {
-    // A ticket opened directly against the API.
+  test("import: the `import` resource option takes over an existing ticket with zero writes; a mismatch fails, naming it", async () => {
     const id = await openTicketByHand(sim, {
       accountId: "hybrid:100001",
       subject: "Patch the load balancers",
@@ -280,37 +278,44 @@ describeWithPulumiCli("e2e: the quick-start program through the Pulumi CLI", () 
       comment: { text: "Opened by hand in the portal." },
       resources: [R1],
     });
-    expect(id).toBeTruthy();
-
-    const dir = makeJsProgram(
-      "rt-e2e-import",
-      `"use strict";
+    const program = (resources: string[]) => `"use strict";
 const { RackspaceTicket } = require("pulumi-rackspace-ticketing");
-const t = new RackspaceTicket("adopted", {
+const t = new RackspaceTicket("imported", {
   accountId: "hybrid:100001",
   subject: "Patch the load balancers",
   category: "Change",
   subcategory: "General",
   severity: "Normal",
   description: "Opened by hand in the portal.",
-  resources: [${JSON.stringify(R1)}],
+  resources: ${JSON.stringify(resources)},
 }, { import: ${JSON.stringify(id)} });
 exports.ticketId = t.ticketId;
 exports.status = t.status;
-`,
-    );
+`;
+    const dir = makeJsProgram("rt-e2e-import", program([R1, R2]));
     const project = await PulumiProject.create({ dir, stack: uniqueStack("import") });
     try {
       await configure(project);
-      const since = lastSeq(sim);
-      const r = await project.up();
-      expect(r.code).not.toBe(0);
-      expect(r.output).toMatch(/adopted\b.*importing failed/);
-      expect(r.output).toContain("code must be a string, not undefined");
-      // The provider never ran: nothing read, nothing written, nothing recorded.
-      expect(sim.requests({ since })).toEqual([]);
+      let since = lastSeq(sim);
+      const bad = await project.up();
+      expect(bad.code).not.toBe(0);
+      expect(bad.output).toMatch(/cannot import the ticket: resources is \[.*\], the program says .*an import never changes the ticket/);
+      expect(sim.requests({ since }).filter((e) => ["createTicket", "patchTicket", "addComment"].includes(e.operation))).toEqual([]);
       expect(await project.resources()).toEqual([]);
-      expect(sim.getTicket(id)?.status).toBe("Pending Rackspace");
+
+      fs.writeFileSync(`${dir}/index.js`, program([R1]));
+      since = lastSeq(sim);
+      const ok = await project.up();
+      expect({ code: ok.code, output: ok.code === 0 ? "" : ok.output }).toEqual({ code: 0, output: "" });
+      const calls = sim.requests({ since }).filter((e) => e.operation !== "token").map((e) => e.operation);
+      expect(calls).toContain("getTicket");
+      expect(calls.filter((o) => ["createTicket", "patchTicket", "addComment"].includes(o))).toEqual([]);
+      expect((await project.resources()).map((r) => r.id)).toEqual([id]);
+      expect(await project.outputs()).toMatchObject({ ticketId: id, status: "Pending Rackspace" });
+
+      since = lastSeq(sim);
+      expect((await project.up()).code).toBe(0);
+      expect(sim.requests({ since }).filter((e) => ["createTicket", "patchTicket", "addComment"].includes(e.operation))).toEqual([]);
     } finally {
       await project.dispose();
       fs.rmSync(dir, { recursive: true, force: true });

@@ -68,3 +68,50 @@ describe("adoptTicketId", () => {
     expect(d.changes).toBe(false);
   });
 });
+
+describe("the import resource option (RackspaceTicket turns it into a strict adoption)", () => {
+  let sim: Simulator;
+  let provider: RackspaceTicketProvider;
+  let id: string;
+  const declared = {
+    accountId: "hybrid:100001",
+    subject: "Imported",
+    category: "Change",
+    subcategory: "General",
+    description: "Opened elsewhere.",
+    resources: [R1],
+    comments: ["later note"],
+    __resourceName: "imported",
+  };
+
+  beforeAll(async () => {
+    sim = await startSim({ limits: { create: 20, patch: 20, comment: 20, read: 200 } });
+    resetClientState();
+    const c = new TicketingClient(clientOptions(sim, { limits: { create: 20 } }), {});
+    id = (await c.createTicket({ accountId: "hybrid:100001", subject: "Imported", category: "Change", subcategory: "General", comment: { text: "Opened elsewhere." }, resources: [R1] })).ticketId;
+    await c.addComment(id, { text: "later note" });
+    sim.actAsRacker(id, { comment: "Racker replies are not inputs." });
+    provider = new RackspaceTicketProvider();
+    provider.log = () => undefined;
+    await provider.configure({ config: providerConfig(sim, { "rackspace:rateLimitRead": "200" }) });
+  });
+  afterAll(() => sim.close());
+  beforeEach(() => sim.clearRequests());
+
+  it("matching every declared value: the ticket is taken over with zero writes", async () => {
+    const res = await provider.create({ ...declared, adoptTicketId: id, __import: true });
+    expect(res.id).toBe(id);
+    expect(sim.writeCalls()).toEqual([]);
+  });
+
+  it.each([
+    ["resources", { resources: [R1, R2] }, /resources is \[.*\], the program says/],
+    ["comments", { comments: ["later note", "one more"] }, /comments is \["later note"\], the program says \["later note","one more"\]/],
+    ["description", { description: "Other text" }, /description is "Opened elsewhere\.", the program says "Other text"/],
+    ["severity", { severity: "Urgent" }, /severity is "Normal", the program says "Urgent"/],
+  ])("a differing %s fails the import, naming it, and sends nothing", async (_f, patch, reason) => {
+    await expect(provider.create({ ...declared, ...patch, adoptTicketId: id, __import: true })).rejects.toThrow(reason);
+    await expect(provider.create({ ...declared, ...patch, adoptTicketId: id, __import: true })).rejects.toThrow(/cannot import the ticket: .*an import never changes the ticket/);
+    expect(sim.writeCalls()).toEqual([]);
+  });
+});
