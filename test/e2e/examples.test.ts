@@ -10,6 +10,7 @@
  *
  * The three installs run concurrently while the first example's tests start.
  */
+import { spawn } from "node:child_process";
 import * as crypto from "node:crypto";
 import * as fs from "node:fs";
 import * as os from "node:os";
@@ -102,6 +103,53 @@ describeWithPulumiCli("e2e: the examples, installed and run as their READMEs say
   function expectOk(r: CliResult): void {
     expect({ code: r.code, output: r.code === 0 ? "" : r.output }).toEqual({ code: 0, output: "" });
   }
+
+  test("in a project that installed the package, `npx rackspace-ticketing-sim --port 0` prints its URLs and serves the seed's POST /tickets", async () => {
+    const dir = await installs.get("change-ticket");
+    const child = spawn("npx", ["--no-install", "rackspace-ticketing-sim", "--port", "0", "--quiet"], { cwd: dir, env: baseEnv(), stdio: ["ignore", "pipe", "pipe"], detached: true });
+    try {
+      let out = "";
+      child.stdout.setEncoding("utf8").on("data", (d: string) => (out += d));
+      child.stderr.setEncoding("utf8").on("data", (d: string) => (out += d));
+      const t0 = Date.now();
+      while (!/ticketing: +http:\/\/127\.0\.0\.1:\d+/.test(out) && Date.now() - t0 < 30_000) await new Promise((r) => setTimeout(r, 100));
+      expect(out).toMatch(/Rackspace simulator listening on http:\/\/127\.0\.0\.1:\d+/);
+      expect(out).toMatch(/identity: +http:\/\/127\.0\.0\.1:\d+/);
+      const base = /ticketing: +(http:\/\/127\.0\.0\.1:\d+)/.exec(out)![1];
+      // The seed's example request, its JSON errors fixed.
+      const auth = await fetch(`${base}/v2.0/tokens`, {
+        method: "POST",
+        headers: { "Content-Type": "application/json" },
+        body: JSON.stringify({ auth: { "RAX-KSKEY:apiKeyCredentials": { username: "demo", apiKey: "demo-api-key" } } }),
+      });
+      const token = ((await auth.json()) as { access: { token: { id: string } } }).access.token.id;
+      const res = await fetch(`${base}/tickets`, {
+        method: "POST",
+        headers: { "X-Auth-Token": token, "Content-Type": "application/vnd.ticketing.v2+json", Accept: "application/vnd.ticketing.v2+json" },
+        body: JSON.stringify({
+          accountId: "hybrid:100001",
+          subject: "Help! We need more servers!",
+          category: "Incident",
+          subcategory: "General",
+          severity: "Urgent",
+          comment: { text: "We are receiving a ton of traffic, we need more servers!" },
+          recipients: ["RPN-3322-23"],
+          resources: ["https://resources.api.rackspace.com/resources/dedicated:00001", "https://resources.api.rackspace.com/resources/dedicated:0002"],
+        }),
+      });
+      expect(res.status).toBe(200);
+      expect(await res.json()).toMatchObject({
+        ticketId: expect.any(String),
+        subject: "Help! We need more servers!",
+        status: "Pending Rackspace",
+        classification: "Incident",
+        recipients: [{ type: "contact", value: "RPN-3322-23" }],
+        comments: [{ text: "We are receiving a ton of traffic, we need more servers!", author: { type: "customer" } }],
+      });
+    } finally {
+      if (child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
+    }
+  });
 
   describe("change-ticket: a change ticket beside the nginx site it describes", () => {
     let p: PulumiProject;
