@@ -88,13 +88,7 @@ describeWithPulumiCli("e2e: the examples, installed and run as their READMEs say
     const dir = await installs.get(name);
     if (!dir) throw new Error(`examples/${name} was not installed`);
     const p = await PulumiProject.create({ dir, stack: uniqueStack(purpose), timeoutMs: 240_000 });
-    await p.configSetAll({
-      "rackspace:username": "demo",
-      "rackspace:ticketingUrl": sim.ticketingUrl,
-      "rackspace:identityUrl": sim.identityUrl,
-      "rackspace:rateWindowMs": String(WINDOW_MS),
-    });
-    await p.configSet("rackspace:apiKey", "demo-api-key", { secret: true });
+    await p.configureForSimulator(sim, WINDOW_MS);
     expect(Object.keys(p.env).filter((k) => k.startsWith("RACKSPACE_"))).toEqual([]);
     return p;
   }

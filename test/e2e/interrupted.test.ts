@@ -43,13 +43,7 @@ describeWithPulumiCli("e2e: the CLI killed between the POST and the state write"
     sim = await startSimulator({ port: 0, windowMs: 1000 });
     dir = makeJsProgram("rt-e2e-interrupted", PROGRAM);
     project = await PulumiProject.create({ dir, stack: uniqueStack("interrupted") });
-    await project.configSetAll({
-      "rackspace:username": "demo",
-      "rackspace:ticketingUrl": sim.ticketingUrl,
-      "rackspace:identityUrl": sim.identityUrl,
-      "rackspace:rateWindowMs": "1000",
-    });
-    await project.configSet("rackspace:apiKey", "demo-api-key", { secret: true });
+    await project.configureForSimulator(sim, 1000);
   });
   afterAll(async () => {
     try {

@@ -69,13 +69,7 @@ describeWithPulumiCli("e2e: the quick-start program through the Pulumi CLI", () 
 
   /** Stack config pointing a project at the simulator, credentials as config only. */
   async function configure(p: PulumiProject): Promise<void> {
-    await p.configSetAll({
-      "rackspace:username": "demo",
-      "rackspace:ticketingUrl": sim.ticketingUrl,
-      "rackspace:identityUrl": sim.identityUrl,
-      "rackspace:rateWindowMs": String(WINDOW_MS),
-    });
-    await p.configSet("rackspace:apiKey", API_KEY, { secret: true });
+    await p.configureForSimulator(sim, WINDOW_MS);
   }
 
   describe("lifecycle of one ticket", () => {

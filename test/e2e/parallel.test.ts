@@ -38,13 +38,7 @@ describeWithPulumiCli("e2e: five tickets in parallel under the real rate limits"
     sim = await startSimulator({ port: 0, windowMs: WINDOW_MS });
     dir = makeJsProgram("rt-e2e-parallel", PROGRAM);
     project = await PulumiProject.create({ dir, stack: uniqueStack("parallel") });
-    await project.configSetAll({
-      "rackspace:username": "demo",
-      "rackspace:ticketingUrl": sim.ticketingUrl,
-      "rackspace:identityUrl": sim.identityUrl,
-      "rackspace:rateWindowMs": String(WINDOW_MS),
-    });
-    await project.configSet("rackspace:apiKey", "demo-api-key", { secret: true });
+    await project.configureForSimulator(sim, WINDOW_MS);
   });
 
   afterAll(async () => {

@@ -239,6 +239,20 @@ export class PulumiProject {
     return r;
   }
 
+  /**
+   * Points the stack at a simulator the way a user configures a real account: stack config
+   * only (apiKey as a secret), with the provider's rate window matched to the simulator's.
+   */
+  async configureForSimulator(sim: { ticketingUrl: string; identityUrl: string }, windowMs: number): Promise<void> {
+    await this.configSetAll({
+      "rackspace:username": "demo",
+      "rackspace:ticketingUrl": sim.ticketingUrl,
+      "rackspace:identityUrl": sim.identityUrl,
+      "rackspace:rateWindowMs": String(windowMs),
+    });
+    await this.configSet("rackspace:apiKey", "demo-api-key", { secret: true });
+  }
+
   /** Like run, but throws (with the whole output) unless the command exits 0. */
   async ok(args: string[], opts: RunOptions = {}): Promise<CliResult> {
     const r = await this.run(args, opts);
