@@ -55,10 +55,10 @@ export interface SlotHandle {
 }
 
 export class SlidingWindowLimiter {
-  private limit: number;
-  private windowMs: number;
-  private marginMs: number;
-  private maxQueue: number;
+  private limit = 1;
+  private windowMs = DEFAULT_WINDOW_MS;
+  private marginMs = 0;
+  private maxQueue = 10_000;
   /** Start times of the most recent slots handed out (reserved), ascending. */
   private slots: { at: number }[] = [];
   /** No slot before this instant (set after the server said 429). */
@@ -66,25 +66,17 @@ export class SlidingWindowLimiter {
   private waiting = 0;
 
   constructor(settings: LimiterSettings, private readonly now: () => number = Date.now) {
-    this.limit = settings.limit;
-    this.windowMs = settings.windowMs;
-    this.marginMs = settings.marginMs ?? defaultMargin(settings.windowMs);
-    this.maxQueue = settings.maxQueue ?? 10_000;
-    this.validate();
-  }
-
-  private validate(): void {
-    if (!Number.isFinite(this.limit) || this.limit < 1) throw new RangeError(`rate limit must be ≥ 1 per window, got ${this.limit}`);
-    if (!Number.isFinite(this.windowMs) || this.windowMs < 1) throw new RangeError(`rate window must be ≥ 1 ms, got ${this.windowMs}`);
+    this.update(settings);
   }
 
   /** Adopts new settings (the newest configuration in the process wins). */
   update(settings: LimiterSettings): void {
+    if (!Number.isFinite(settings.limit) || settings.limit < 1) throw new RangeError(`rate limit must be ≥ 1 per window, got ${settings.limit}`);
+    if (!Number.isFinite(settings.windowMs) || settings.windowMs < 1) throw new RangeError(`rate window must be ≥ 1 ms, got ${settings.windowMs}`);
     this.limit = settings.limit;
     this.windowMs = settings.windowMs;
     this.marginMs = settings.marginMs ?? defaultMargin(settings.windowMs);
     this.maxQueue = settings.maxQueue ?? this.maxQueue;
-    this.validate();
   }
 
   get settings(): Required<LimiterSettings> {

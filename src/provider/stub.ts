@@ -14,13 +14,11 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the stub's one require is resolved in the host at run time, by package name (a comment inside the function would be serialized into every state) */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
-/** Export path of the implementation: the package's name plus `/provider/impl`. */
-export const IMPL_MODULE = "pulumi-rackspace-ticketing/provider/impl";
-
-/** The provider methods `configure` installs from the implementation. */
-export const FORWARDED = ["check", "diff", "create", "read", "update", "delete"] as const;
-
-/** Builds the stub. Its only code references `require`, `process` and the module name. */
+/**
+ * Builds the stub. Its only code references `require`, `process` and the module name
+ * (`pulumi-rackspace-ticketing/provider/impl`, the package's own exports entry); they are
+ * written out in the function because only its text travels.
+ */
 export function providerStub(): dynamic.ResourceProvider {
   const stub = {
     configure(this: Record<string, unknown>, req: dynamic.ConfigureRequest): Promise<void> {
