@@ -11,7 +11,9 @@
  *   GET    /_sim/tickets                  every ticket ({tickets: [...]})
  *   GET    /_sim/tickets/{id}             one ticket
  *   POST   /_sim/tickets/{id}/racker      act as a Racker (body as actAsRacker)
- *   POST   /_sim/reset                    clear tickets, log, faults and rate windows
+ *   GET    /_sim/attachments              upload slots ({attachments: [...]}, as sim.attachments())
+ *   GET    /_sim/resources                devices of the resources host ({resources: [...]}, every status)
+ *   POST   /_sim/reset                    clear tickets, attachments, log, faults and rate windows
  *   GET    /_sim/limits                   {windowMs, limits}
  *   PUT    /_sim/limits                   {windowMs?, limits?}
  *   POST   /_sim/expire-tokens            expire every token
@@ -34,6 +36,8 @@ const ENDPOINTS = [
   "GET /_sim/tickets",
   "GET /_sim/tickets/{id}",
   "POST /_sim/tickets/{id}/racker",
+  "GET /_sim/attachments",
+  "GET /_sim/resources",
   "POST /_sim/reset",
   "GET /_sim/limits",
   "PUT /_sim/limits",
@@ -76,9 +80,11 @@ export function handleAdmin(sim: SimulatorServer, req: http.IncomingMessage, res
           url: sim.url,
           identityUrl: sim.identityUrl,
           ticketingUrl: sim.ticketingUrl,
+          resourcesUrl: sim.resourcesUrl,
           adminUrl: `${sim.url}/_sim/`,
           ...sim.getLimits(),
           tickets: sim.tickets().length,
+          attachments: sim.attachments().length,
           requests: sim.requests().length,
           faults: sim.faults(),
           endpoints: ENDPOINTS,
@@ -114,6 +120,12 @@ export function handleAdmin(sim: SimulatorServer, req: http.IncomingMessage, res
       case "tickets/{id}/racker":
         allow(["POST"]);
         return ok(sim.actAsRacker(ticketId as string, body(RackerActionSchema) as RackerAction));
+      case "attachments":
+        allow(["GET"]);
+        return ok({ attachments: sim.attachments() });
+      case "resources":
+        allow(["GET"]);
+        return ok({ resources: sim.resources() });
       case "reset":
         allow(["POST"]);
         sim.reset();

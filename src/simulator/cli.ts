@@ -2,7 +2,7 @@
 /**
  * rackspace-ticketing-sim: run the Rackspace Identity + Ticketing simulator from a shell.
  *
- *   rackspace-ticketing-sim --port 8383 --data ./sim-state.json
+ *   rackspace-ticketing-sim --port 8383 --data ./sim-state.json   (resources API on 8384)
  */
 import { parseArgs } from "node:util";
 import { startSimulator } from "./index";
@@ -13,10 +13,12 @@ export const DEFAULT_CLI_PORT = 8383;
 
 export const USAGE = `Usage: rackspace-ticketing-sim [options]
 
-Local simulator of the Rackspace Identity v2.0 and Ticketing v2 APIs.
+Local simulator of the Rackspace Identity v2.0 and Ticketing v2 APIs, with
+attachments and the resources API (on its own port).
 
 Options:
   --port N                 port to listen on (default ${DEFAULT_CLI_PORT}; 0 = any free port)
+  --resources-port N       port of the resources API (default: --port + 1, or any free port with --port 0)
   --host HOST              interface to bind (default 127.0.0.1; the admin API has no auth)
   --data FILE              keep tickets in this JSON file across restarts
   --window-ms N            rate-limit window in ms (default: $RACKSPACE_RATE_WINDOW_MS or 60000)
@@ -24,6 +26,10 @@ Options:
   --limit-patch N          PATCH/PUT /tickets/{id} per window per token (default 5)
   --limit-comment N        POST /tickets/{id}/comments per window per token (default 5)
   --limit-read N           GETs per window per token (default 60)
+  --limit-attachment N     POST /attachment per window per token (default 5)
+  --limit-resources N      GETs on the resources port per window per token (default 60)
+  --rate-limit-scope user|token  whose budget a request draws from (default token; user: all tokens of a user share it)
+  --attachment-ttl-ms N    how long an upload URL accepts the file (default 600000 = 10 min)
   --token-lifetime-ms N    token lifetime in ms (default 86400000 = 24 h)
   --patch-status 200|204   success status of PATCH (default 204)
   --comment-status 200|204 success status of POST comments (default 204)
@@ -77,6 +83,7 @@ export function parseCli(argv: string[]): { help: boolean; quiet: boolean; optio
       allowPositionals: false,
       options: {
         port: { type: "string" },
+        "resources-port": { type: "string" },
         host: { type: "string" },
         data: { type: "string" },
         "window-ms": { type: "string" },
@@ -84,6 +91,10 @@ export function parseCli(argv: string[]): { help: boolean; quiet: boolean; optio
         "limit-patch": { type: "string" },
         "limit-comment": { type: "string" },
         "limit-read": { type: "string" },
+        "rate-limit-scope": { type: "string" },
+        "limit-attachment": { type: "string" },
+        "limit-resources": { type: "string" },
+        "attachment-ttl-ms": { type: "string" },
         "token-lifetime-ms": { type: "string" },
         "patch-status": { type: "string" },
         "comment-status": { type: "string" },
@@ -105,6 +116,10 @@ export function parseCli(argv: string[]): { help: boolean; quiet: boolean; optio
   setLimit("patch", values["limit-patch"]);
   setLimit("comment", values["limit-comment"]);
   setLimit("read", values["limit-read"]);
+  setLimit("attachment", values["limit-attachment"]);
+  setLimit("resources", values["limit-resources"]);
+  const scope = values["rate-limit-scope"];
+  if (scope !== undefined && scope !== "user" && scope !== "token") throw new UsageError(`--rate-limit-scope must be user or token, got ${JSON.stringify(scope)}`);
   const quirks: SimQuirks = {};
   const patchStatus = oneOf("patch-status", values["patch-status"], [200, 204] as const);
   const commentStatus = oneOf("comment-status", values["comment-status"], [200, 204] as const);
@@ -114,12 +129,19 @@ export function parseCli(argv: string[]): { help: boolean; quiet: boolean; optio
   if (createStatus !== undefined) quirks.createStatus = createStatus;
   if (values["remap-subcategory"]) quirks.remapSubcategory = true;
 
+  const port = int("port", values.port, 0, 65535) ?? DEFAULT_CLI_PORT;
   const options: SimulatorOptions = {
     host: values.host ?? "127.0.0.1",
-    port: int("port", values.port, 0, 65535) ?? DEFAULT_CLI_PORT,
+    port,
     limits,
+    ...(scope ? { rateLimitScope: scope } : {}),
     quirks,
   };
+  // A fixed --port gets a fixed resources port next to it, so RACKSPACE_RESOURCES_URL can stay put.
+  const resourcesPort = int("resources-port", values["resources-port"], 0, 65535) ?? (port !== 0 && port < 65535 ? port + 1 : undefined);
+  if (resourcesPort !== undefined) options.resourcesPort = resourcesPort;
+  const ttl = int("attachment-ttl-ms", values["attachment-ttl-ms"], 1);
+  if (ttl !== undefined) options.attachmentTtlMs = ttl;
   if (values.data !== undefined) options.dataFile = values.data;
   const windowMs = int("window-ms", values["window-ms"], 1);
   if (windowMs !== undefined) options.windowMs = windowMs;
@@ -158,8 +180,14 @@ export async function main(argv: string[], io: CliIO = consoleIO): Promise<CliRe
   try {
     sim = await startSimulator(options);
   } catch (e) {
-    const err = e as NodeJS.ErrnoException;
-    const hint = err.code === "EADDRINUSE" ? ` (port ${options.port} is in use; pick another with --port, or --port 0)` : "";
+    const err = e as NodeJS.ErrnoException & { port?: number };
+    const resourcesBusy = err.port !== undefined && err.port === options.resourcesPort && err.port !== options.port;
+    const hint =
+      err.code !== "EADDRINUSE"
+        ? ""
+        : resourcesBusy
+          ? ` (port ${options.resourcesPort} for the resources API is in use; pick another with --resources-port, or --resources-port 0)`
+          : ` (port ${options.port} is in use; pick another with --port, or --port 0)`;
     io.err(`rackspace-ticketing-sim: cannot start: ${err.message}${hint}`);
     return { exitCode: 1 };
   }
@@ -168,11 +196,16 @@ export async function main(argv: string[], io: CliIO = consoleIO): Promise<CliRe
   io.out(`Rackspace simulator listening on ${sim.url}`);
   io.out(`  identity:  ${sim.identityUrl}  (POST /v2.0/tokens)`);
   io.out(`  ticketing: ${sim.ticketingUrl}`);
+  io.out(`  resources: ${sim.resourcesUrl}  (GET /resources, its own port)`);
   io.out(`  admin:     ${sim.url}/_sim/`);
   io.out(`  credentials: username "${demo.username}", API key "${demo.apiKey}"`);
-  io.out(`  rate limits per ${windowMs} ms: create ${limits.create}, patch ${limits.patch}, comment ${limits.comment}, read ${limits.read}`);
+  io.out(
+    `  rate limits per ${windowMs} ms: create ${limits.create}, patch ${limits.patch}, comment ${limits.comment}, read ${limits.read}, attachment ${limits.attachment}, resources ${limits.resources}`,
+  );
   io.out(options.dataFile ? `  data file: ${options.dataFile}` : "  data: in memory (use --data FILE to keep tickets)");
-  io.out(`  env: RACKSPACE_IDENTITY_URL=${sim.identityUrl} RACKSPACE_TICKETING_URL=${sim.ticketingUrl} RACKSPACE_USERNAME=${demo.username} RACKSPACE_API_KEY=${demo.apiKey}`);
+  io.out(
+    `  env: RACKSPACE_IDENTITY_URL=${sim.identityUrl} RACKSPACE_TICKETING_URL=${sim.ticketingUrl} RACKSPACE_USERNAME=${demo.username} RACKSPACE_API_KEY=${demo.apiKey} RACKSPACE_RESOURCES_URL=${sim.resourcesUrl}`,
+  );
   if (!isLoopback(options.host)) io.err(`warning: listening on ${options.host}: the /_sim/ admin API has no authentication`);
   return { exitCode: 0, simulator: sim };
 }

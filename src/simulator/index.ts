@@ -1,10 +1,11 @@
 /**
  * A faithful local simulator of the Rackspace Identity v2.0 and Ticketing v2 APIs
- * (see /work/shared/rackspace-ticketing-api.md), with rate limits, fault injection, a request
- * log, Racker actions, JSON persistence and an admin API under /_sim/.
+ * (see /work/shared/rackspace-ticketing-api.md), with attachments (upload slots and their temp
+ * URLs), the resources API on its own port, rate limits, fault injection, a request log, Racker
+ * actions, JSON persistence and an admin API under /_sim/.
  *
  *   const sim = await startSimulator({ port: 0 });
- *   // point a client at sim.identityUrl / sim.ticketingUrl, user "demo", key "demo-api-key"
+ *   // point a client at sim.identityUrl / sim.ticketingUrl / sim.resourcesUrl, user "demo", key "demo-api-key"
  *   await sim.close();
  */
 import { createSimulator } from "./server";
@@ -28,8 +29,10 @@ export type {
   Recipient,
   RequestFilter,
   RequestLogEntry,
+  SimAttachmentInfo,
   SimOperation,
   SimQuirks,
+  SimResource,
   SimUser,
   Simulator,
   SimulatorOptions,
@@ -40,16 +43,21 @@ export type {
 export { SIM_OPERATIONS } from "./types";
 export {
   DEFAULT_ACCOUNTS,
+  DEFAULT_ATTACHMENT_MAX_BYTES,
+  DEFAULT_ATTACHMENT_TTL_MS,
   DEFAULT_CATEGORIES,
   DEFAULT_LIMITS,
+  DEFAULT_RESOURCES,
   DEFAULT_TOKEN_LIFETIME_MS,
   DEFAULT_USERS,
   DEFAULT_WINDOW_MS,
   DEMO_API_KEY,
   DEMO_USERNAME,
 } from "./seed";
+export { FORBIDDEN_EXTENSIONS } from "./attachments";
+export { RESOURCES_DEFAULT_LIMIT, RESOURCES_MAX_LIMIT } from "./resources";
 
-/** Starts a simulator (default 127.0.0.1 on an ephemeral port). Always `close()` it. */
+/** Starts a simulator (default 127.0.0.1, both listeners on ephemeral ports). Always `close()` it. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
   return createSimulator(options);
 }

@@ -1,5 +1,5 @@
 /**
- * Server-side sliding-window rate limiter: per key (token + class), at most `limit` accepted
+ * Server-side sliding-window rate limiter: per key (user or token + class), at most `limit` accepted
  * requests in any `windowMs`. Rejected requests do not consume a slot.
  */
 

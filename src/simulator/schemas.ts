@@ -101,6 +101,20 @@ export const LimitsSchema = z.strictObject({
   patch: limit.optional(),
   comment: limit.optional(),
   read: limit.optional(),
+  attachment: limit.optional(),
+  resources: limit.optional(),
+});
+
+/** A configured device (SimulatorOptions `resources`). */
+export const SimResourceSchema = z.strictObject({
+  id: nonEmpty,
+  accountId: nonEmpty,
+  name: z.string(),
+  platform: z.string(),
+  type: z.string(),
+  location: z.string(),
+  status: z.enum(["online", "offline", "decommissioned"]),
+  network: z.strictObject({ ips: z.array(z.string()) }),
 });
 
 export const LimitsUpdate = z.strictObject({
@@ -139,10 +153,29 @@ const TicketSchema = z.object({
   recipients: z.array(z.object({ type: z.enum(["contact", "email"]), value: z.string() })),
 });
 
+const StoredAttachment = z.object({
+  uuid: z.string().min(1),
+  filename: z.string(),
+  user: z.string(),
+  created: z.number(),
+  expiresAt: z.number(),
+  maxBytes: z.number().int().min(0),
+  uploadSig: z.string(),
+  formSig: z.string(),
+  /** base64 */
+  content: z.string().optional(),
+  contentType: z.string().optional(),
+  uploadedAt: z.number().optional(),
+  uploadSentToken: z.boolean().optional(),
+  referencedBy: z.object({ ticketId: z.string(), commentId: z.string() }).optional(),
+});
+
 export const PersistedState = z.object({
   version: z.literal(1),
   counter: z.number().int().min(0),
   tickets: z.array(TicketSchema),
+  /** Added with attachments; absent in older files. */
+  attachments: z.array(StoredAttachment).optional(),
 });
 export type PersistedState = z.infer<typeof PersistedState>;
 

@@ -5,7 +5,7 @@
  * Information" (4, Service Request) and "Incident" (5, Incident); every category gets the
  * two subcategories of the categories page (General for hybrid, Other for the rest).
  */
-import type { Account, Category, RateLimits, SimUser } from "./types";
+import type { Account, Category, RateLimits, SimResource, SimUser } from "./types";
 
 export const DEMO_USERNAME = "demo";
 export const DEMO_API_KEY = "demo-api-key";
@@ -83,8 +83,34 @@ export const DEFAULT_CATEGORIES: readonly Category[] = [
   { id: 5, name: "Incident", description: "Something is broken or degraded", classification: "Incident", subcategories: SUBCATEGORIES() },
 ];
 
-/** Operation-page numbers of docs §5 (the strictest). */
-export const DEFAULT_LIMITS: Readonly<RateLimits> = { create: 1, patch: 5, comment: 5, read: 60 };
+/**
+ * Operation-page numbers of docs §5 (the strictest). The docs give no limit for POST /attachment
+ * or the resources host: attachment gets a comment-sized budget (5), resources a read-sized one (60).
+ */
+export const DEFAULT_LIMITS: Readonly<RateLimits> = { create: 1, patch: 5, comment: 5, read: 60, attachment: 5, resources: 60 };
+
+/** How long an upload slot accepts its upload (docs §4.7: 10 minutes). */
+export const DEFAULT_ATTACHMENT_TTL_MS = 10 * 60_000;
+/** `max_file_size` of an upload slot (docs silent): 25 MiB. */
+export const DEFAULT_ATTACHMENT_MAX_BYTES = 25 * 1024 * 1024;
+
+/**
+ * Devices of the demo accounts on the resources host (docs §4.8; platform/type/location values
+ * are illustrative, as in the docs). Hybrid has servers, a firewall, a load balancer, one offline
+ * server and one decommissioned server (never listed); the other accounts have one server each.
+ */
+export const DEFAULT_RESOURCES: readonly SimResource[] = [
+  { id: "dedicated:0001", accountId: "hybrid:100001", name: "web01.example.com", platform: "dedicated", type: "server", location: "DFW1", status: "online", network: { ips: ["10.10.0.11", "203.0.113.11"] } },
+  { id: "dedicated:0002", accountId: "hybrid:100001", name: "web02.example.com", platform: "dedicated", type: "server", location: "DFW1", status: "online", network: { ips: ["10.10.0.12", "203.0.113.12"] } },
+  { id: "dedicated:0003", accountId: "hybrid:100001", name: "db01.example.com", platform: "dedicated", type: "server", location: "IAD3", status: "online", network: { ips: ["10.20.0.21"] } },
+  { id: "dedicated:0004", accountId: "hybrid:100001", name: "edge-fw01", platform: "dedicated", type: "firewall", location: "DFW1", status: "online", network: { ips: ["203.0.113.1", "10.10.0.1"] } },
+  { id: "dedicated:0005", accountId: "hybrid:100001", name: "edge-lb01", platform: "dedicated", type: "load balancer", location: "DFW1", status: "online", network: { ips: ["203.0.113.10"] } },
+  { id: "dedicated:0006", accountId: "hybrid:100001", name: "web03-old.example.com", platform: "dedicated", type: "server", location: "DFW1", status: "offline", network: { ips: ["10.10.0.13"] } },
+  { id: "dedicated:0007", accountId: "hybrid:100001", name: "retired01.example.com", platform: "dedicated", type: "server", location: "DFW1", status: "decommissioned", network: { ips: ["10.10.0.99"] } },
+  { id: "faws:i-0a1b2c3d4e5f60001", accountId: "faws:100000000001", name: "app-server-1", platform: "aws", type: "server", location: "us-east-1", status: "online", network: { ips: ["172.31.8.10"] } },
+  { id: "gcp:example-project-1:vm-1", accountId: "managed_gcp:example-project-1", name: "gke-node-1", platform: "gcp", type: "server", location: "us-central1-a", status: "online", network: { ips: ["10.128.0.5"] } },
+  { id: "cloud:100002:0001", accountId: "100002", name: "cloud-web01", platform: "cloud", type: "server", location: "ORD", status: "online", network: { ips: ["162.242.0.10", "10.176.0.10"] } },
+];
 
 export const DEFAULT_WINDOW_MS = 60_000;
 export const DEFAULT_TOKEN_LIFETIME_MS = 24 * 3_600_000;

@@ -1,27 +1,39 @@
 /**
- * HTTP server and routing: identity (POST /v2.0/tokens), ticketing (docs §4) and the admin API
- * under /_sim/, all on one port.
+ * HTTP server and routing. Two listeners on the same host:
+ * - the main port: identity (POST /v2.0/tokens), ticketing (docs §4, POST /attachment included),
+ *   the object-storage routes of attachments (PUT /_uploads/{uuid} temp URLs, GET /_files/{uuid})
+ *   and the admin API under /_sim/;
+ * - the resources port: the resources API (docs §4.8: GET /resources, GET /resources/{id}),
+ *   a different host in production.
  *
- * Request pipeline for API routes:
+ * Request pipeline for API routes (both listeners):
  *   read body → route (404 / 405) → injected fault (status / hang / drop-before; drop-after is
  *   applied at the end) → [ticketing] X-Auth-Token (401) → rate limit (429; counts every request
  *   that passes it, even one later refused with 400, as a gateway limiter would) → Accept (406)
- *   → Content-Type / JSON / schema (400) → business rules → response.
+ *   → Content-Type / JSON / multipart / schema / query (400) → business rules → response.
+ *
+ * The object-storage routes stand for Swift, not the Ticketing API: no token, no rate limit, no
+ * fault injection, and no request-log entry (the logger still gets a line).
  */
 import * as http from "node:http";
 import type { AddressInfo, Socket } from "node:net";
 import { createHash, timingSafeEqual } from "node:crypto";
 import { handleAdmin } from "./admin";
+import { AttachmentService, parseAttachmentForm, filenameProblem } from "./attachments";
 import { ApiFault, defaultFaultCode, faultBody } from "./errors";
 import { FaultQueue } from "./faults";
 import { RequestLog, redact } from "./log";
-import { contentTypeProblem, JSON_MEDIA_TYPE, negotiate, V2_MEDIA_TYPE } from "./media";
+import { contentTypeProblem, JSON_MEDIA_TYPE, mediaTypes, negotiate, V2_MEDIA_TYPE } from "./media";
 import { SlidingWindow } from "./ratelimit";
+import { checkResources, findResource, listResources, parseResourcesQuery, resourceView } from "./resources";
 import { AddCommentBody, CreateTicketBody, describeIssues, PatchTicketBody, TokenRequestBody } from "./schemas";
 import {
   DEFAULT_ACCOUNTS,
+  DEFAULT_ATTACHMENT_MAX_BYTES,
+  DEFAULT_ATTACHMENT_TTL_MS,
   DEFAULT_CATEGORIES,
   DEFAULT_LIMITS,
+  DEFAULT_RESOURCES,
   DEFAULT_TOKEN_LIFETIME_MS,
   DEFAULT_USERS,
   DEFAULT_WINDOW_MS,
@@ -38,8 +50,10 @@ import type {
   RateLimits,
   RequestFilter,
   RequestLogEntry,
+  SimAttachmentInfo,
   SimOperation,
   SimQuirks,
+  SimResource,
   SimUser,
   Simulator,
   SimulatorOptions,
@@ -50,10 +64,15 @@ import type { z } from "zod";
 const MAX_BODY_BYTES = 1024 * 1024;
 const TICKETING_BODY_TYPES = [JSON_MEDIA_TYPE, V2_MEDIA_TYPE] as const;
 
+/** Which listener a request came in on. */
+export type Listener = "main" | "resources";
+
 interface Route {
   operation: SimOperation;
   ticketId?: string;
   rateClass?: RateClass;
+  /** GET /resources/{id}. */
+  resourceId?: string;
 }
 
 type Routed = { kind: "ok"; route: Route } | { kind: "notFound" } | { kind: "methodNotAllowed"; allow: string[]; ticketId?: string };
@@ -74,6 +93,7 @@ export function route(method: string, pathname: string): Routed {
   if (pathname === "/v2.0/tokens") return on(["POST"], { POST: { operation: "token" } });
   if (pathname === "/accounts") return on(["GET"], { GET: { operation: "getAccounts", rateClass: "read" } });
   if (pathname === "/categories") return on(["GET"], { GET: { operation: "getCategories", rateClass: "read" } });
+  if (pathname === "/attachment") return on(["POST"], { POST: { operation: "createAttachment", rateClass: "attachment" } });
   if (pathname === "/tickets") {
     return on(["GET", "POST"], { GET: { operation: "listTickets", rateClass: "read" }, POST: { operation: "createTicket", rateClass: "create" } });
   }
@@ -87,6 +107,24 @@ export function route(method: string, pathname: string): Routed {
     const ticketId = decode(segs[1]);
     if (ticketId === undefined) return { kind: "notFound" };
     return on(["POST"], { POST: { operation: "addComment", ticketId, rateClass: "comment" } }, ticketId);
+  }
+  return { kind: "notFound" };
+}
+
+/** Maps a method + path on the resources listener to an operation (exported for unit tests). */
+export function routeResources(method: string, pathname: string): Routed {
+  const segs = pathname.split("/").slice(1);
+  const allow = ["GET"];
+  if (pathname === "/resources") return method === "GET" ? { kind: "ok", route: { operation: "getResources", rateClass: "resources" } } : { kind: "methodNotAllowed", allow };
+  if (segs[0] === "resources" && segs.length === 2) {
+    let id: string;
+    try {
+      id = decodeURIComponent(segs[1]);
+    } catch {
+      return { kind: "notFound" };
+    }
+    if (id.length === 0) return { kind: "notFound" };
+    return method === "GET" ? { kind: "ok", route: { operation: "getResources", rateClass: "resources", resourceId: id } } : { kind: "methodNotAllowed", allow };
   }
   return { kind: "notFound" };
 }
@@ -114,7 +152,10 @@ interface Exchange {
   operation: SimOperation;
   ticketId?: string;
   rawBody: string;
+  bytes: Buffer;
   json?: { ok: true; value: unknown } | { ok: false; error: string };
+  /** What to log as the body when it is not JSON (a multipart form's summary). */
+  logBody?: unknown;
   user?: string;
   fault?: ArmedFault;
   secrets: string[];
@@ -131,9 +172,15 @@ function parseEnvWindow(): number | undefined {
 
 function assertLimits(limits: Partial<RateLimits>): void {
   for (const [k, v] of Object.entries(limits)) {
-    if (!(k in DEFAULT_LIMITS)) throw new RangeError(`unknown rate-limit class '${k}' (create, patch, comment, read)`);
+    if (!(k in DEFAULT_LIMITS)) throw new RangeError(`unknown rate-limit class '${k}' (${Object.keys(DEFAULT_LIMITS).join(", ")})`);
     if (v !== undefined && (!Number.isInteger(v) || v < 0)) throw new RangeError(`limit '${k}' must be a non-negative integer, got ${v}`);
   }
+}
+
+function positive(name: string, v: number | undefined, dflt: number): number {
+  const n = v ?? dflt;
+  if (!Number.isFinite(n) || n <= 0) throw new RangeError(`${name} must be a positive number, got ${n}`);
+  return n;
 }
 
 export class SimulatorServer implements Simulator {
@@ -141,6 +188,8 @@ export class SimulatorServer implements Simulator {
   identityUrl = "";
   ticketingUrl = "";
   port = 0;
+  resourcesUrl = "";
+  resourcesPort = 0;
 
   readonly log: RequestLog;
   readonly faultQueue = new FaultQueue();
@@ -148,12 +197,16 @@ export class SimulatorServer implements Simulator {
   readonly tokenStore: TokenStore;
   readonly store: TicketStore;
   readonly service: TicketService;
+  readonly files: AttachmentService;
 
   private limits: RateLimits;
+  private readonly rateLimitScope: "user" | "token";
   private readonly users: SimUser[];
   private readonly quirks: Required<SimQuirks>;
   private readonly logger?: (line: string) => void;
+  private readonly devices: SimResource[];
   private readonly server: http.Server;
+  private readonly resourcesServer: http.Server;
   private readonly sockets = new Set<Socket>();
   private readonly hangs = new Set<() => void>();
   private closing?: Promise<void>;
@@ -163,6 +216,7 @@ export class SimulatorServer implements Simulator {
     this.window = new SlidingWindow(windowMs);
     if (options.limits) assertLimits(options.limits);
     this.limits = { ...DEFAULT_LIMITS, ...options.limits };
+    this.rateLimitScope = options.rateLimitScope ?? "token";
     this.users = structuredClone(options.users ?? [...DEFAULT_USERS]);
     const names = new Set<string>();
     for (const u of this.users) {
@@ -180,55 +234,83 @@ export class SimulatorServer implements Simulator {
     this.tokenStore = new TokenStore(lifetime);
     this.log = new RequestLog(options.maxLogEntries);
     this.logger = options.logger;
+    const ttlMs = positive("attachmentTtlMs", options.attachmentTtlMs, DEFAULT_ATTACHMENT_TTL_MS);
+    const maxBytes = positive("attachmentMaxBytes", options.attachmentMaxBytes, DEFAULT_ATTACHMENT_MAX_BYTES);
+    if (!Number.isInteger(maxBytes)) throw new RangeError(`attachmentMaxBytes must be a whole number of bytes, got ${maxBytes}`);
+    this.devices = checkResources(options.resources ?? DEFAULT_RESOURCES);
     this.store = new TicketStore(options.dataFile);
+    this.files = new AttachmentService(this.store, { ttlMs, maxBytes }, () => this.url);
     this.service = new TicketService(
       this.store,
       structuredClone(options.accounts ?? [...DEFAULT_ACCOUNTS]),
       structuredClone(options.categories ?? [...DEFAULT_CATEGORIES]),
       this.quirks,
+      this.files,
     );
-    this.server = http.createServer((req, res) => {
-      this.dispatch(req, res).catch((e: unknown) => this.internalError(res, e));
+    this.server = this.httpServer("main");
+    this.resourcesServer = this.httpServer("resources");
+  }
+
+  private httpServer(listener: Listener): http.Server {
+    const server = http.createServer((req, res) => {
+      this.dispatch(req, res, listener).catch((e: unknown) => this.internalError(res, e));
     });
-    this.server.on("connection", (s: Socket) => {
+    server.on("connection", (s: Socket) => {
       this.sockets.add(s);
       s.once("close", () => this.sockets.delete(s));
     });
     // A bad request line etc.: answer 400 without crashing.
-    this.server.on("clientError", (_err, socket) => {
+    server.on("clientError", (_err, socket) => {
       if (socket.writable) socket.end("HTTP/1.1 400 Bad Request\r\nConnection: close\r\n\r\n");
       else socket.destroy();
     });
+    return server;
   }
 
+  /** Starts both listeners; if the second cannot start, the first is closed again before the error is thrown. */
   async listen(): Promise<void> {
     const host = this.options.host ?? "127.0.0.1";
-    const port = this.options.port ?? 0;
-    await new Promise<void>((resolve, reject) => {
-      const onError = (e: Error) => reject(e);
-      this.server.once("error", onError);
-      this.server.listen(port, host, () => {
-        this.server.off("error", onError);
-        resolve();
+    const bind = (server: http.Server, port: number) =>
+      new Promise<number>((resolve, reject) => {
+        const onError = (e: Error) => reject(e);
+        server.once("error", onError);
+        server.listen(port, host, () => {
+          server.off("error", onError);
+          resolve((server.address() as AddressInfo).port);
+        });
       });
-    });
-    const addr = this.server.address() as AddressInfo;
-    this.port = addr.port;
     // A wildcard bind is reachable on loopback; advertise that.
     const shown = host === "0.0.0.0" || host === "::" || host === "" ? "127.0.0.1" : host;
-    this.url = `http://${shown.includes(":") ? `[${shown}]` : shown}:${this.port}`;
+    const base = (port: number) => `http://${shown.includes(":") ? `[${shown}]` : shown}:${port}`;
+    this.port = await bind(this.server, this.options.port ?? 0);
+    this.url = base(this.port);
     this.identityUrl = this.url;
     this.ticketingUrl = this.url;
+    try {
+      this.resourcesPort = await bind(this.resourcesServer, this.options.resourcesPort ?? 0);
+    } catch (e) {
+      await this.close();
+      throw e;
+    }
+    this.resourcesUrl = base(this.resourcesPort);
+    // Tickets loaded from a data file point at this run's file and upload URLs.
+    this.files.rebase(this.store.all());
   }
 
   close(): Promise<void> {
     if (!this.closing) {
-      this.closing = new Promise<void>((resolve) => {
-        this.server.close(() => resolve());
+      const stop = (server: http.Server) =>
+        new Promise<void>((resolve) => {
+          if (!server.listening) return resolve();
+          server.close(() => resolve());
+          server.closeAllConnections();
+        });
+      this.closing = (async () => {
+        const stopped = Promise.all([stop(this.server), stop(this.resourcesServer)]);
         for (const release of [...this.hangs]) release();
-        this.server.closeAllConnections();
         for (const s of this.sockets) s.destroy();
-      });
+        await stopped;
+      })();
     }
     return this.closing;
   }
@@ -306,34 +388,48 @@ export class SimulatorServer implements Simulator {
     this.window.clear();
   }
 
+  attachments(): SimAttachmentInfo[] {
+    return this.files.list();
+  }
+
+  attachmentContent(uuid: string): Buffer | undefined {
+    return this.files.content(uuid);
+  }
+
+  resources(): SimResource[] {
+    return structuredClone(this.devices);
+  }
+
   // ------------------------------------------------------------ HTTP
 
-  private async dispatch(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+  private async dispatch(req: http.IncomingMessage, res: http.ServerResponse, listener: Listener = "main"): Promise<void> {
     const started = Date.now();
     const method = (req.method ?? "GET").toUpperCase();
     const path = req.url ?? "/";
     const url = new URL(path, "http://sim.invalid");
-    const isAdmin = url.pathname === "/_sim" || url.pathname.startsWith("/_sim/");
+    const isAdmin = listener === "main" && (url.pathname === "/_sim" || url.pathname.startsWith("/_sim/"));
+    if (listener === "main" && (url.pathname.startsWith("/_uploads/") || url.pathname.startsWith("/_files/"))) return this.objectStorage(req, res, url, method, started);
+    const router = listener === "resources" ? routeResources : route;
 
     const read = await readBody(req);
     if (read.aborted && !read.tooLarge) {
       // The client went away mid-request: nothing is applied and there is no one to answer.
       req.socket.destroy();
-      if (!isAdmin) this.record(this.exchange(req, res, started, method, path, ""), 0, { message: "client disconnected before sending the whole request" });
+      if (!isAdmin) this.record(this.exchange(req, res, started, method, path, Buffer.alloc(0)), 0, { message: "client disconnected before sending the whole request" });
       return;
     }
     if (read.tooLarge) {
       const reply: Reply = { status: 413, body: faultBody(413, `request body larger than ${MAX_BODY_BYTES} bytes`), contentType: JSON_MEDIA_TYPE };
       if (isAdmin) return this.send(res, reply);
-      const ex = this.exchange(req, res, started, method, path, "");
-      const routed = route(method, url.pathname);
+      const ex = this.exchange(req, res, started, method, path, Buffer.alloc(0));
+      const routed = router(method, url.pathname);
       if (routed.kind === "ok") [ex.operation, ex.ticketId] = [routed.route.operation, routed.route.ticketId];
       return this.finish(ex, reply);
     }
-    if (isAdmin) return handleAdmin(this, req, res, url, read.text);
+    if (isAdmin) return handleAdmin(this, req, res, url, read.bytes.toString("utf8"));
 
-    const ex = this.exchange(req, res, started, method, path, read.text);
-    const routed = route(method, url.pathname);
+    const ex = this.exchange(req, res, started, method, path, read.bytes);
+    const routed = router(method, url.pathname);
     if (routed.kind === "notFound") {
       return this.finish(ex, this.fault(new ApiFault(404, `No such resource: ${method} ${url.pathname}`, "notFound")));
     }
@@ -360,7 +456,7 @@ export class SimulatorServer implements Simulator {
 
     let reply: Reply;
     try {
-      reply = r.operation === "token" ? this.token(ex) : this.ticketing(ex, r, url);
+      reply = r.operation === "token" ? this.token(ex) : await this.ticketing(ex, r, url);
     } catch (e) {
       if (!(e instanceof ApiFault)) throw e;
       reply = this.fault(e);
@@ -369,12 +465,13 @@ export class SimulatorServer implements Simulator {
     return this.finish(ex, reply);
   }
 
-  private exchange(req: http.IncomingMessage, res: http.ServerResponse, started: number, method: string, path: string, rawBody: string): Exchange {
+  private exchange(req: http.IncomingMessage, res: http.ServerResponse, started: number, method: string, path: string, bytes: Buffer): Exchange {
     const header = (name: string) => {
       const v = req.headers[name];
       return Array.isArray(v) ? v.join(", ") : v;
     };
     const token = header("x-auth-token");
+    const rawBody = bytes.toString("utf8");
     return {
       req,
       res,
@@ -385,6 +482,7 @@ export class SimulatorServer implements Simulator {
       contentType: header("content-type"),
       operation: "unknown",
       rawBody,
+      bytes,
       json: rawBody.length > 0 ? parseJson(rawBody) : undefined,
       // Anything that must never reach the log: the caller's token and every configured API key.
       secrets: [...(token ? [token] : []), ...this.users.map((u) => u.apiKey)],
@@ -451,7 +549,8 @@ export class SimulatorServer implements Simulator {
     };
   }
 
-  private ticketing(ex: Exchange, r: Route, url: URL): Reply {
+  /** Every token-authenticated route: ticketing, POST /attachment and the resources host. */
+  private async ticketing(ex: Exchange, r: Route, url: URL): Promise<Reply> {
     const check = this.tokenStore.check(headerValue(ex.req, "x-auth-token"));
     if (!check.ok) {
       const why = {
@@ -467,11 +566,12 @@ export class SimulatorServer implements Simulator {
 
     if (r.rateClass) this.rateLimit(check.record, r.rateClass);
 
-    const type = negotiate(ex.accept);
+    const type = r.operation === "createAttachment" ? negotiateAttachment(ex.accept) : negotiate(ex.accept);
     if (type === undefined) {
+      const also = r.operation === "createAttachment" ? " (multipart/form-data, as the attachments page documents, is answered with JSON too)" : "";
       throw new ApiFault(
         406,
-        `Cannot answer with '${ex.accept}': this API serves ${V2_MEDIA_TYPE} (contract version 2) or ${JSON_MEDIA_TYPE}`,
+        `Cannot answer with '${ex.accept}': this API serves ${V2_MEDIA_TYPE} (contract version 2) or ${JSON_MEDIA_TYPE}${also}`,
         "notAcceptable",
       );
     }
@@ -505,6 +605,20 @@ export class SimulatorServer implements Simulator {
         const t = this.service.comment(user, r.ticketId as string, body);
         return this.quirks.commentStatus === 200 ? ok(200, t) : ok(204);
       }
+      case "createAttachment": {
+        const file = await parseAttachmentForm(ex.contentType, ex.bytes);
+        ex.logBody = { filename: { filename: file.filename, size: file.size, type: file.type } };
+        const problem = filenameProblem(file.filename);
+        if (problem) throw new ApiFault(400, problem, "badRequest");
+        // Docs §4.7 list the roles allowed; the simulator has no role model beyond observer accounts.
+        return ok(201, this.files.createSlot(user.username, file.filename));
+      }
+      case "getResources": {
+        const mine = new Set(this.service.accountsFor(user).map((a) => a.id));
+        if (r.resourceId !== undefined) return ok(200, resourceView(findResource(this.devices, mine, r.resourceId), this.resourcesUrl));
+        const query = parseResourcesQuery(url.searchParams);
+        return ok(200, { resources: listResources(this.devices, mine, query).map((d) => resourceView(d, this.resourcesUrl)) });
+      }
       default:
         throw new ApiFault(404, `No such resource: ${ex.method} ${url.pathname}`, "notFound");
     }
@@ -512,7 +626,8 @@ export class SimulatorServer implements Simulator {
 
   private rateLimit(record: TokenRecord, cls: RateClass): void {
     const limit = this.limits[cls];
-    const got = this.window.tryAcquire(`${record.hash}:${cls}`, limit);
+    const who = this.rateLimitScope === "token" ? `token:${record.hash}` : `user:${record.username}`;
+    const got = this.window.tryAcquire(`${who}:${cls}`, limit);
     if (got.ok) return;
     const seconds = String(got.retryAfterSeconds);
     throw new ApiFault(
@@ -568,6 +683,45 @@ export class SimulatorServer implements Simulator {
     this.record(ex, 0, { message: "abandoned: the client disconnected or the simulator closed while the request was held" });
   }
 
+  /**
+   * The object-storage side of attachments (Swift-like, plain-text answers): PUT to a slot's
+   * temp URL, GET/HEAD of an uploaded file. Not in the request log; one logger line each.
+   */
+  private async objectStorage(req: http.IncomingMessage, res: http.ServerResponse, url: URL, method: string, started: number): Promise<void> {
+    const upload = url.pathname.startsWith("/_uploads/");
+    const rest = url.pathname.slice(upload ? "/_uploads/".length : "/_files/".length);
+    let uuid: string | undefined;
+    try {
+      uuid = rest.includes("/") ? undefined : decodeURIComponent(rest);
+    } catch {
+      uuid = undefined;
+    }
+    const allowed = upload ? ["PUT"] : ["GET", "HEAD"];
+    const rec = uuid ? this.files.find(uuid) : undefined;
+    const read = await readBody(req, rec?.maxBytes ?? MAX_BODY_BYTES);
+    if (read.aborted && !read.tooLarge) {
+      req.socket.destroy();
+      return;
+    }
+    let reply: { status: number; body?: string | Buffer; headers?: Record<string, string> };
+    if (!allowed.includes(method)) {
+      reply = { status: 405, body: `Method ${method} is not allowed here (allowed: ${allowed.join(", ")})`, headers: { Allow: allowed.join(", "), "Content-Type": "text/plain; charset=utf-8" } };
+    } else if (upload) {
+      const sentToken = req.headers["x-auth-token"] !== undefined;
+      reply = uuid === undefined ? { status: 401, body: "Temp URL invalid", headers: { "Content-Type": "text/plain; charset=utf-8" } } : this.files.upload(uuid, url.searchParams, started, read, headerValue(req, "content-type"), sentToken);
+    } else {
+      reply = uuid === undefined ? { status: 404, body: "Not Found", headers: { "Content-Type": "text/plain; charset=utf-8" } } : this.files.download(uuid);
+    }
+    if (!res.destroyed && !res.headersSent) {
+      const body = reply.body === undefined ? Buffer.alloc(0) : Buffer.isBuffer(reply.body) ? reply.body : Buffer.from(reply.body);
+      res.writeHead(reply.status, { ...reply.headers, "Content-Length": String(body.length) });
+      res.end(method === "HEAD" ? undefined : body);
+    }
+    const what = upload ? `upload, ${read.size} bytes` : "file";
+    // The path only: the query of an upload URL is its signature.
+    this.logger?.(`${method} ${url.pathname} → ${reply.status} (${what}, ${Date.now() - started} ms)`);
+  }
+
   private finish(ex: Exchange, reply: Reply): void {
     this.send(ex.res, reply);
     this.record(ex, reply.status, { faultCode: reply.faultCode, message: reply.message });
@@ -604,6 +758,7 @@ export class SimulatorServer implements Simulator {
     };
     if (ex.ticketId !== undefined) entry.ticketId = ex.ticketId;
     if (ex.json?.ok) entry.body = redact(ex.json.value, ex.secrets);
+    else if (ex.logBody !== undefined) entry.body = redact(ex.logBody, ex.secrets);
     if (ex.accept !== undefined) entry.accept = ex.accept;
     if (ex.contentType !== undefined) entry.contentType = ex.contentType;
     if (ex.user !== undefined) entry.user = ex.user;
@@ -638,6 +793,17 @@ function injectedReply(f: Extract<ArmedFault, { kind: "status" }>): Reply {
   return { status: f.status, body: faultBody(f.status, message, faultCode), contentType: JSON_MEDIA_TYPE, headers, faultCode, message };
 }
 
+/**
+ * Response type for POST /attachment: as for ticketing, and JSON when the client only accepts
+ * multipart/form-data (the attachments page documents that Accept for a JSON answer, §8.22).
+ */
+export function negotiateAttachment(accept: string | undefined): string | undefined {
+  const type = negotiate(accept);
+  if (type !== undefined) return type;
+  const types = mediaTypes(accept);
+  return types.includes("multipart/form-data") || types.includes("multipart/*") ? JSON_MEDIA_TYPE : undefined;
+}
+
 function headerValue(req: http.IncomingMessage, name: string): string | undefined {
   const v = req.headers[name];
   return Array.isArray(v) ? v[0] : v;
@@ -656,17 +822,22 @@ function safeEqual(a: string, b: string): boolean {
   return timingSafeEqual(createHash("sha256").update(a).digest(), createHash("sha256").update(b).digest());
 }
 
-/** Reads the whole body; `aborted` when the client went away before sending all of it. */
-function readBody(req: http.IncomingMessage): Promise<{ text: string; tooLarge: boolean; aborted: boolean }> {
+/**
+ * Reads the whole body; `aborted` when the client went away before sending all of it. Past
+ * `max` bytes the rest is read and dropped (`tooLarge`), so that a 413 can still be answered.
+ */
+function readBody(req: http.IncomingMessage, max = MAX_BODY_BYTES): Promise<{ bytes: Buffer; size: number; tooLarge: boolean; aborted: boolean }> {
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
     let tooLarge = false;
-    const done = () => resolve({ text: Buffer.concat(chunks).toString("utf8"), tooLarge, aborted: !req.complete });
+    const done = () => resolve({ bytes: tooLarge ? Buffer.alloc(0) : Buffer.concat(chunks), size, tooLarge, aborted: !req.complete });
     req.on("data", (c: Buffer) => {
       size += c.length;
-      if (size > MAX_BODY_BYTES) tooLarge = true;
-      else chunks.push(c);
+      if (size > max) {
+        tooLarge = true;
+        chunks.length = 0;
+      } else chunks.push(c);
     });
     req.on("end", done);
     req.on("error", done);

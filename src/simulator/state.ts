@@ -1,8 +1,10 @@
 /**
  * Ticket store with optional JSON persistence.
  *
- * The file holds only tickets and the id counter (never tokens or the request log). Every
- * change is saved with an atomic write: a temp file in the same directory, fsync, rename.
+ * The file holds tickets, the id counter and attachment slots with their uploaded bytes
+ * (base64) — never tokens or the request log. Every change is saved with an atomic write: a
+ * temp file in the same directory, fsync, rename. Files written before attachments existed
+ * (no `attachments` key) still load.
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
@@ -10,8 +12,33 @@ import { randomBytes } from "node:crypto";
 import { PersistedState } from "./schemas";
 import type { Ticket } from "./types";
 
+/** An upload slot from POST /attachment (or from a ticket/comment attachment given without uuid). */
+export interface AttachmentRecord {
+  uuid: string;
+  filename: string;
+  /** Username the slot belongs to. */
+  user: string;
+  /** Epoch ms. */
+  created: number;
+  /** Epoch ms after which the upload URL answers 401. */
+  expiresAt: number;
+  maxBytes: number;
+  /** `temp_url_sig` of the upload URL (hex HMAC). */
+  uploadSig: string;
+  /** `attachment_data.signature` (hex HMAC, Swift FormPost style). */
+  formSig: string;
+  content?: Buffer;
+  contentType?: string;
+  /** Epoch ms of the last upload. */
+  uploadedAt?: number;
+  uploadSentToken?: boolean;
+  referencedBy?: { ticketId: string; commentId: string };
+}
+
 export class TicketStore {
   private readonly byId = new Map<string, Ticket>();
+  /** Attachment slots by uuid, in creation order. */
+  readonly attachments = new Map<string, AttachmentRecord>();
   private counter = 0;
 
   constructor(private readonly dataFile?: string) {
@@ -47,9 +74,10 @@ export class TicketStore {
     this.save();
   }
 
-  /** Removes every ticket (the id counter keeps counting so ids are never reused). */
+  /** Removes every ticket and attachment (the id counter keeps counting so ids are never reused). */
   clear(): void {
     this.byId.clear();
+    this.attachments.clear();
     this.save();
   }
 
@@ -73,11 +101,18 @@ export class TicketStore {
     }
     this.counter = parsed.data.counter;
     for (const t of parsed.data.tickets) this.byId.set(t.ticketId, t as Ticket);
+    for (const a of parsed.data.attachments ?? []) {
+      const { content, ...rest } = a;
+      const rec: AttachmentRecord = { ...rest };
+      if (content !== undefined) rec.content = Buffer.from(content, "base64");
+      this.attachments.set(a.uuid, rec);
+    }
   }
 
   private save(): void {
     if (!this.dataFile) return;
-    const state: PersistedState = { version: 1, counter: this.counter, tickets: this.all() };
+    const attachments = [...this.attachments.values()].map(({ content, ...rest }) => (content === undefined ? rest : { ...rest, content: content.toString("base64") }));
+    const state: PersistedState = { version: 1, counter: this.counter, tickets: this.all(), attachments };
     const dir = path.dirname(path.resolve(this.dataFile));
     fs.mkdirSync(dir, { recursive: true });
     const tmp = path.join(dir, `.${path.basename(this.dataFile)}.${process.pid}.${randomBytes(4).toString("hex")}.tmp`);

@@ -11,13 +11,15 @@
  *   (case-insensitive substring) and q (case-insensitive substring of the subject or any comment
  *   text); other parameters are ignored.
  * - 200 quirk responses of PATCH and comments carry the updated Ticket.
+ * - Attachments named in a ticket or comment are checked (attachments.ts) after every other
+ *   rule and before anything changes: a refused attachment leaves no ticket or comment behind.
  */
-import { randomBytes } from "node:crypto";
+import type { AttachmentService, PreparedAttachments } from "./attachments";
 import { ApiFault, ticketNotFound } from "./errors";
 import type { AddCommentBody, CreateTicketBody, PatchTicketBody } from "./schemas";
 import { DEFAULT_PERSON_ROLES, DEFAULT_RACKER_NAME } from "./seed";
 import type { TicketStore } from "./state";
-import type { Account, Attachment, Category, Comment, Person, RackerAction, SimQuirks, SimUser, Ticket } from "./types";
+import type { Account, Category, Comment, Person, RackerAction, SimQuirks, SimUser, Ticket } from "./types";
 
 export interface ListFilters {
   accountId?: string;
@@ -26,14 +28,13 @@ export interface ListFilters {
   q?: string;
 }
 
-const ATTACHMENT_HOST = "https://files.sim.invalid";
-
 export class TicketService {
   constructor(
     private readonly store: TicketStore,
     private readonly accounts: readonly Account[],
     private readonly categories: readonly Category[],
     private readonly quirks: Required<SimQuirks>,
+    private readonly attachments: AttachmentService,
     private readonly now: () => Date = () => new Date(),
   ) {}
 
@@ -57,6 +58,7 @@ export class TicketService {
     if (severity === undefined || !account.severities.includes(severity)) {
       throw new ApiFault(400, `Severity provided is invalid for account '${account.id}' (allowed: ${account.severities.join(", ") || "none"})`, "badRequest");
     }
+    const files = this.attachments.prepare(user.username, body.comment?.attachments ?? []);
 
     const at = this.now();
     const stamp = at.toISOString();
@@ -79,7 +81,7 @@ export class TicketService {
       comments: [],
       recipients: (body.recipients ?? []).map((value) => ({ type: value.includes("@") ? "email" : "contact", value })),
     };
-    if (body.comment) ticket.comments.push(newComment(ticket, body.comment.text, person, stamp, body.comment.attachments));
+    if (body.comment) ticket.comments.push(this.newComment(ticket, body.comment.text, person, stamp, files));
     this.store.put(ticket);
     return structuredClone(ticket);
   }
@@ -105,9 +107,10 @@ export class TicketService {
     const ticket = this.visible(user, id);
     this.assertCanWrite(this.accountOf(ticket));
     if (ticket.status === "Closed") throw new ApiFault(400, "Ticket is closed", "badRequest");
+    const files = this.attachments.prepare(user.username, body.comment.attachments ?? []);
     const person = customer(user);
     const stamp = this.now().toISOString();
-    ticket.comments.push(newComment(ticket, body.comment.text, person, stamp, body.comment.attachments));
+    ticket.comments.push(this.newComment(ticket, body.comment.text, person, stamp, files));
     this.touch(ticket, person, stamp);
     return structuredClone(ticket);
   }
@@ -142,7 +145,7 @@ export class TicketService {
     if (action.comment === undefined && action.status === undefined) throw new ApiFault(400, "give a comment and/or a status", "badRequest");
     const person: Person = { id: "", name: action.name ?? DEFAULT_RACKER_NAME, roles: ["Racker"], type: "racker" };
     const stamp = this.now().toISOString();
-    if (action.comment !== undefined) ticket.comments.push(newComment(ticket, action.comment, person, stamp));
+    if (action.comment !== undefined) ticket.comments.push(this.newComment(ticket, action.comment, person, stamp));
     if (action.status !== undefined) ticket.status = action.status;
     this.touch(ticket, person, stamp);
     return structuredClone(ticket);
@@ -179,6 +182,18 @@ export class TicketService {
     );
   }
 
+  /** A new comment; prepared attachments are tied to it here (the caller saves). */
+  private newComment(ticket: Ticket, text: string, author: Person, created: string, files?: PreparedAttachments): Comment {
+    const id = `${ticket.ticketId}-c${ticket.comments.length + 1}`;
+    return {
+      id,
+      text,
+      created,
+      author: { ...author, roles: [...author.roles] },
+      attachments: files ? this.attachments.commit(files, { ticketId: ticket.ticketId, commentId: id }) : [],
+    };
+  }
+
   private touch(ticket: Ticket, by: Person, stamp = this.now().toISOString()): void {
     ticket.modified = stamp;
     ticket.modifiedBy = { ...by, roles: [...by.roles] };
@@ -188,25 +203,4 @@ export class TicketService {
 
 function customer(user: SimUser): Person {
   return { id: user.rpn, name: user.name, roles: [...(user.roles ?? DEFAULT_PERSON_ROLES)], type: "customer" };
-}
-
-function newComment(ticket: Ticket, text: string, author: Person, created: string, attachments: { filename: string; uuid?: string }[] = []): Comment {
-  return {
-    id: `${ticket.ticketId}-c${ticket.comments.length + 1}`,
-    text,
-    created,
-    author: { ...author, roles: [...author.roles] },
-    attachments: attachments.map(toAttachment),
-  };
-}
-
-/** Docs §4.3: `url` when the request named an uploaded uuid, a time-limited `upload_url` otherwise. */
-function toAttachment(a: { filename: string; uuid?: string }): Attachment {
-  if (a.uuid !== undefined) return { filename: a.filename, uuid: a.uuid, url: `${ATTACHMENT_HOST}/attachments/${encodeURIComponent(a.uuid)}` };
-  const expires = Math.floor(Date.now() / 1000) + 600;
-  const sig = randomBytes(20).toString("hex");
-  return {
-    filename: a.filename,
-    upload_url: `${ATTACHMENT_HOST}/upload/${encodeURIComponent(a.filename)}?temp_url_sig=${sig}&temp_url_expires=${expires}`,
-  };
 }

@@ -16,6 +16,8 @@ export type SimOperation =
   | "addComment"
   | "getTicket"
   | "listTickets"
+  | "createAttachment"
+  | "getResources"
   | "unknown";
 
 export const SIM_OPERATIONS: readonly SimOperation[] = [
@@ -27,6 +29,8 @@ export const SIM_OPERATIONS: readonly SimOperation[] = [
   "addComment",
   "getTicket",
   "listTickets",
+  "createAttachment",
+  "getResources",
   "unknown",
 ];
 
@@ -40,6 +44,10 @@ export interface RateLimits {
   comment: number;
   /** Every ticketing GET. Default 60. */
   read: number;
+  /** POST /attachment (upload slots). Default 5 (docs §5 give none; a comment-sized budget). */
+  attachment: number;
+  /** GET /resources and GET /resources/{id} on the resources host. Default 60 (docs §5 give none). */
+  resources: number;
 }
 
 export type RateClass = keyof RateLimits;
@@ -99,6 +107,53 @@ export interface Attachment {
   upload_url?: string;
 }
 
+/**
+ * A device on the resources host (docs §4.8), as configured (SimulatorOptions `resources`).
+ * The wire form adds `_links.self` = `{resourcesUrl}/resources/{id}`.
+ */
+export interface SimResource {
+  /** Device id, e.g. "dedicated:0001". Unique. */
+  id: string;
+  /** Account the device belongs to; only users with that account see it. */
+  accountId: string;
+  /** Device name (docs §8.23: not the account name). */
+  name: string;
+  platform: string;
+  type: string;
+  location: string;
+  /**
+   * "online" (active) and "offline" (inactive) are listed per the `status` query;
+   * "decommissioned" stands for the internal statuses the API always excludes (never listed,
+   * 404 by id).
+   */
+  status: "online" | "offline" | "decommissioned";
+  network: { ips: string[] };
+}
+
+/** An upload slot from POST /attachment, as listed by `sim.attachments()` / GET /_sim/attachments. */
+export interface SimAttachmentInfo {
+  uuid: string;
+  /** File name given at POST /attachment (or in a ticket/comment without uuid). */
+  filename: string;
+  /** Username that asked for the slot. */
+  user: string;
+  /** When the slot was handed out (ISO). */
+  created: string;
+  /** When the upload URL stops accepting PUTs (ISO). */
+  expires: string;
+  maxFileSize: number;
+  uploaded: boolean;
+  /** Bytes uploaded (0 until uploaded). */
+  size: number;
+  /** Content-Type the upload was sent with, if any. */
+  contentType?: string;
+  uploadedAt?: string;
+  /** True when the (last) upload carried an X-Auth-Token header: a client should not send its token to object storage. */
+  uploadSentToken: boolean;
+  /** The comment the file is attached to, once a ticket or comment named it. */
+  referencedBy?: { ticketId: string; commentId: string };
+}
+
 export interface Comment {
   id: string;
   text: string;
@@ -153,14 +208,28 @@ export interface SimulatorOptions {
   dataFile?: string;
   /** Rate window in ms. Default: env RACKSPACE_RATE_WINDOW_MS, else 60000. */
   windowMs?: number;
-  /** Requests per window per token per class. Default { create: 1, patch: 5, comment: 5, read: 60 }. */
+  /** Requests per window per token (or user, see rateLimitScope) per class. Default { create: 1, patch: 5, comment: 5, read: 60, attachment: 5, resources: 60 }. */
   limits?: Partial<RateLimits>;
+  /**
+   * Whose budget a request draws from: `token` (default: each Identity token its own budget,
+   * so tests can isolate themselves with fresh tokens) or `user` (every token of a user shares
+   * it: closer to the documented per-account limits, for fleet tests).
+   */
+  rateLimitScope?: "user" | "token";
   /** Token lifetime in ms. Default 24 h. */
   tokenLifetimeMs?: number;
   users?: SimUser[];
   accounts?: Account[];
   categories?: Category[];
   quirks?: SimQuirks;
+  /** Port of the second listener that serves the resources API (same host); 0 (the default) picks an ephemeral port. */
+  resourcesPort?: number;
+  /** Devices served on the resources host. Default: a handful for the demo accounts (DEFAULT_RESOURCES). */
+  resources?: SimResource[];
+  /** How long an upload slot from POST /attachment accepts the upload, in ms. Default 600000 (10 minutes, docs §4.7). */
+  attachmentTtlMs?: number;
+  /** `max_file_size` of an upload slot in bytes; larger uploads get 413. Default 26214400 (25 MiB). */
+  attachmentMaxBytes?: number;
   /** Called with one line per request (not for /_sim admin calls). */
   logger?: (line: string) => void;
   /** Maximum number of request-log entries kept in memory (oldest dropped first). Default 10000. */
@@ -266,10 +335,13 @@ export interface Simulator {
   readonly url: string;
   /** Identity base (same as url); clients append /v2.0/tokens. */
   readonly identityUrl: string;
-  /** Ticketing base (same as url). */
+  /** Ticketing base (same as url). Upload URLs (/_uploads/…) and file URLs (/_files/…) live here too. */
   readonly ticketingUrl: string;
   readonly port: number;
-  /** Stops listening, destroys keep-alive sockets and releases hung requests. Idempotent. */
+  /** Base of the resources API on its own listener, e.g. http://127.0.0.1:PORT2 (no trailing slash). */
+  readonly resourcesUrl: string;
+  readonly resourcesPort: number;
+  /** Stops both listeners, destroys keep-alive sockets and releases hung requests. Idempotent. */
   close(): Promise<void>;
 
   // tokens
@@ -300,6 +372,14 @@ export interface Simulator {
   tickets(): Ticket[];
   getTicket(id: string): Ticket | undefined;
   actAsRacker(ticketId: string, action: RackerAction): Ticket;
-  /** Clears tickets, the request log, faults and rate windows (tokens stay valid). */
+  /** Clears tickets, attachments, the request log, faults and rate windows (tokens stay valid). */
   reset(): void;
+
+  // attachments and resources
+  /** Every upload slot handed out (oldest first), uploaded or not. */
+  attachments(): SimAttachmentInfo[];
+  /** The uploaded bytes of an attachment, or undefined if unknown or not uploaded. */
+  attachmentContent(uuid: string): Buffer | undefined;
+  /** The devices the resources host serves (every status). */
+  resources(): SimResource[];
 }

@@ -62,3 +62,19 @@ export async function openTicketByHand(sim: Simulator, ticket: Record<string, un
   if (res.status !== 200) throw new Error(`opening a ticket by hand failed: HTTP ${res.status} ${await res.text()}`);
   return ((await res.json()) as { ticketId: string }).ticketId;
 }
+
+/**
+ * The documented attachment flow by hand, as a person would with curl: POST /attachment for a
+ * slot, then PUT the bytes to its upload URL (no token there). Returns the `{filename, uuid}` a
+ * ticket or comment takes.
+ */
+export async function attachByHand(sim: Simulator, filename: string, content: string | Buffer, token = sim.issueToken(DEMO_USER)): Promise<{ filename: string; uuid: string }> {
+  const form = new FormData();
+  form.append("filename", new Blob([]), filename);
+  const res = await fetch(`${sim.ticketingUrl}/attachment`, { method: "POST", headers: { "X-Auth-Token": token, Accept: "application/json" }, body: form });
+  if (res.status !== 201) throw new Error(`POST /attachment failed: HTTP ${res.status} ${await res.text()}`);
+  const slot = (await res.json()) as { uuid: string; upload_url: string };
+  const put = await fetch(slot.upload_url, { method: "PUT", body: typeof content === "string" ? content : new Uint8Array(content) });
+  if (put.status !== 201) throw new Error(`upload failed: HTTP ${put.status} ${await put.text()}`);
+  return { filename, uuid: slot.uuid };
+}

@@ -73,7 +73,7 @@ const fault = (status: number, faultCode: string, message: string | RegExp) => (
 });
 
 const ISO_MS = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/;
-const HIGH = { create: 100, patch: 100, comment: 100, read: 1000 };
+const HIGH = { create: 100, patch: 100, comment: 100, read: 1000, attachment: 100, resources: 1000 };
 
 describe("Rackspace simulator over HTTP", () => {
   let sim: Simulator;
@@ -236,12 +236,17 @@ describe("Rackspace simulator over HTTP", () => {
     });
 
     it("defaults severity to Normal, types e-mail recipients, answers attachments per docs §4.3", async () => {
+      // An uploaded file (POST /attachment, then PUT to its upload URL; details in simulator-attachments.test.ts).
+      const form = new FormData();
+      form.append("filename", new Blob([]), "app.log");
+      const slot = (await (await fetch(`${sim.url}/attachment`, { method: "POST", headers: { "X-Auth-Token": token, Accept: V2 }, body: form })).json()) as { uuid: string; upload_url: string };
+      expect((await fetch(slot.upload_url, { method: "PUT", body: "log lines" })).status).toBe(201);
       const t = await created({
         accountId: "faws:100000000001",
         subject: "s",
         category: "Change",
         subcategory: "Other",
-        comment: { text: "see logs", attachments: [{ filename: "app.log", uuid: "0000-app.log" }, { filename: "new.log" }] },
+        comment: { text: "see logs", attachments: [{ filename: "app.log", uuid: slot.uuid }, { filename: "new.log" }] },
         recipients: ["ops@example.com", "RPN-1"],
       });
       expect(t).toMatchObject({ severity: "Normal", classification: "Change", resources: [] });
@@ -250,8 +255,8 @@ describe("Rackspace simulator over HTTP", () => {
         { type: "contact", value: "RPN-1" },
       ]);
       expect(t.comments[0].attachments).toEqual([
-        { filename: "app.log", uuid: "0000-app.log", url: expect.stringMatching(/^https:\/\/.*0000-app\.log$/) },
-        { filename: "new.log", upload_url: expect.stringMatching(/temp_url_sig=.*temp_url_expires=/) },
+        { filename: "app.log", uuid: slot.uuid, url: `${sim.url}/_files/${encodeURIComponent(slot.uuid)}` },
+        { filename: "new.log", uuid: expect.stringMatching(/-new\.log$/), upload_url: expect.stringMatching(/temp_url_sig=.*temp_url_expires=/) },
       ]);
       // No comment at all is accepted too.
       const bare = await created({ accountId: "hybrid:100001", subject: "s", category: "Account", subcategory: "General" });
@@ -517,7 +522,7 @@ describe("Rackspace simulator over HTTP", () => {
       process.env.RACKSPACE_RATE_WINDOW_MS = "1234";
       try {
         const s = await startSimulator();
-        expect(s.getLimits()).toEqual({ windowMs: 1234, limits: { create: 1, patch: 5, comment: 5, read: 60 } });
+        expect(s.getLimits()).toEqual({ windowMs: 1234, limits: { create: 1, patch: 5, comment: 5, read: 60, attachment: 5, resources: 60 } });
         await s.close();
         process.env.RACKSPACE_RATE_WINDOW_MS = "soon";
         await expect(startSimulator()).rejects.toThrow(/RACKSPACE_RATE_WINDOW_MS/);
