@@ -19,6 +19,12 @@
  *
  * Prints a table and PASS/MISS per target (a miss does not fail the process) and writes
  * bench/results/latest.json.
+ *
+ *   node bench/run.js --fleet F [--tickets T] [--window-ms MS] [--repeat R] [--out FILE]
+ *
+ * instead runs F provider processes sharing one credential, each opening T tickets (default
+ * 5) at once, with and without the shared Redis limiter (rackspace:rateLimitRedisUrl; the
+ * bench starts its own redis-server), and writes bench/results/fleet.json (lib/fleet-driver.js).
  */
 "use strict";
 const { spawn } = require("node:child_process");
@@ -29,19 +35,21 @@ const { ROOT, PHASES, LIMITS } = require("./lib/common");
 const { bounds } = require("./lib/metrics");
 
 const USAGE = `usage: node bench/run.js [--tickets N] [--comments C] [--window-ms MS] [--repeat R] [--parallel P]
-                         [--mode both|paced|baseline] [--driver auto|cli|host] [--out FILE] [--keep]`;
+                         [--mode both|paced|baseline] [--driver auto|cli|host] [--out FILE] [--keep]
+       node bench/run.js --fleet F [--tickets T per process] [--window-ms MS] [--repeat R] [--out FILE]`;
 
 function options() {
   const { values } = parseArgs({
     options: {
-      tickets: { type: "string", default: "10" },
+      tickets: { type: "string" },
+      fleet: { type: "string" },
       comments: { type: "string", default: "2" },
       "window-ms": { type: "string", default: process.env.RACKSPACE_RATE_WINDOW_MS || "1000" },
       repeat: { type: "string", default: "1" },
       parallel: { type: "string", default: "10" },
       mode: { type: "string", default: "both" },
       driver: { type: "string", default: "auto" },
-      out: { type: "string", default: path.join(__dirname, "results", "latest.json") },
+      out: { type: "string" },
       keep: { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
@@ -55,7 +63,10 @@ function options() {
     if (!Number.isInteger(n) || n < min) throw new Error(`--${k} must be an integer ≥ ${min} (got ${values[k]})\n${USAGE}`);
     return n;
   };
+  const fleet = values.fleet === undefined ? undefined : int("fleet", 1);
+  values.tickets ??= fleet ? "5" : "10";
   const opts = {
+    fleet,
     tickets: int("tickets", 1),
     comments: int("comments", 0),
     windowMs: int("window-ms", 50),
@@ -63,7 +74,7 @@ function options() {
     parallel: int("parallel", 1),
     mode: values.mode,
     driver: values.driver,
-    out: path.resolve(values.out),
+    out: path.resolve(values.out ?? path.join(__dirname, "results", fleet ? "fleet.json" : "latest.json")),
     keep: values.keep,
   };
   if (!["both", "paced", "baseline"].includes(opts.mode)) throw new Error(`--mode must be both, paced or baseline\n${USAGE}`);
@@ -178,6 +189,11 @@ function printRun(i, r) {
 async function main() {
   const opts = options();
   const log = (line) => console.log(line);
+  if (opts.fleet) {
+    const { runFleetBench } = require("./lib/fleet-driver");
+    await runFleetBench({ hosts: opts.fleet, perHost: opts.tickets, windowMs: opts.windowMs, repeat: opts.repeat, out: opts.out, log });
+    return;
+  }
   let driver = opts.driver;
   let binDir;
   let driverNote;

@@ -280,4 +280,4 @@ async function runHost({ mode, opts, tag, log }) {
   }
 }
 
-module.exports = { runHost };
+module.exports = { runHost, spawnHost, hostClient, serializedProvider, SECRET_SIG, SECRET_VALUE_SIG };

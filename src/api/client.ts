@@ -2,27 +2,35 @@
  * The Rackspace Ticketing API v2 client. It knows nothing of Pulumi.
  *
  * Every request pins the v2 media type, is paced by the process-wide limiter of its
- * operation class, carries a token from the shared Identity cache (refreshed once on a
+ * operation class (and, with `rateLimitRedisUrl`, by the fleet-wide grid in ./shared-pacing), carries a token from the shared Identity cache (refreshed once on a
  * 401), and is retried by the rules in ./retry. Request bodies are validated with the
  * zod schemas before anything is sent; responses are parsed tolerantly.
  */
 import type { z } from "zod";
 import { ClientOptions, ResolvedConfig, resolveConfig } from "./config";
-import { InvalidRequestError, InvalidResponseError, Operation, RackspaceApiError, RateLimitedError } from "./errors";
+import { attachmentNameProblem, attachmentSlotBody } from "./attachments";
+import { InvalidRequestError, InvalidResponseError, Operation, RackspaceApiError, RateLimitedError, UploadSlotExpiredError } from "./errors";
 import { classifyResponse, classifyTransportFailure, HttpResponse, HttpTransport, Method, TransportFailure } from "./http";
 import { IdentityClient } from "./identity";
-import { OperationClass, sharedLimiter, SlidingWindowLimiter } from "./limiter";
+import { defaultMargin, OperationClass, sharedLimiter, SlidingWindowLimiter } from "./limiter";
 import { isRetryable, RetryStats, withRetries } from "./retry";
+import { ClaimedSlot, SharedPacer, sharedPacer } from "./shared-pacing";
 import {
   Account,
   AccountsResponse,
   AddCommentRequest,
+  AttachmentRef,
+  AttachmentSlot,
+  AttachmentSlotResponse,
   CategoriesResponse,
   Category,
   CommentBody,
   CreateTicketRequest,
   describeIssues,
   PatchTicketRequest,
+  Resource,
+  ResourcesQuery,
+  ResourcesResponse,
   Ticket,
   TICKETING_MEDIA_TYPE,
   TicketList,
@@ -62,10 +70,17 @@ export interface ListTicketsQuery {
   q?: string;
 }
 
-const CLASS_OF: Record<Exclude<Operation, "authenticate">, OperationClass> = {
+/** Operations that go through the paced, authenticated pipeline (uploads go to a temp URL: neither). */
+type PacedOperation = Exclude<Operation, "authenticate" | "uploadAttachment">;
+
+const CLASS_OF: Record<PacedOperation, OperationClass> = {
   createTicket: "create",
   patchTicket: "patch",
   addComment: "comment",
+  // No documented limit: share the comments' budget (docs §5), since each attachment precedes a comment.
+  createAttachment: "comment",
+  // The resources host documents no limit either: the conservative read budget.
+  getResources: "read",
   getTicket: "read",
   listTickets: "read",
   getAccounts: "read",
@@ -73,7 +88,7 @@ const CLASS_OF: Record<Exclude<Operation, "authenticate">, OperationClass> = {
 };
 
 interface RequestSpec<T> {
-  operation: Exclude<Operation, "authenticate">;
+  operation: PacedOperation;
   method: Method;
   path: string;
   ticketId?: string;
@@ -83,6 +98,13 @@ interface RequestSpec<T> {
   /** Parses a 2xx response; `undefined` for a 204 or an empty body. */
   parse: (json: unknown | undefined) => T;
   idempotent: boolean;
+  /** A body already encoded (multipart), sent as is with `contentType`. */
+  rawBody?: Buffer;
+  contentType?: string;
+  /** Accept header (default the pinned v2 media type). */
+  accept?: string;
+  /** Another API host (the resources API); default the ticketing URL. */
+  baseUrl?: string;
   ctx?: CallContext;
 }
 
@@ -110,15 +132,41 @@ export class TicketingClient {
 
   /** The process-wide limiter this client uses for an operation class. */
   limiter(cls: OperationClass): SlidingWindowLimiter {
-    return sharedLimiter(`${this.config.ticketingUrl}|${this.identity.credentialId}|${cls}`, {
-      limit: this.config.limits[cls],
-      windowMs: this.config.windowMs,
-    });
+    const windowMs = this.config.windowMs;
+    // With the fleet-wide grid in use, the grid holds the margin and the local limiter keeps
+    // only the in-process order, bursts and 429 holds: a margin here as well would make each
+    // process miss every other slot of its own.
+    const shared = this.config.rateLimitRedisUrl ? { marginMs: this.sharedPacer(cls)?.active ? 0 : defaultMargin(windowMs) } : {};
+    return sharedLimiter(this.limiterKey(cls), { limit: this.config.limits[cls], windowMs, ...shared });
+  }
+
+  /**
+   * The fleet-wide pacer for an operation class (Redis at `rateLimitRedisUrl`), shared by every
+   * process with the same endpoint and credential; undefined without the setting or with pacing off.
+   */
+  sharedPacer(cls: OperationClass): SharedPacer | undefined {
+    const url = this.config.rateLimitRedisUrl;
+    if (!url || !this.config.pacing) return undefined;
+    return sharedPacer(url, this.limiterKey(cls), { limit: this.config.limits[cls], windowMs: this.config.windowMs });
+  }
+
+  private limiterKey(cls: OperationClass): string {
+    return `${this.config.ticketingUrl}|${this.identity.credentialId}|${cls}`;
   }
 
   // -------------------------------------------------------------------------
   // Operations
   // -------------------------------------------------------------------------
+
+  /** Identifies the API endpoint and credential, for per-credential caches (no secret in it). */
+  get cacheKey(): string {
+    return `${this.config.ticketingUrl}|${this.identity.credentialId}`;
+  }
+
+  /** Whether credentials were supplied at all (options or RACKSPACE_* environment). */
+  get hasCredentials(): boolean {
+    return Boolean((this.config.username && this.config.apiKey) || this.config.authToken);
+  }
 
   /** POST /tickets. Not idempotent: a lost answer is reported with `mayHaveBeenApplied`. */
   createTicket(request: CreateTicketRequest, ctx?: CallContext): Promise<Ticket> {
@@ -228,12 +276,119 @@ export class TicketingClient {
     });
   }
 
+  /**
+   * POST /attachment: an upload slot for one file (docs §4.7). The file name is checked
+   * against the forbidden extensions first. Not idempotent, but harmless to repeat: an
+   * unused slot simply expires, so failures are retried like reads.
+   */
+  createAttachmentSlot(filename: string, ctx?: CallContext): Promise<AttachmentSlot> {
+    const problem = attachmentNameProblem(filename);
+    if (problem) return Promise.reject(new InvalidRequestError([`filename: ${problem}`], { operation: "createAttachment" }));
+    return attachmentSlotBody(filename).then((form) =>
+      this.request({
+        operation: "createAttachment",
+        method: "POST",
+        path: "/attachment",
+        rawBody: form.bytes,
+        contentType: form.contentType,
+        // The page documents `Accept: multipart/form-data` for a structured answer (docs §8.22).
+        accept: `application/json, ${TICKETING_MEDIA_TYPE}`,
+        idempotent: true,
+        ctx,
+        parse: (json) => AttachmentSlotResponse.parse(json),
+      }),
+    );
+  }
+
+  /**
+   * Uploads the bytes to a slot's temporary URL. The URL is object storage signed for
+   * this one upload: no token is sent there. A PUT of the same bytes is idempotent.
+   */
+  async uploadAttachment(slot: AttachmentSlot, bytes: Buffer, ctx?: CallContext): Promise<void> {
+    if (slot.maxFileSize !== undefined && bytes.length > slot.maxFileSize) {
+      throw new InvalidRequestError([`the file is ${bytes.length} bytes; the API accepts at most ${slot.maxFileSize} per attachment`], { operation: "uploadAttachment" });
+    }
+    let where: string;
+    try {
+      const u = new URL(slot.uploadUrl);
+      where = `${u.protocol}//${u.host}`;
+    } catch {
+      throw new InvalidResponseError("POST /attachment gave an upload URL that is not a URL", { operation: "createAttachment" });
+    }
+    await withRetries(
+      async (attempts) => {
+        const classify = { operation: "uploadAttachment" as const, attempts, idempotent: true, url: where };
+        let res: HttpResponse;
+        try {
+          res = await this.transport.send({
+            method: "PUT",
+            url: slot.uploadUrl,
+            headers: { "Content-Type": "application/octet-stream" },
+            body: bytes,
+            timeoutMs: this.config.timeoutMs,
+          });
+        } catch (e) {
+          if (e instanceof TransportFailure) throw classifyTransportFailure(e, classify);
+          throw e;
+        }
+        if (res.status < 200 || res.status > 299) {
+          const err = classifyResponse(res, classify);
+          // A temp URL answers 401/403 when its signature no longer holds (expired, used up).
+          if (res.status === 401 || res.status === 403) throw new UploadSlotExpiredError({ ...classify, status: res.status });
+          throw err;
+        }
+      },
+      this.config.retry,
+      {
+        onRetryWait: (error, delayMs) => {
+          ctx?.onWait?.({ operation: "uploadAttachment", waitMs: delayMs, reason: "retry", cause: error.status !== undefined ? `HTTP ${error.status}` : error.kind });
+        },
+      },
+    );
+  }
+
+  /**
+   * The whole documented flow for one file: slot, upload, and the `{filename, uuid}` to
+   * put in a ticket or comment. If the slot expired before the upload (a long wait for
+   * a rate-limit slot), a new one is asked for, once.
+   */
+  async attachFile(filename: string, bytes: Buffer, ctx?: CallContext): Promise<AttachmentRef> {
+    for (let round = 1; ; round++) {
+      const slot = await this.createAttachmentSlot(filename, ctx);
+      try {
+        await this.uploadAttachment(slot, bytes, ctx);
+        return { filename, uuid: slot.uuid };
+      } catch (e) {
+        if (e instanceof UploadSlotExpiredError && round === 1) continue;
+        throw e;
+      }
+    }
+  }
+
+  /** GET {resourcesUrl}/resources: one page of the devices this user may attach (docs §4.8). */
+  getResources(query: ResourcesQuery = {}, ctx?: CallContext): Promise<Resource[]> {
+    const checked = ResourcesQuery.safeParse(query);
+    if (!checked.success) return Promise.reject(new InvalidRequestError(describeIssues(checked.error), { operation: "getResources" }));
+    const qs = new URLSearchParams();
+    for (const [k, v] of Object.entries(checked.data)) if (v !== undefined && v !== "") qs.set(k, String(v));
+    const s = qs.toString();
+    return this.request({
+      operation: "getResources",
+      method: "GET",
+      path: `/resources${s ? `?${s}` : ""}`,
+      baseUrl: this.config.resourcesUrl,
+      idempotent: true,
+      ctx,
+      parse: (json) => ResourcesResponse.parse(json).resources,
+    });
+  }
+
   // -------------------------------------------------------------------------
   // The request pipeline
   // -------------------------------------------------------------------------
 
   private async request<T>(spec: RequestSpec<T>): Promise<T> {
-    let body: string | undefined;
+    let body: string | Buffer | undefined = spec.rawBody;
     if (spec.body !== undefined) {
       const checked = spec.bodySchema ? spec.bodySchema.safeParse(spec.body) : { success: true as const, data: spec.body };
       if (!checked.success) {
@@ -243,6 +398,7 @@ export class TicketingClient {
     }
     const cls = CLASS_OF[spec.operation];
     const limiter = this.config.pacing ? this.limiter(cls) : undefined;
+    const fleet = limiter ? this.sharedPacer(cls) : undefined;
     let refreshedAuth = false;
     let lastToken: string | undefined;
     const stats: RetryStats = { attempts: 0, waitedMs: 0 };
@@ -257,11 +413,25 @@ export class TicketingClient {
         });
         const granted = await slot;
         // After the slot: a long wait in the queue must not leave us holding a stale token.
-        const token = await this.identity.token();
+        let token = await this.identity.token();
+        // Fleet-wide: claim a slot on the shared grid and sleep until it starts (the token is
+        // already here, so the send follows the slot at once). Undefined when Redis cannot be
+        // used: this request is then paced in-process only.
+        let claimed: ClaimedSlot | undefined;
+        if (fleet) {
+          claimed = await fleet.claim((waitMs) => {
+            this.stats.pacedWaits++;
+            this.stats.pacedWaitMs += waitMs;
+            spec.ctx?.onWait?.({ operation: spec.operation, ticketId: spec.ticketId, waitMs, reason: "rate-limit" });
+          });
+          // Cached: immediate, unless the wait outlived the token.
+          if (claimed) token = await this.identity.token();
+        }
         lastToken = token;
-        const classify = { operation: spec.operation, ticketId: spec.ticketId, attempts, idempotent: spec.idempotent, url: this.config.ticketingUrl };
-        const headers: Record<string, string> = { Accept: TICKETING_MEDIA_TYPE, "X-Auth-Token": token };
-        if (body !== undefined) headers["Content-Type"] = TICKETING_MEDIA_TYPE;
+        const baseUrl = spec.baseUrl ?? this.config.ticketingUrl;
+        const classify = { operation: spec.operation, ticketId: spec.ticketId, attempts, idempotent: spec.idempotent, url: baseUrl };
+        const headers: Record<string, string> = { Accept: spec.accept ?? TICKETING_MEDIA_TYPE, "X-Auth-Token": token };
+        if (body !== undefined) headers["Content-Type"] = spec.contentType ?? TICKETING_MEDIA_TYPE;
         let res: HttpResponse;
         this.stats.requests++;
         // The window is counted from the send at the earliest, not from the slot (the token fetch may have taken a while).
@@ -269,7 +439,7 @@ export class TicketingClient {
         try {
           res = await this.transport.send({
             method: spec.method,
-            url: `${this.config.ticketingUrl}${spec.path}`,
+            url: `${baseUrl}${spec.path}`,
             headers,
             body,
             timeoutMs: this.config.timeoutMs,
@@ -281,7 +451,9 @@ export class TicketingClient {
         } finally {
           // The server accepted the request somewhere between the send and the answer: count the
           // window from the answer, the one instant known to be no earlier than the server's.
-          granted?.sent();
+          // (Not on the fleet-wide grid: its slots carry the margin, and the local chain must
+          // stay in step with them.)
+          if (!claimed) granted?.sent();
         }
         if (res.status < 200 || res.status > 299) {
           const err = classifyResponse(res, classify);

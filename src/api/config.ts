@@ -2,9 +2,12 @@
  * Client configuration: explicit options first, then the RACKSPACE_* environment.
  */
 import { DEFAULT_LIMITS, DEFAULT_WINDOW_MS, RateLimits } from "./limiter";
+import { checkRedisUrl } from "./shared-pacing";
 
 export const DEFAULT_TICKETING_URL = "https://ticketing.api.rackspace.com";
 export const DEFAULT_IDENTITY_URL = "https://identity.api.rackspacecloud.com";
+/** The resources API lives on its own host (docs §1, §4.8); no demo host is documented. */
+export const DEFAULT_RESOURCES_URL = "https://resources.api.rackspace.com";
 
 export interface RetryOptions {
   /** Most attempts for one request, first one included (default 8). */
@@ -22,6 +25,8 @@ export interface ClientOptions {
   ticketingUrl?: string;
   /** Identity base URL, without /v2.0 (RACKSPACE_IDENTITY_URL). */
   identityUrl?: string;
+  /** Resources API base URL, its own host (RACKSPACE_RESOURCES_URL). */
+  resourcesUrl?: string;
   /** Rackspace user name (RACKSPACE_USERNAME). */
   username?: string;
   /** API key of that user (RACKSPACE_API_KEY). Never logged, never stored. */
@@ -34,6 +39,12 @@ export interface ClientOptions {
   limits?: Partial<RateLimits>;
   /** In-process pacing on (default) or off (RACKSPACE_PACING=off): off leaves 429s to the retries alone. */
   pacing?: boolean;
+  /**
+   * Redis shared by every process deploying with the same endpoint and credential
+   * (RACKSPACE_RATE_LIMIT_REDIS_URL): redis:// or rediss://, may carry a password (a secret).
+   * Set, the rate limits are paced fleet-wide; unset, in-process only.
+   */
+  rateLimitRedisUrl?: string;
   retry?: RetryOptions;
   /** Per-request timeout in ms (RACKSPACE_TIMEOUT_MS, default 30000). */
   timeoutMs?: number;
@@ -44,12 +55,15 @@ export interface ClientOptions {
 export interface ResolvedConfig {
   ticketingUrl: string;
   identityUrl: string;
+  resourcesUrl: string;
   username?: string;
   apiKey?: string;
   authToken?: string;
   windowMs: number;
   limits: RateLimits;
   pacing: boolean;
+  /** Never printed: only its host:port is. */
+  rateLimitRedisUrl?: string;
   retry: Required<RetryOptions>;
   timeoutMs: number;
   userAgent: string;
@@ -85,6 +99,10 @@ function pacingFrom(v: string | undefined): boolean | undefined {
   return !/^(off|false|0|no)$/i.test(v.trim());
 }
 
+function redisUrlFrom(v: string | undefined): string | undefined {
+  return v === undefined ? undefined : checkRedisUrl("rateLimitRedisUrl (rackspace:rateLimitRedisUrl, RACKSPACE_RATE_LIMIT_REDIS_URL)", v);
+}
+
 export function resolveConfig(opts: ClientOptions = {}, env: Env = process.env): ResolvedConfig {
   const limits: RateLimits = { ...DEFAULT_LIMITS };
   for (const k of Object.keys(limits) as (keyof RateLimits)[]) {
@@ -95,12 +113,14 @@ export function resolveConfig(opts: ClientOptions = {}, env: Env = process.env):
   return {
     ticketingUrl: baseUrl("ticketingUrl", nonEmpty(opts.ticketingUrl) ?? nonEmpty(env.RACKSPACE_TICKETING_URL) ?? DEFAULT_TICKETING_URL),
     identityUrl: baseUrl("identityUrl", nonEmpty(opts.identityUrl) ?? nonEmpty(env.RACKSPACE_IDENTITY_URL) ?? DEFAULT_IDENTITY_URL),
+    resourcesUrl: baseUrl("resourcesUrl", nonEmpty(opts.resourcesUrl) ?? nonEmpty(env.RACKSPACE_RESOURCES_URL) ?? DEFAULT_RESOURCES_URL),
     username: nonEmpty(opts.username) ?? nonEmpty(env.RACKSPACE_USERNAME),
     apiKey: nonEmpty(opts.apiKey) ?? nonEmpty(env.RACKSPACE_API_KEY),
     authToken: nonEmpty(opts.authToken) ?? nonEmpty(env.RACKSPACE_AUTH_TOKEN),
     windowMs: positiveNumber("windowMs", opts.windowMs) ?? positiveNumber("RACKSPACE_RATE_WINDOW_MS", env.RACKSPACE_RATE_WINDOW_MS) ?? DEFAULT_WINDOW_MS,
     limits,
     pacing: opts.pacing ?? pacingFrom(env.RACKSPACE_PACING) ?? true,
+    rateLimitRedisUrl: redisUrlFrom(nonEmpty(opts.rateLimitRedisUrl) ?? nonEmpty(env.RACKSPACE_RATE_LIMIT_REDIS_URL)),
     retry: {
       maxAttempts: positiveNumber("retry.maxAttempts", retry.maxAttempts) ?? positiveNumber("RACKSPACE_RETRY_MAX_ATTEMPTS", env.RACKSPACE_RETRY_MAX_ATTEMPTS) ?? 8,
       budgetMs: positiveNumber("retry.budgetMs", retry.budgetMs) ?? positiveNumber("RACKSPACE_RETRY_BUDGET_MS", env.RACKSPACE_RETRY_BUDGET_MS) ?? 600_000,

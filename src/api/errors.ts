@@ -16,7 +16,10 @@ export type Operation =
   | "patchTicket"
   | "addComment"
   | "getTicket"
-  | "listTickets";
+  | "listTickets"
+  | "createAttachment"
+  | "uploadAttachment"
+  | "getResources";
 
 export type ErrorKind =
   | "rateLimited"
@@ -208,6 +211,17 @@ export class InvalidRequestError extends RackspaceApiError {
     });
     this.name = "InvalidRequestError";
     this.problems = problems;
+  }
+}
+
+/** The temporary upload URL of an attachment no longer accepts the file (expired or refused). */
+export class UploadSlotExpiredError extends RackspaceApiError {
+  constructor(details: RackspaceErrorDetails) {
+    super("auth", "the upload URL refused the file (it expires 10 minutes after POST /attachment)", {
+      hint: "Run the deployment again: a new upload slot is requested each time.",
+      ...details,
+    });
+    this.name = "UploadSlotExpiredError";
   }
 }
 

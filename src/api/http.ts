@@ -28,8 +28,8 @@ export interface HttpRequest {
   method: Method;
   url: string;
   headers: Record<string, string>;
-  /** Serialized JSON body, if any. */
-  body?: string;
+  /** Serialized JSON body, or already-encoded bytes (multipart, an upload), if any. */
+  body?: string | Buffer;
   timeoutMs: number;
   /** Use a fresh connection: for non-idempotent writes, a stale pooled socket must not make the outcome ambiguous. */
   freshConnection?: boolean;

@@ -11,3 +11,4 @@ export { DEFAULT_LIMITS, DEFAULT_WINDOW_MS, SlidingWindowLimiter, sharedLimiter,
 export type { OperationClass, RateLimits, LimiterSettings } from "./limiter";
 export { IdentityClient, resetTokenCache, fingerprint, refreshMargin } from "./identity";
 export * from "./schemas";
+export { FORBIDDEN_EXTENSIONS, UPLOAD_WINDOW_MS, attachmentNameProblem } from "./attachments";

@@ -190,6 +190,75 @@ export const Category = z.looseObject({
 export type Category = z.infer<typeof Category>;
 export const CategoriesResponse = z.looseObject({ categories: z.array(Category) });
 
+/**
+ * POST /attachment (docs §4.7): only `attachment_data` is documented; the upload URL and
+ * the file's uuid are "named in prose" with no key, so they are read defensively.
+ */
+export const AttachmentSlotResponse = z
+  .looseObject({
+    attachment_data: z
+      .looseObject({
+        expires: z.union([z.number(), z.string()]).nullish(),
+        max_file_count: z.number().nullish(),
+        max_file_size: z.number().nullish(),
+        signature: z.string().nullish(),
+        redirect_url: z.string().nullish(),
+        uuid: z.string().nullish(),
+        upload_url: z.string().nullish(),
+      })
+      .nullish(),
+    uuid: z.string().nullish(),
+    file_uuid: z.string().nullish(),
+    upload_url: z.string().nullish(),
+    uploadUrl: z.string().nullish(),
+  })
+  .transform((r, ctx) => {
+    const uuid = r.uuid ?? r.file_uuid ?? r.attachment_data?.uuid;
+    const uploadUrl = r.upload_url ?? r.uploadUrl ?? r.attachment_data?.upload_url;
+    if (!uuid || !uploadUrl) {
+      ctx.addIssue({ code: "custom", message: "the answer names no uuid or upload URL" });
+      return z.NEVER;
+    }
+    const exp = r.attachment_data?.expires;
+    const expiresSec = typeof exp === "string" ? Number(exp) : exp;
+    return {
+      uuid,
+      uploadUrl,
+      /** Epoch ms when the upload URL stops working, if the server said. */
+      expiresAt: expiresSec && Number.isFinite(expiresSec) ? expiresSec * 1000 : undefined,
+      maxFileSize: r.attachment_data?.max_file_size ?? undefined,
+    };
+  });
+export type AttachmentSlot = z.infer<typeof AttachmentSlotResponse>;
+
+/** GET /resources query (docs §4.8). */
+export const ResourcesQuery = z.strictObject({
+  /** Substring search over id, name, IP addresses, type, location. */
+  q: z.string().optional(),
+  offset: z.number().int().min(0).optional(),
+  /** Page size, at most 500. */
+  limit: z.number().int().min(1).max(500).optional(),
+  status: z.enum(["online", "offline", "all"]).optional(),
+  sortBy: z.enum(["id", "name"]).optional(),
+  sort: z.enum(["asc", "desc"]).optional(),
+});
+export type ResourcesQuery = z.infer<typeof ResourcesQuery>;
+
+/** A device the user may attach to tickets; `_links.self` is the URL tickets take. */
+export const Resource = z.looseObject({
+  id: OpaqueId,
+  accountId: z.string().nullish(),
+  name: z.string().nullish(),
+  platform: z.string().nullish(),
+  type: z.string().nullish(),
+  location: z.string().nullish(),
+  status: z.string().nullish(),
+  network: z.unknown().optional(),
+  _links: z.looseObject({ self: z.union([z.string(), z.looseObject({ href: z.string() }).transform((l) => l.href)]).nullish() }).nullish(),
+});
+export type Resource = z.infer<typeof Resource>;
+export const ResourcesResponse = z.looseObject({ resources: z.array(Resource) });
+
 export const Fault = z.looseObject({
   status: z.number().optional(),
   message: z.string().optional(),

@@ -16,12 +16,19 @@ export const CONFIG_KEYS = [
   { key: "rackspace:authToken", env: "RACKSPACE_AUTH_TOKEN", doc: "A ready Identity token, instead of username + apiKey; set it with --secret." },
   { key: "rackspace:ticketingUrl", env: "RACKSPACE_TICKETING_URL", doc: "Ticketing API base URL (default https://ticketing.api.rackspace.com)." },
   { key: "rackspace:identityUrl", env: "RACKSPACE_IDENTITY_URL", doc: "Identity base URL (default https://identity.api.rackspacecloud.com)." },
+  { key: "rackspace:resourcesUrl", env: "RACKSPACE_RESOURCES_URL", doc: "Resources API base URL, its own host (default https://resources.api.rackspace.com); used by getResources()." },
+  { key: "rackspace:validateAgainstAccount", env: "RACKSPACE_VALIDATE_AGAINST_ACCOUNT", doc: "Check category, subcategory and severity against the account at preview (default false; costs one GET /accounts and one GET /categories per deployment)." },
   { key: "rackspace:rateWindowMs", env: "RACKSPACE_RATE_WINDOW_MS", doc: "Length of the rate window in ms (default 60000)." },
   { key: "rackspace:rateLimitCreate", env: "RACKSPACE_RATE_LIMIT_CREATE", doc: "Ticket creations per window (default 1)." },
   { key: "rackspace:rateLimitPatch", env: "RACKSPACE_RATE_LIMIT_PATCH", doc: "PATCH requests per window (default 5)." },
   { key: "rackspace:rateLimitComment", env: "RACKSPACE_RATE_LIMIT_COMMENT", doc: "Comments per window (default 5)." },
   { key: "rackspace:rateLimitRead", env: "RACKSPACE_RATE_LIMIT_READ", doc: "GET requests per window (default 60)." },
   { key: "rackspace:pacing", env: "RACKSPACE_PACING", doc: "In-process pacing on (default) or off." },
+  {
+    key: "rackspace:rateLimitRedisUrl",
+    env: "RACKSPACE_RATE_LIMIT_REDIS_URL",
+    doc: "Redis (redis:// or rediss://) shared by every runner deploying with the same account: the rate limits are then paced fleet-wide, not per process; set it with --secret.",
+  },
   { key: "rackspace:retryBudgetMs", env: "RACKSPACE_RETRY_BUDGET_MS", doc: "Most time one request may spend in retries (default 600000)." },
   { key: "rackspace:retryMaxAttempts", env: "RACKSPACE_RETRY_MAX_ATTEMPTS", doc: "Most attempts for one request (default 8)." },
   { key: "rackspace:timeoutMs", env: "RACKSPACE_TIMEOUT_MS", doc: "Timeout of one HTTP request in ms (default 30000)." },
@@ -39,6 +46,12 @@ function num(v: string | undefined, key: string): number | undefined {
 export function markerFooterFromConfig(config: ConfigSource | undefined, env: Record<string, string | undefined> = process.env): boolean {
   const v = config?.get("rackspace:markerFooter") ?? env.RACKSPACE_MARKER_FOOTER;
   return v === undefined || v.trim() === "" || !/^(off|false|0|no)$/i.test(v.trim());
+}
+
+/** Whether `check` validates category, subcategory and severity against the account (opt-in: it costs two GETs). */
+export function validateAgainstAccountFromConfig(config: ConfigSource | undefined, env: Record<string, string | undefined> = process.env): boolean {
+  const v = config?.get("rackspace:validateAgainstAccount") ?? env.RACKSPACE_VALIDATE_AGAINST_ACCOUNT;
+  return v !== undefined && /^(on|true|1|yes)$/i.test(v.trim());
 }
 
 /** Maps stack config to client options; anything missing falls back to the environment in the client. */
@@ -65,9 +78,11 @@ export function optionsFromConfig(config: ConfigSource | undefined): ClientOptio
     authToken: get("rackspace:authToken"),
     ticketingUrl: get("rackspace:ticketingUrl"),
     identityUrl: get("rackspace:identityUrl"),
+    resourcesUrl: get("rackspace:resourcesUrl"),
     windowMs: num(get("rackspace:rateWindowMs"), "rackspace:rateWindowMs"),
     limits,
     pacing: pacing === undefined ? undefined : !/^(off|false|0|no)$/i.test(pacing.trim()),
+    rateLimitRedisUrl: get("rackspace:rateLimitRedisUrl"),
     retry: budgetMs !== undefined || maxAttempts !== undefined ? { budgetMs, maxAttempts } : undefined,
     timeoutMs: num(get("rackspace:timeoutMs"), "rackspace:timeoutMs"),
   };

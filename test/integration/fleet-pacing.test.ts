@@ -1,0 +1,446 @@
+/**
+ * Fleet-wide pacing through Redis (rackspace:rateLimitRedisUrl): several independent
+ * provider processes deploying with one credential share the account's rate limit.
+ *
+ * - In this process: two Redis connections standing for two runners share one grid of
+ *   slots; the client's request pipeline claims its slots; a Redis crash falls back with
+ *   one warning and a restart resumes; a password never shows.
+ * - Real dynamic provider host processes (2, then 4) against one simulator: with Redis the
+ *   simulator sees at most one 429 and every ticket is opened; without it, the 429s the
+ *   feature removes are counted and printed. Then Redis is SIGKILLed in the middle of a
+ *   run: the deployment completes and each host warns exactly once.
+ *
+ * The simulator limits per token, so the hosts share one token (rackspace:authToken), as
+ * runners sharing an account share its limit on the real API.
+ *
+ * Needs redis-server (test/helpers/redis.ts): skipped with the reason when it is missing,
+ * failed instead when RACKSPACE_REQUIRE_REDIS=1 (CI).
+ */
+import * as fs from "node:fs";
+import IORedis from "ioredis";
+import { TicketingClient } from "../../src/api/client";
+import { defaultMargin } from "../../src/api/limiter";
+import { ClaimedSlot, RedisCoordinator, resetSharedPacing, setSharedPacingLog, SharedPacer, slotSpacingMs } from "../../src/api/shared-pacing";
+import type { RequestLogEntry, Simulator } from "../../src/simulator";
+import { ensureBuilt, envWithoutRackspace, HostClient, HostProcess, makeProgramDir, Props, secretValue, serializedProvider, spawnHost } from "../helpers/provider-host";
+import { RedisServer, redisAvailability, startRedis } from "../helpers/redis";
+import { clientOptions, DEMO_USER, resetClientState, startSim } from "../helpers/sim";
+
+const WINDOW_MS = 1000;
+const REDIS = redisAvailability();
+const CAN_RUN = Boolean(REDIS.binary || REDIS.sharedUrl);
+/** The fall-back warning (global: for counting). */
+const WARNINGS = /rackspace: shared rate limiting via Redis at \S+ is unreachable \(/g;
+const WARNING = /rackspace: shared rate limiting via Redis at \S+ is unreachable \(/;
+
+if (!CAN_RUN && REDIS.required) {
+  test("redis-server is available (RACKSPACE_REQUIRE_REDIS=1)", () => {
+    throw new Error(`the fleet-pacing suites need Redis: ${REDIS.reason}`);
+  });
+} else if (!CAN_RUN) {
+  console.warn(`fleet-pacing tests skipped: ${REDIS.reason}`);
+}
+if (REDIS.binary === undefined && REDIS.sharedUrl !== undefined && REDIS.required) {
+  test("redis-server is available for the crash test (RACKSPACE_REQUIRE_REDIS=1)", () => {
+    throw new Error(`the Redis crash tests need their own redis-server: ${REDIS.reason}`);
+  });
+}
+
+const describeRedis = CAN_RUN ? describe : describe.skip;
+const describeOwnRedis = REDIS.binary ? describe : describe.skip;
+const skipNote = CAN_RUN ? "" : ` (skipped: ${REDIS.reason})`;
+const ownNote = REDIS.binary ? "" : ` (skipped: ${REDIS.reason})`;
+
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+
+/** A Redis for the tests that do not kill theirs: CI's (RACKSPACE_TEST_REDIS_URL), else one of our own. */
+async function sharedRedis(): Promise<{ url: string; own?: RedisServer }> {
+  if (REDIS.sharedUrl) return { url: REDIS.sharedUrl };
+  const own = await startRedis({ binary: REDIS.binary });
+  return { url: own.url, own };
+}
+
+// ---------------------------------------------------------------------------
+// In this process
+// ---------------------------------------------------------------------------
+
+describeRedis(`shared pacing in one process${skipNote}`, () => {
+  let redis: { url: string; own?: RedisServer };
+  let lines: string[];
+  let previousLog: (line: string) => void;
+  const coordinators: RedisCoordinator[] = [];
+
+  /** A connection of its own, standing for another runner (the registry would share one). */
+  const runner = (url = redis.url) => {
+    const c = new RedisCoordinator(url, { warned: false, recovered: false, log: (l) => lines.push(l) });
+    coordinators.push(c);
+    return c;
+  };
+
+  beforeAll(async () => {
+    redis = await sharedRedis();
+  });
+  afterAll(async () => {
+    await redis.own?.stop();
+  });
+  beforeEach(() => {
+    lines = [];
+    previousLog = setSharedPacingLog((l) => lines.push(l));
+  });
+  afterEach(async () => {
+    await Promise.all(coordinators.splice(0).map((c) => c.close()));
+    setSharedPacingLog(previousLog);
+    await resetSharedPacing();
+  });
+
+  test("two runners share one grid: every slot once, spaced by (W + margin) / N on Redis's clock", async () => {
+    const key = `https://ticketing.test|user:grid-${Date.now()}|create`;
+    const a = new SharedPacer(runner(), key, { limit: 1, windowMs: 200 });
+    const b = new SharedPacer(runner(), key, { limit: 1, windowMs: 200 });
+    const s = slotSpacingMs(200, 1);
+    expect(a.spacingMs).toBe(200 + defaultMargin(200));
+    const got = await Promise.all([a, b, a, b, a, b].map(async (p) => ({ slot: await p.claim(), at: Date.now() })));
+    const slots = got.map((g) => g.slot!.index).sort((x, y) => x - y);
+    expect(new Set(slots).size).toBe(6);
+    expect(slots[5] - slots[0]).toBe(5);
+    const times = got.map((g) => g.at).sort((x, y) => x - y);
+    for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(s - 5);
+    // Each claim resolved at its slot's start (local time through the measured offset).
+    for (const g of got) expect(g.at - g.slot!.startsAt).toBeLessThan(50);
+    expect(lines).toEqual([]);
+  });
+
+  test("a runner arriving behind a long queue skips the taken slots in a few round trips, and its key outlives the wait", async () => {
+    const key = `https://ticketing.test|user:queue-${Date.now()}|create`;
+    const a = new SharedPacer(runner(), key, { limit: 1, windowMs: 50 });
+    const b = new SharedPacer(runner(), key, { limit: 1, windowMs: 50 });
+    // 40 claims queued by one runner (each resolves when its slot starts, up to 3 s from now).
+    const queued = Array.from({ length: 40 }, () => a.claim());
+    await sleep(300);
+    const raw = new IORedis(redis.url, { lazyConnect: true });
+    try {
+      await raw.connect();
+      const keys = await raw.keys(`${a.keyPrefix}:*`);
+      expect(keys).toHaveLength(40);
+      const indexes = keys.map((k) => Number(k.split(":").pop())).sort((x, y) => x - y);
+      const last = indexes[indexes.length - 1];
+      const far = await raw.pttl(`${a.keyPrefix}:${last}`);
+      // The last slot starts ~3 s from now: its key must not expire before it ends.
+      expect(far).toBeGreaterThan((last + 1) * a.spacingMs - (await redisNowMs(raw)));
+      // Keys hold a hash, never the user name.
+      expect(keys.every((k) => /^rackspace-ticketing:pace:v1:[0-9a-f]{64}:75:\d+$/.test(k))).toBe(true);
+      expect(keys.join()).not.toContain("queue-");
+
+      const started = Date.now();
+      const mine = b.claim();
+      // b's claim is decided (and written) long before its slot starts.
+      await waitFor(async () => (await raw.keys(`${b.keyPrefix}:*`)).length === 41, 2_000);
+      expect(Date.now() - started).toBeLessThan(1_000);
+      const after = (await raw.keys(`${b.keyPrefix}:*`)).map((k) => Number(k.split(":").pop()));
+      expect(Math.max(...after)).toBe(last + 1);
+      const all = await Promise.all([...queued, mine]);
+      expect(all.every((x) => x !== undefined)).toBe(true);
+      expect(all[40]!.index).toBe(last + 1);
+    } finally {
+      raw.disconnect();
+    }
+  });
+
+  test("Redis's clock offset is measured at connect and again after a minute", async () => {
+    const c = runner();
+    const p = new SharedPacer(c, `k|clock-${Date.now()}|create`, { limit: 50, windowMs: 1000 });
+    await p.claim();
+    const internals = c as unknown as { calibratedAt: number; offsetMs: number };
+    const first = internals.calibratedAt;
+    expect(first).toBeGreaterThan(0);
+    // Redis runs on this machine's clock: the offset is within a few ms.
+    expect(Math.abs(internals.offsetMs)).toBeLessThan(20);
+    internals.calibratedAt = Date.now() - 61_000;
+    await p.claim();
+    expect(internals.calibratedAt).toBeGreaterThanOrEqual(first);
+    expect(Math.abs(internals.offsetMs)).toBeLessThan(20);
+  });
+
+  test("callers woken too late for their slots (a starved event loop) give them up and send in later ones", async () => {
+    const key = `https://ticketing.test|user:late-${Date.now()}|create`;
+    const a = new SharedPacer(runner(), key, { limit: 1, windowMs: 200 });
+    const b = new SharedPacer(runner(), key, { limit: 1, windowMs: 200 });
+    await Promise.all([a.claim(), b.claim()]); // connected
+    const sent = (p: Promise<ClaimedSlot | undefined>) => p.then((slot) => ({ slot: slot!, at: Date.now() }));
+    const pending = [sent(a.claim()), sent(b.claim()), sent(b.claim())];
+    await sleep(50);
+    // Block the event loop for 800 ms: every slot claimed above (all < 700 ms ahead) is missed.
+    const until = Date.now() + 800;
+    while (Date.now() < until) {
+      // busy
+    }
+    const done = await Promise.all(pending);
+    expect(new Set(done.map((d) => d.slot.index)).size).toBe(3);
+    for (const d of done) {
+      // Re-claimed after the stall, and sent when the new slot started.
+      expect(d.slot.startsAt).toBeGreaterThanOrEqual(until - 15);
+      expect(d.at - d.slot.startsAt).toBeLessThan(50);
+    }
+  });
+
+  test("the client's pipeline claims a slot per request: concurrent creates are spaced by the grid, with no 429", async () => {
+    const sim = await startSim({ windowMs: WINDOW_MS, limits: { create: 1, patch: 5, comment: 5, read: 60 } });
+    try {
+      resetClientState();
+      const client = new TicketingClient(clientOptions(sim, { rateLimitRedisUrl: redis.url }), {});
+      const waits: number[] = [];
+      const ctx = { onWait: (w: { waitMs: number }) => waits.push(w.waitMs) };
+      const req = (n: number) => ({ accountId: "hybrid:100001", subject: `grid ${n}`, category: "Change", subcategory: "General", severity: "Normal" as const, comment: { text: "x" } });
+      await Promise.all([0, 1, 2].map((n) => client.createTicket(req(n), ctx)));
+      const creates = sim.requests({ operation: "createTicket" });
+      expect(creates.map((r) => r.status)).toEqual([200, 200, 200]);
+      const at = creates.map((r) => Date.parse(r.at));
+      // Slots are W + margin apart; the margin absorbs a late timer (the simulator shares this event loop).
+      for (let i = 1; i < at.length; i++) expect(at[i] - at[i - 1]).toBeGreaterThanOrEqual(WINDOW_MS);
+      expect(slotSpacingMs(WINDOW_MS, 1)).toBe(WINDOW_MS + defaultMargin(WINDOW_MS));
+      expect(client.stats.http429).toBe(0);
+      expect(client.stats.pacedWaits).toBeGreaterThan(0);
+      expect(waits.length).toBeGreaterThan(0);
+      // The grid holds the margin; the local limiter keeps order, bursts and 429 holds.
+      expect(client.limiter("create").settings.marginMs).toBe(0);
+      expect(client.sharedPacer("create")?.coordinator.status).toBe("ready");
+      expect(lines).toEqual([]);
+    } finally {
+      await sim.close();
+    }
+  });
+
+  describeOwnRedis(`when Redis crashes${ownNote}`, () => {
+    test("claims fall back with one warning, and resume when Redis answers again", async () => {
+      const own = await startRedis({ binary: REDIS.binary });
+      try {
+        const c = runner(own.url);
+        const p = new SharedPacer(c, `k|crash-${Date.now()}|create`, { limit: 10, windowMs: 200 });
+        expect(await p.claim()).toBeDefined();
+        await own.kill("SIGKILL");
+        expect(await p.claim()).toBeUndefined();
+        expect(await p.claim()).toBeUndefined();
+        expect(c.status).toBe("down");
+        expect(p.active).toBe(false);
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toContain(`via Redis at 127.0.0.1:${own.port} is unreachable`);
+        // Back on the same port: the background reconnect (1 s, then 2 s, ...) finds it.
+        const again = await startRedis({ binary: REDIS.binary, port: own.port });
+        try {
+          await waitFor(async () => c.status === "ready", 8_000);
+          expect(await p.claim()).toBeDefined();
+          expect(lines).toHaveLength(2);
+          expect(lines[1]).toBe(`rackspace: shared rate limiting via Redis at 127.0.0.1:${own.port} answers again; pacing across runners again.`);
+        } finally {
+          await again.stop();
+        }
+      } finally {
+        await own.stop();
+      }
+    }, 30_000);
+
+    test("a password-protected Redis: the right password works, a wrong one falls back without ever printing either", async () => {
+      const password = "fleet-pass-0123456789";
+      const own = await startRedis({ binary: REDIS.binary, password });
+      try {
+        const good = new SharedPacer(runner(own.url), `k|pw-${Date.now()}|create`, { limit: 10, windowMs: 200 });
+        expect(await good.claim()).toBeDefined();
+        const wrong = own.url.replace(encodeURIComponent(password), "wrong-pass-9876543210");
+        const bad = new SharedPacer(runner(wrong), `k|pw-${Date.now()}|create`, { limit: 10, windowMs: 200 });
+        expect(await bad.claim()).toBeUndefined();
+        expect(lines).toHaveLength(1);
+        expect(lines[0]).toMatch(new RegExp(`via Redis at 127\\.0\\.0\\.1:${own.port} is unreachable \\(.*(WRONGPASS|NOAUTH|invalid).*\\)`, "i"));
+        expect(lines[0]).not.toContain("wrong-pass");
+        expect(lines[0]).not.toContain(password);
+      } finally {
+        await own.stop();
+      }
+    }, 30_000);
+  });
+});
+
+async function redisNowMs(raw: IORedis): Promise<number> {
+  const [s, us] = await raw.time();
+  return Number(s) * 1000 + Number(us) / 1000;
+}
+
+async function waitFor(check: () => Promise<boolean> | boolean, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await check())) {
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await sleep(50);
+  }
+}
+
+// ---------------------------------------------------------------------------
+// Independent provider host processes
+// ---------------------------------------------------------------------------
+
+interface FleetOutcome {
+  created: number;
+  failed: string[];
+  http429: number;
+  creates: RequestLogEntry[];
+  makespanMs: number;
+  /** Each host's stderr (progress lines, warnings). */
+  stderr: string[];
+}
+
+describeRedis(`fleet of dynamic provider hosts${skipNote}`, () => {
+  let redis: { url: string; own?: RedisServer };
+  let providerText: string;
+  let programDir: string;
+
+  beforeAll(async () => {
+    ensureBuilt();
+    redis = await sharedRedis();
+    providerText = await serializedProvider();
+    programDir = makeProgramDir();
+  }, 120_000);
+
+  afterAll(async () => {
+    await redis?.own?.stop();
+    if (programDir) fs.rmSync(programDir, { recursive: true, force: true });
+  });
+
+  /** Stack config as the engine sends it: one shared token, secrets wrapped. */
+  const configure = async (c: HostClient, sim: Simulator, token: string, redisUrl?: string) => {
+    const plain: Record<string, string> = {
+      "rackspace:ticketingUrl": sim.ticketingUrl,
+      "rackspace:identityUrl": sim.identityUrl,
+      "rackspace:rateWindowMs": String(WINDOW_MS),
+    };
+    const args: Props = { ...plain, "rackspace:authToken": secretValue(token) };
+    const vars: Record<string, string> = { ...plain, "rackspace:authToken": token };
+    if (redisUrl) {
+      args["rackspace:rateLimitRedisUrl"] = secretValue(redisUrl);
+      vars["rackspace:rateLimitRedisUrl"] = redisUrl;
+    }
+    await c.configure(args, vars);
+  };
+
+  const inputs = (name: string): Props => ({
+    __provider: providerText,
+    __resourceName: name,
+    accountId: "hybrid:100001",
+    subject: `Fleet ${name}`,
+    category: "Change",
+    subcategory: "General",
+    severity: "Normal",
+    description: "Opened by one runner of a fleet",
+  });
+
+  interface Fleet {
+    hosts: HostProcess[];
+    clients: HostClient[];
+  }
+  const fleets: Fleet[] = [];
+
+  /** `count` fresh host processes, one per runner (each is configured once, as the engine does). */
+  async function spawnFleet(count: number): Promise<Fleet> {
+    const fleet: Fleet = { hosts: [], clients: [] };
+    fleets.push(fleet);
+    fleet.hosts.push(...(await Promise.all(Array.from({ length: count }, () => spawnHost(programDir, envWithoutRackspace())))));
+    fleet.clients.push(...fleet.hosts.map((h) => new HostClient(h.port)));
+    await Promise.all(fleet.clients.map((c) => c.ready()));
+    return fleet;
+  }
+
+  afterEach(async () => {
+    for (const f of fleets.splice(0)) {
+      for (const c of f.clients) c.close();
+      await Promise.all(f.hosts.map((h) => h.stop()));
+    }
+  });
+
+  /**
+   * Each host of `fleet` opens `perHost` tickets at once, against a fresh simulator;
+   * `during` runs alongside.
+   */
+  async function deploy(fleet: Fleet, perHost: number, redisUrl: string | undefined, tag: string, during?: (sim: Simulator) => Promise<void>): Promise<FleetOutcome> {
+    const sim = await startSim({ windowMs: WINDOW_MS, limits: { create: 1, patch: 5, comment: 5, read: 60 } });
+    const { hosts, clients } = fleet;
+    try {
+      const token = sim.issueToken(DEMO_USER);
+      await Promise.all(clients.map((c) => configure(c, sim, token, redisUrl)));
+      // Each host loads the provider (a Check calls no API) before the clock starts.
+      await Promise.all(clients.map((c, h) => c.check(`${tag}-h${h}-t0`, {}, inputs(`${tag}-h${h}-t0`))));
+      const started = Date.now();
+      const runs = clients.flatMap((c, h) =>
+        Array.from({ length: perHost }, async (_, j) => {
+          const name = `${tag}-h${h}-t${j}`;
+          const checked = await c.check(name, {}, inputs(name));
+          await c.create(name, checked.inputs);
+        }),
+      );
+      const extra = during?.(sim);
+      const settled = await Promise.allSettled(runs);
+      await extra;
+      const makespanMs = Date.now() - started;
+      const log = sim.requests();
+      return {
+        created: sim.tickets().filter((t) => t.subject?.startsWith(`Fleet ${tag}-`)).length,
+        failed: settled.filter((r): r is PromiseRejectedResult => r.status === "rejected").map((r) => String((r.reason as { details?: string }).details ?? r.reason)),
+        http429: log.filter((e) => e.status === 429).length,
+        creates: log.filter((e) => e.operation === "createTicket"),
+        makespanMs,
+        stderr: hosts.map((h) => h.stderr()),
+      };
+    } finally {
+      await sim.close();
+    }
+  }
+
+  const figure = (label: string, o: FleetOutcome, total: number) =>
+    `${label}: ${o.created}/${total} tickets, ${o.http429} HTTP 429, ${o.failed.length} failed, makespan ${(o.makespanMs / 1000).toFixed(1)}s (bound ${((total - 1) * WINDOW_MS) / 1000}s)`;
+
+  for (const hostCount of [2, 4]) {
+    const perHost = 2;
+    const total = hostCount * perHost;
+
+    test(`${hostCount} runners, ${total} tickets at once: with Redis at most one 429; without it, the 429s it removes`, async () => {
+      // Both fleets start up front: nothing else runs while a fleet deploys.
+      const [withRedis, without] = await Promise.all([spawnFleet(hostCount), spawnFleet(hostCount)]);
+      const shared = await deploy(withRedis, perHost, redis.url, `r${hostCount}`);
+      const local = await deploy(without, perHost, undefined, `l${hostCount}`);
+      console.log(`fleet of ${hostCount} runners\n  ${figure("with Redis   ", shared, total)}\n  ${figure("without Redis", local, total)}`);
+
+      expect(shared.failed).toEqual([]);
+      expect(shared.created).toBe(total);
+      expect(shared.http429).toBeLessThanOrEqual(1);
+      // Spaced by the grid across processes: no two accepted creates closer than the window.
+      const at = shared.creates.filter((e) => e.status < 300).map((e) => Date.parse(e.at));
+      for (let i = 1; i < at.length; i++) expect(at[i] - at[i - 1]).toBeGreaterThanOrEqual(WINDOW_MS - 5);
+      for (const err of shared.stderr) expect(err).not.toMatch(WARNING);
+
+      // The figure the feature removes.
+      expect(local.http429).toBeGreaterThanOrEqual(1);
+    }, 60_000);
+  }
+
+  describeOwnRedis(`Redis SIGKILLed mid-deployment${ownNote}`, () => {
+    test("the deployment completes, and each host warns exactly once, naming host:port only", async () => {
+      const own = await startRedis({ binary: REDIS.binary });
+      try {
+        const total = 2 * 2;
+        const outcome = await deploy(await spawnFleet(2), 2, own.url, "kill", async (sim) => {
+          // Kill once the first ticket is open: three are still to come, from both hosts.
+          await waitFor(() => sim.requests({ operation: "createTicket" }).filter((e) => e.status < 300).length >= 1, 20_000);
+          await own.kill("SIGKILL");
+        });
+        console.log(`Redis SIGKILLed after the first of ${total} creates\n  ${figure("fleet of 2", outcome, total)}`);
+        expect(outcome.failed).toEqual([]);
+        expect(outcome.created).toBe(total);
+        for (const err of outcome.stderr) {
+          expect(err.match(WARNINGS) ?? []).toHaveLength(1);
+          const line = err.split("\n").find((l) => WARNING.test(l)) ?? "";
+          expect(line).toContain(`via Redis at 127.0.0.1:${own.port} is unreachable (`);
+          expect(line).toContain("pacing in this process only until it answers again. Other runners may see 429s, which are retried.");
+          expect(line).not.toContain("redis://");
+        }
+      } finally {
+        await own.stop();
+      }
+    }, 60_000);
+  });
+});

@@ -1,0 +1,295 @@
+/**
+ * Fleet-wide pacing (src/api/shared-pacing.ts), the parts that need no Redis: the slot
+ * math, keys, URL checks and redaction, configuration, and the fall-back to in-process
+ * pacing with one warning when the Redis cannot be reached. (With a real Redis:
+ * test/integration/fleet-pacing.test.ts.)
+ */
+import * as net from "node:net";
+import { TicketingClient } from "../../src/api/client";
+import { resolveConfig } from "../../src/api/config";
+import { defaultMargin } from "../../src/api/limiter";
+import {
+  checkRedisUrl,
+  clockOffsetMs,
+  describeRedisError,
+  firstSlotIndex,
+  redactRedisUrl,
+  redisTimeMs,
+  resetSharedPacing,
+  setSharedPacingLog,
+  sharedCoordinator,
+  sharedPacer,
+  SLOT_KEY_SLACK_S,
+  slotKeyPrefix,
+  slotSpacingMs,
+  slotStartMs,
+  slotTtlSeconds,
+} from "../../src/api/shared-pacing";
+import { CONFIG_KEYS, optionsFromConfig } from "../../src/provider/config";
+import type { Simulator } from "../../src/simulator";
+import { clientOptions, resetClientState, startSim } from "../helpers/sim";
+
+const PASSWORD = "s3cr3t-redis-pass";
+const USER = "fleet-user";
+
+describe("slot math", () => {
+  it("spaces slots by (W + margin) / N", () => {
+    expect(slotSpacingMs(1000, 1)).toBe(1000 + defaultMargin(1000));
+    expect(slotSpacingMs(60_000, 5)).toBe((60_000 + defaultMargin(60_000)) / 5);
+    expect(slotSpacingMs(60_000, 60)).toBeCloseTo(61_200 / 60, 9);
+    expect(() => slotSpacingMs(1000, 0)).toThrow(RangeError);
+    expect(() => slotSpacingMs(0, 1)).toThrow(RangeError);
+  });
+
+  it("never lets more than N slots into any window W", () => {
+    for (const [w, n] of [
+      [1000, 1],
+      [1000, 5],
+      [60_000, 1],
+      [60_000, 5],
+      [60_000, 60],
+      [1234, 7],
+    ]) {
+      const s = slotSpacingMs(w, n);
+      // N + 1 consecutive slots span N·S = W + margin > W.
+      expect(slotStartMs(n, s) - slotStartMs(0, s)).toBeGreaterThan(w);
+      expect(slotStartMs(n, s) - slotStartMs(0, s)).toBeCloseTo(w + defaultMargin(w), 6);
+      // …and the grid is no slower than that: N slots fit in W + margin.
+      expect(n * s).toBeLessThanOrEqual(w + defaultMargin(w) + 1e-6);
+    }
+  });
+
+  it("claims from the first slot that has not started", () => {
+    expect(firstSlotIndex(0, 1025)).toBe(0);
+    expect(firstSlotIndex(1, 1025)).toBe(1);
+    expect(firstSlotIndex(1025, 1025)).toBe(1);
+    expect(firstSlotIndex(1026, 1025)).toBe(2);
+    const now = 1_750_000_000_123.456;
+    const k = firstSlotIndex(now, 205);
+    expect(slotStartMs(k, 205)).toBeGreaterThanOrEqual(now);
+    expect(slotStartMs(k - 1, 205)).toBeLessThan(now);
+  });
+
+  it("keeps a slot key until its slot has ended, plus a few seconds, however far ahead it is", () => {
+    const s = 1025;
+    const now = 10 * s;
+    expect(slotTtlSeconds(10, s, now)).toBe(Math.ceil(s / 1000) + SLOT_KEY_SLACK_S);
+    // A slot 100 ahead (a long queue) outlives the wait for it.
+    expect(slotTtlSeconds(110, s, now) * 1000).toBeGreaterThan(slotStartMs(111, s) - now);
+    expect(slotTtlSeconds(0, s, now)).toBeGreaterThanOrEqual(1 + SLOT_KEY_SLACK_S);
+  });
+
+  it("reads Redis's TIME and estimates the clock offset at the round trip's midpoint", () => {
+    expect(redisTimeMs(["1750000000", "123456"])).toBeCloseTo(1_750_000_000_123.456, 3);
+    expect(redisTimeMs([1, 500])).toBe(1000.5);
+    expect(() => redisTimeMs(["x", "1"])).toThrow(/not a time/);
+    // Sent at 1000, back at 1010 (local); Redis read 6005 → Redis is 5000 ahead.
+    expect(clockOffsetMs(1000, 1010, 6005)).toBe(5000);
+    expect(clockOffsetMs(1000, 1000, 400)).toBe(-600);
+  });
+});
+
+describe("keys in Redis", () => {
+  const key = `https://ticketing.example.com|user:${USER}|create`;
+
+  it("hold a SHA-256 of the limiter key, never the user name or the endpoint", () => {
+    const prefix = slotKeyPrefix(key, 1025);
+    expect(prefix).toMatch(/^rackspace-ticketing:pace:v1:[0-9a-f]{64}:1025$/);
+    expect(prefix).not.toContain(USER);
+    expect(prefix).not.toContain("example.com");
+  });
+
+  it("are the same for every runner with the same endpoint, credential, class and limits", () => {
+    expect(slotKeyPrefix(key, 1025)).toBe(slotKeyPrefix(key, 1025));
+    expect(slotKeyPrefix(key, 1025)).not.toBe(slotKeyPrefix(key.replace("create", "patch"), 1025));
+    expect(slotKeyPrefix(key, 1025)).not.toBe(slotKeyPrefix(key, 205));
+    expect(slotKeyPrefix(key, 1020 / 3)).toMatch(/:340$/);
+  });
+});
+
+describe("Redis URLs", () => {
+  const url = `redis://${USER}:${PASSWORD}@cache.internal:6390/2`;
+
+  it("accepts redis:// and rediss:// with a host", () => {
+    expect(checkRedisUrl("x", url)).toBe(url);
+    expect(checkRedisUrl("x", "rediss://cache.internal")).toBe("rediss://cache.internal");
+  });
+
+  it("rejects anything else without echoing the value", () => {
+    for (const bad of [`http://${USER}:${PASSWORD}@cache.internal:6379`, `${PASSWORD}`, `redis://:${PASSWORD}@`, `cache.internal:${PASSWORD}`]) {
+      let message = "";
+      try {
+        checkRedisUrl("rateLimitRedisUrl", bad);
+      } catch (e) {
+        message = (e as Error).message;
+      }
+      expect(message).toMatch(/^rateLimitRedisUrl must /);
+      expect(message).toContain("not repeated here");
+      expect(message).not.toContain(PASSWORD);
+      expect(message).not.toContain(USER);
+    }
+  });
+
+  it("are printed as host:port only", () => {
+    expect(redactRedisUrl(url)).toBe("cache.internal:6390");
+    expect(redactRedisUrl(`rediss://:${PASSWORD}@10.0.0.5`)).toBe("10.0.0.5:6379");
+    expect(redactRedisUrl("redis://[::1]:7000")).toBe("[::1]:7000");
+    expect(redactRedisUrl(`not a url ${PASSWORD}`)).toBe("(an unparseable URL)");
+  });
+
+  it("never reach an error description", () => {
+    const enc = "p@ss/wörd";
+    const u = `redis://${USER}:${encodeURIComponent(enc)}@cache.internal:6390`;
+    const text = describeRedisError(new Error(`WRONGPASS for ${USER} ${enc} ${encodeURIComponent(enc)} at ${u}\nsecond line`), u);
+    expect(text).not.toContain(enc);
+    expect(text).not.toContain(USER);
+    expect(text).not.toContain("second line");
+    expect(text).toContain("***");
+    expect(describeRedisError("x".repeat(500), u)).toHaveLength(200);
+    expect(describeRedisError(new Error(""), "nonsense")).toBe("unknown error");
+  });
+});
+
+describe("configuration", () => {
+  const url = `redis://:${PASSWORD}@127.0.0.1:6390`;
+
+  it("reads rateLimitRedisUrl from the options, then RACKSPACE_RATE_LIMIT_REDIS_URL; unset by default", () => {
+    expect(resolveConfig({}, {}).rateLimitRedisUrl).toBeUndefined();
+    expect(resolveConfig({}, { RACKSPACE_RATE_LIMIT_REDIS_URL: url }).rateLimitRedisUrl).toBe(url);
+    expect(resolveConfig({ rateLimitRedisUrl: "redis://a:1" }, { RACKSPACE_RATE_LIMIT_REDIS_URL: url }).rateLimitRedisUrl).toBe("redis://a:1");
+    expect(resolveConfig({ rateLimitRedisUrl: "  " }, { RACKSPACE_RATE_LIMIT_REDIS_URL: " " }).rateLimitRedisUrl).toBeUndefined();
+  });
+
+  it("rejects a URL that is not redis:// or rediss://, naming the settings and not the value", () => {
+    const bad = `https://:${PASSWORD}@127.0.0.1:6390`;
+    expect(() => resolveConfig({}, { RACKSPACE_RATE_LIMIT_REDIS_URL: bad })).toThrow(/rackspace:rateLimitRedisUrl, RACKSPACE_RATE_LIMIT_REDIS_URL/);
+    expect(() => resolveConfig({ rateLimitRedisUrl: bad }, {})).toThrow(/must be a redis:\/\/ or rediss:\/\/ URL, not https:/);
+    try {
+      resolveConfig({ rateLimitRedisUrl: bad }, {});
+    } catch (e) {
+      expect((e as Error).message).not.toContain(PASSWORD);
+    }
+  });
+
+  it("maps stack config rackspace:rateLimitRedisUrl, documented as a secret", () => {
+    const values: Record<string, string> = { "rackspace:rateLimitRedisUrl": url };
+    expect(optionsFromConfig({ get: (k) => values[k] }).rateLimitRedisUrl).toBe(url);
+    expect(optionsFromConfig({ get: () => undefined }).rateLimitRedisUrl).toBeUndefined();
+    const entry = CONFIG_KEYS.find((k) => k.key === "rackspace:rateLimitRedisUrl");
+    expect(entry?.env).toBe("RACKSPACE_RATE_LIMIT_REDIS_URL");
+    expect(entry?.doc).toMatch(/--secret/);
+  });
+});
+
+describe("registry", () => {
+  afterEach(() => resetSharedPacing());
+
+  it("keeps one connection per URL and one grid per limiter key, updated to the newest limits", () => {
+    const a = sharedPacer("redis://127.0.0.1:1", "k|create", { limit: 1, windowMs: 1000 });
+    const b = sharedPacer("redis://127.0.0.1:1", "k|create", { limit: 2, windowMs: 1000 });
+    const c = sharedPacer("redis://127.0.0.1:1", "k|patch", { limit: 5, windowMs: 1000 });
+    expect(b).toBe(a);
+    expect(a.spacingMs).toBe(slotSpacingMs(1000, 2));
+    expect(c).not.toBe(a);
+    expect(c.coordinator).toBe(a.coordinator);
+    expect(sharedCoordinator("redis://127.0.0.1:1")).toBe(a.coordinator);
+    expect(a.coordinator.status).toBe("idle");
+    expect(a.active).toBe(true);
+    expect(a.keyPrefix).toBe(slotKeyPrefix("k|create", slotSpacingMs(1000, 2)));
+  });
+});
+
+/** A loopback port with nothing listening. */
+async function closedPort(): Promise<number> {
+  const srv = net.createServer();
+  await new Promise<void>((resolve) => srv.listen(0, "127.0.0.1", () => resolve()));
+  const port = (srv.address() as net.AddressInfo).port;
+  await new Promise<void>((resolve) => srv.close(() => resolve()));
+  return port;
+}
+
+describe("falling back when Redis cannot be reached", () => {
+  let sim: Simulator;
+  let lines: string[];
+  let previousLog: (line: string) => void;
+
+  beforeAll(async () => {
+    sim = await startSim({ limits: { create: 1, patch: 5, comment: 5, read: 60 } });
+  });
+  afterAll(async () => {
+    await sim.close();
+  });
+  beforeEach(() => {
+    resetClientState();
+    sim.clearRequests();
+    lines = [];
+    previousLog = setSharedPacingLog((l) => lines.push(l));
+  });
+  afterEach(async () => {
+    setSharedPacingLog(previousLog);
+    await resetSharedPacing();
+  });
+
+  it("a deployment goes on, paced in-process, after ONE warning naming host:port only", async () => {
+    const port = await closedPort();
+    const url = `redis://${USER}:${PASSWORD}@127.0.0.1:${port}`;
+    const client = new TicketingClient(clientOptions(sim, { rateLimitRedisUrl: url }), {});
+    expect(client.sharedPacer("create")?.active).toBe(true);
+    const started = Date.now();
+    await Promise.all([client.getAccounts(), client.getCategories(), client.listTickets()]);
+    await client.listTickets();
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(sim.requests().filter((r) => r.status === 429)).toEqual([]);
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(
+      new RegExp(`^rackspace: shared rate limiting via Redis at 127\\.0\\.0\\.1:${port} is unreachable \\(.+\\); pacing in this process only until it answers again\\. Other runners may see 429s, which are retried\\.$`),
+    );
+    expect(lines[0]).not.toContain(PASSWORD);
+    expect(lines[0]).not.toContain(USER);
+    const pacer = client.sharedPacer("read")!;
+    expect(pacer.active).toBe(false);
+    expect(pacer.coordinator.status).toBe("down");
+    // Down: the local limiter keeps its margin again.
+    expect(client.limiter("read").settings.marginMs).toBe(defaultMargin(1000));
+    // A second client in the same process does not warn again.
+    await new TicketingClient(clientOptions(sim, { rateLimitRedisUrl: url }), {}).getAccounts();
+    expect(lines).toHaveLength(1);
+  });
+
+  it("keeps paced creates spaced by the window in-process when Redis is down", async () => {
+    const port = await closedPort();
+    const client = new TicketingClient(clientOptions(sim, { rateLimitRedisUrl: `redis://127.0.0.1:${port}` }), {});
+    const req = { accountId: "hybrid:100001", subject: "fallback", category: "Change", subcategory: "General", severity: "Normal" as const, comment: { text: "x" } };
+    await Promise.all([client.createTicket(req), client.createTicket({ ...req, subject: "fallback 2" })]);
+    const creates = sim.requests({ operation: "createTicket" });
+    expect(creates.map((r) => r.status)).toEqual([200, 200]);
+    expect(lines).toHaveLength(1);
+  });
+
+  it("without the setting, nothing changes and ioredis is never loaded", async () => {
+    let loaded = false;
+    await jest.isolateModulesAsync(async () => {
+      jest.doMock("ioredis", () => {
+        loaded = true;
+        return {};
+      });
+      jest.doMock("rate-limiter-flexible", () => {
+        loaded = true;
+        return {};
+      });
+      // eslint-disable-next-line @typescript-eslint/no-require-imports
+      const { TicketingClient: Isolated } = require("../../src/api/client") as typeof import("../../src/api/client");
+      const c = new Isolated(clientOptions(sim), {});
+      expect(c.sharedPacer("read")).toBeUndefined();
+      await c.getAccounts();
+      expect(c.limiter("read").settings.marginMs).toBe(defaultMargin(1000));
+    });
+    expect(loaded).toBe(false);
+    expect(lines).toEqual([]);
+  });
+
+  it("with pacing off, the setting is ignored", () => {
+    const c = new TicketingClient(clientOptions(sim, { pacing: false, rateLimitRedisUrl: "redis://127.0.0.1:1" }), {});
+    expect(c.sharedPacer("create")).toBeUndefined();
+  });
+});
