@@ -2,9 +2,12 @@
  * pulumi-rackspace-ticketing: Rackspace support and change tickets as Pulumi resources.
  */
 export { RackspaceTicket } from "./provider/resource";
-export type { RackspaceTicketArgs } from "./provider/resource";
+export type { AttachmentArgs, CommentArgs, RackspaceTicketArgs } from "./provider/resource";
 export { RackspaceTicketProvider, TicketOperationError, TicketPartialFailure } from "./provider/provider";
-export type { ThreadEntry, PersonOutput, TicketOutputs } from "./provider/outputs";
+export type { ThreadEntry, ThreadAttachment, PersonOutput, TicketOutputs } from "./provider/outputs";
+export type { AttachmentInput, CommentInput } from "./provider/entries";
+export { getAccounts, getAccountsOutput, getCategories, getCategoriesOutput, getResources, getResourcesOutput } from "./lookups";
+export type { GetResourcesArgs, LookupOptions, ResourceInfo } from "./lookups";
 export type { TicketInputs } from "./provider/inputs";
 export { CONFIG_KEYS } from "./provider/config";
 export * as api from "./api";

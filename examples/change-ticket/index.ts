@@ -6,14 +6,19 @@
  * resource defined below: it writes the site's config file into a local directory (your
  * stand-in for /etc/nginx/sites-enabled on the server), rewrites it on update and removes it
  * on delete. The change ticket is opened after the file is written, lists the server as its
- * resource URL, and describes exactly what was deployed (path and SHA-256 of the config).
+ * resource URL, describes exactly what was deployed (path and SHA-256 of the config) and
+ * carries the config file itself as an attachment.
+ *
+ * The server is looked up in Rackspace's resources API (`getResources`) by name, so the
+ * ticket names the device Rackspace knows; `change-ticket:server` sets its URL instead.
  *
  *   pulumi config set change-ticket:upstream http://10.0.0.12:8080   # a change → a new ticket
+ *   pulumi config set change-ticket:serverQuery web02.example.com    # another server
  */
 import * as crypto from "node:crypto";
 import * as path from "node:path";
 import * as pulumi from "@pulumi/pulumi";
-import { RackspaceTicket } from "pulumi-rackspace-ticketing";
+import { getResourcesOutput, RackspaceTicket } from "pulumi-rackspace-ticketing";
 
 // ---------------------------------------------------------------------------------------
 // NginxSite: one nginx site config file, `${directory}/${serverName}.conf`.
@@ -119,11 +124,21 @@ const config = new pulumi.Config();
 const serverName = config.get("serverName") ?? "shop.example.com";
 const upstream = config.get("upstream") ?? "http://10.0.0.11:8080";
 const listen = config.getNumber("listen") ?? 80;
-const server = config.get("server") ?? "https://resources.api.rackspace.com/resources/dedicated:0001";
+const serverQuery = config.get("serverQuery") ?? "web01.example.com";
+// The device's URL as the resources API gives it (what a ticket's `resources` takes).
+const server: pulumi.Output<string> =
+  config.get("server") !== undefined
+    ? pulumi.output(config.require("server"))
+    : getResourcesOutput({ q: serverQuery, status: "online" }).apply((found) => {
+        if (found.length !== 1) {
+          throw new Error(`change-ticket:serverQuery ${JSON.stringify(serverQuery)} matches ${found.length} online devices (${found.map((r) => r.name).join(", ") || "none"}); make it match exactly one`);
+        }
+        return found[0].url;
+      });
 // Relative paths are taken from the project directory; the state keeps the absolute path.
 const directory = path.resolve(config.get("siteDir") ?? "sites-enabled");
 
-const content = `# Managed by Pulumi (change-ticket example). Server: ${server}
+const siteConfig = (serverUrl: string) => `# Managed by Pulumi (change-ticket example). Server: ${serverUrl}
 server {
     listen ${listen};
     server_name ${serverName};
@@ -135,8 +150,9 @@ server {
     }
 }
 `;
+const content = server.apply(siteConfig);
 // Computed here, not read from the resource, so `pulumi preview` shows the ticket's exact text.
-const contentSha256 = crypto.createHash("sha256").update(content).digest("hex");
+const contentSha256 = content.apply((text) => crypto.createHash("sha256").update(text).digest("hex"));
 
 const site = new NginxSite("shop-site", { directory, serverName, content, server });
 
@@ -150,11 +166,17 @@ const ticket = new RackspaceTicket(
     severity: "Normal",
     // What the change is, exactly: any edit of the site config changes this text, which opens
     // a new ticket for the new change and closes the previous one (a replacement).
-    description: [
-      `Deploy the nginx site ${serverName} on ${server}: listen on ${listen}, proxy to ${upstream}.`,
-      `Config file: ${path.join(directory, `${serverName}.conf`)} (sha256 ${contentSha256}).`,
-      "Rollback: redeploy the previous stack version (pulumi up from the previous commit).",
-    ].join("\n"),
+    description: pulumi
+      .all([server, contentSha256])
+      .apply(([serverUrl, sha]) =>
+        [
+          `Deploy the nginx site ${serverName} on ${serverUrl}: listen on ${listen}, proxy to ${upstream}.`,
+          `Config file: ${path.join(directory, `${serverName}.conf`)} (sha256 ${sha}), attached.`,
+          "Rollback: redeploy the previous stack version (pulumi up from the previous commit).",
+        ].join("\n"),
+      ),
+    // The config itself, for the Racker reviewing the change.
+    attachments: [{ filename: `${serverName}.conf`, content }],
     resources: [site.server],
   },
   // Open the ticket once the file is written (and close it before the file is removed).

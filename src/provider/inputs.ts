@@ -3,7 +3,9 @@
  * preview, and `check` (one CheckFailure per problem, before any API call).
  */
 import { z } from "zod";
+import { attachmentNameProblem } from "../api/attachments";
 import { ResourceUrl } from "../api/schemas";
+import { AttachmentInput, CommentInput, entryAttachments, entryText, sameAttachments, sameEntry } from "./entries";
 
 /** The engine's placeholder for a value not known until apply (a preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -33,6 +35,7 @@ export const LIMITS = {
   shortText: 100,
   text: 32_000,
   listItems: 500,
+  attachmentsPerEntry: 20,
 } as const;
 
 export interface TicketInputs {
@@ -42,9 +45,11 @@ export interface TicketInputs {
   subcategory: string;
   severity?: string;
   description?: string;
+  /** Files attached to the description. */
+  attachments?: AttachmentInput[];
   recipients?: string[];
   resources?: string[];
-  comments?: string[];
+  comments?: CommentInput[];
   /**
    * Adopt this existing ticket instead of opening one (Pulumi's `import` option cannot
    * reach a dynamic provider's read: pulumi/pulumi#3550). Used only when the resource is
@@ -54,7 +59,7 @@ export interface TicketInputs {
 }
 
 /** Fields that cannot change on an existing ticket: a change opens a new one. */
-export const REPLACE_FIELDS = ["accountId", "subject", "category", "subcategory", "severity", "description", "recipients"] as const;
+export const REPLACE_FIELDS = ["accountId", "subject", "category", "subcategory", "severity", "description", "attachments", "recipients"] as const;
 /** Every input a user may set, in the order messages list them. */
 export const INPUT_FIELDS = [...REPLACE_FIELDS, "resources", "comments", "adoptTicketId"] as const;
 
@@ -71,6 +76,56 @@ const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
 const list = <T extends z.ZodType>(what: string, item: T) =>
   z.array(item, { error: `${what} must be a list` }).max(LIMITS.listItems, { error: `${what} may hold at most ${LIMITS.listItems} entries` });
 
+const SHA256 = /^[0-9a-f]{64}$/;
+
+export const AttachmentSchema = z
+  .strictObject(
+    {
+      filename: text("filename", 255).superRefine((name, ctx) => {
+        const problem = attachmentNameProblem(name);
+        if (problem) ctx.addIssue({ code: "custom", message: problem });
+      }),
+      path: text("path", 4096).optional(),
+      content: z.string({ error: "content must be a string" }).optional(),
+      encoding: z.enum(["utf8", "base64"], { error: "encoding must be utf8 or base64" }).optional(),
+      sha256: z.string().regex(SHA256, { error: "sha256 is filled in by the provider (64 hex digits)" }).optional(),
+    },
+    { error: (i) => (i.code === "unrecognized_keys" ? "unknown property; an attachment is { filename, path } or { filename, content, encoding? }" : undefined) },
+  )
+  .superRefine((a, ctx) => {
+    if ((a.path === undefined) === (a.content === undefined)) ctx.addIssue({ code: "custom", message: "an attachment needs exactly one of `path` (a file) or `content` (inline)" });
+    if (a.encoding === "base64" && a.content !== undefined && !/^[A-Za-z0-9+/]*={0,2}$/.test(a.content.replace(/\s+/g, ""))) {
+      ctx.addIssue({ code: "custom", message: "content is not valid base64", path: ["content"] });
+    }
+  });
+
+const attachmentList = (what: string) =>
+  z
+    .array(AttachmentSchema, { error: `${what} must be a list` })
+    .max(LIMITS.attachmentsPerEntry, { error: `${what} may hold at most ${LIMITS.attachmentsPerEntry} files` })
+    .refine((a) => new Set(a.map((x) => x.filename)).size === a.length, { error: `${what} must not repeat a file name` });
+
+const CommentText = text("a comment", LIMITS.text);
+const CommentObject = z.strictObject(
+  { text: text("comment text", LIMITS.text), attachments: attachmentList("attachments").optional() },
+  { error: (i) => (i.code === "unrecognized_keys" ? "unknown property; a comment is a string or { text, attachments }" : undefined) },
+);
+
+/** A string, or `{ text, attachments }`; problems are reported for the form the entry has. */
+const CommentSchema = z.unknown().transform((v, ctx): CommentInput => {
+  const schema = typeof v === "string" ? CommentText : v && typeof v === "object" && !Array.isArray(v) ? CommentObject : undefined;
+  if (!schema) {
+    ctx.addIssue({ code: "custom", message: "a comment must be a string or { text, attachments }" });
+    return z.NEVER;
+  }
+  const r = schema.safeParse(v);
+  if (!r.success) {
+    for (const i of r.error.issues) ctx.addIssue({ code: "custom", message: i.message, path: [...i.path] as (string | number)[] });
+    return z.NEVER;
+  }
+  return r.data;
+});
+
 export const TicketInputsSchema = z.strictObject(
   {
     accountId: text("accountId", LIMITS.shortText).refine((s) => ACCOUNT_ID.test(s), {
@@ -81,6 +136,7 @@ export const TicketInputsSchema = z.strictObject(
     subcategory: text("subcategory", LIMITS.shortText),
     severity: z.enum(SEVERITIES, { error: `severity must be one of ${SEVERITIES.join(", ")}` }).optional(),
     description: text("description", LIMITS.text).optional(),
+    attachments: attachmentList("attachments").optional(),
     recipients: list(
       "recipients",
       z.string({ error: "a recipient must be a string" }).refine((s) => CONTACT_ID.test(s) || EMAIL.test(s), {
@@ -92,7 +148,7 @@ export const TicketInputsSchema = z.strictObject(
     resources: list("resources", ResourceUrl)
       .refine((a) => new Set(a).size === a.length, { error: "resources must not repeat a URL" })
       .optional(),
-    comments: list("comments", text("a comment", LIMITS.text)).optional(),
+    comments: list("comments", CommentSchema).optional(),
     adoptTicketId: text("adoptTicketId", LIMITS.shortText).optional(),
   },
   { error: (i) => (i.code === "unrecognized_keys" ? `unknown property; RackspaceTicket accepts ${INPUT_FIELDS.join(", ")}` : undefined) },
@@ -149,6 +205,7 @@ export function replacementPending(olds: Record<string, unknown>, news: Record<s
     const a = olds[f];
     const b = news[f];
     if (isUnknown(b)) return true;
+    if (f === "attachments") return !sameAttachments(a as AttachmentInput[] | undefined, b as AttachmentInput[] | undefined);
     return Array.isArray(a) || Array.isArray(b) ? !sameList(a, b) : (a ?? undefined) !== (b ?? undefined);
   });
 }
@@ -167,7 +224,7 @@ export function checkInputs(olds: Record<string, unknown> | undefined, news: Rec
       // A field unknown until apply is not missing: it is checked again when known.
       if (issue.path.length > 0 && unknownFields.has(String(issue.path[0]))) continue;
       if (issue.code === "unrecognized_keys") {
-        for (const key of issue.keys) failures.push({ property: key, reason: issue.message });
+        for (const key of issue.keys) failures.push({ property: pathOf([...issue.path, key]), reason: issue.message });
         continue;
       }
       // Positions refer to the list with unknowns removed; map them back.
@@ -211,18 +268,34 @@ export function checkAppendOnly(olds: Record<string, unknown>, news: Record<stri
       break;
     }
     if (isUnknown(now[i]) || isUnknown(before[i])) continue;
-    if (now[i] !== before[i]) {
-      const moved = now.indexOf(before[i]);
+    const was = before[i] as CommentInput;
+    const is = now[i] as CommentInput;
+    if (!isEntry(is) || !isEntry(was) || sameEntry(was, is)) continue;
+    if (entryText(was) === entryText(is)) {
       failures.push({
-        property: `comments[${i}]`,
-        reason:
-          moved >= 0
-            ? `comment ${i + 1} was already posted and cannot be moved (it now appears at comments[${moved}]): the ticket's history is append-only. Add new comments at the end.`
-            : `comment ${i + 1} was already posted and cannot be edited: the ticket's history is append-only. Restore the posted text and add a new comment at the end instead.`,
+        property: `comments[${i}].attachments`,
+        reason: `comment ${i + 1} was already posted with ${describeFiles(entryAttachments(was))}; its attachments cannot be changed: the ticket's history is append-only. Restore them (same names, same content) and attach the new files to a new comment at the end.`,
       });
+      continue;
     }
+    const moved = now.findIndex((e) => isEntry(e) && sameEntry(was, e as CommentInput));
+    failures.push({
+      property: `comments[${i}]`,
+      reason:
+        moved >= 0
+          ? `comment ${i + 1} was already posted and cannot be moved (it now appears at comments[${moved}]): the ticket's history is append-only. Add new comments at the end.`
+          : `comment ${i + 1} was already posted and cannot be edited: the ticket's history is append-only. Restore the posted text and add a new comment at the end instead.`,
+    });
   }
   return failures;
+}
+
+function isEntry(v: unknown): boolean {
+  return typeof v === "string" || (!!v && typeof v === "object" && !Array.isArray(v) && typeof (v as { text?: unknown }).text === "string");
+}
+
+function describeFiles(files: AttachmentInput[]): string {
+  return files.length === 0 ? "no attachment" : files.map((f) => JSON.stringify(f.filename)).join(", ");
 }
 
 /** Parses inputs known to be valid (create/update time: no unknowns left). */

@@ -3,6 +3,7 @@
  * outputs, so they must carry the inputs), plus what the API reports.
  */
 import type { Person, Ticket } from "../api/schemas";
+import type { CommentInput } from "./entries";
 import type { TicketInputs } from "./inputs";
 import { stripMarker } from "./marker";
 
@@ -14,6 +15,14 @@ export interface ThreadEntry {
   authorName: string;
   /** "customer" or "racker". */
   authorType: string;
+  /** Files attached to this entry, with the URL the API gives for each (absent when there are none). */
+  attachments?: ThreadAttachment[];
+}
+
+export interface ThreadAttachment {
+  filename: string;
+  uuid: string;
+  url: string;
 }
 
 export interface PersonOutput {
@@ -34,7 +43,7 @@ export interface TicketOutputs extends TicketInputs {
   /** The resource list on the ticket (the API's, after a refresh). */
   resources: string[];
   /** The entries of `comments` posted so far (all of them after a successful update). */
-  comments: string[];
+  comments: CommentInput[];
 }
 
 function person(p: Person | null | undefined): PersonOutput {
@@ -42,27 +51,28 @@ function person(p: Person | null | undefined): PersonOutput {
 }
 
 export function threadOf(ticket: Ticket): ThreadEntry[] {
-  return ticket.comments.map((c) => ({
-    id: c.id ?? "",
-    text: c.text,
-    created: c.created ?? "",
-    authorName: c.author?.name ?? "",
-    authorType: c.author?.type ?? "",
-  }));
+  return ticket.comments.map((c) => {
+    const entry: ThreadEntry = { id: c.id ?? "", text: c.text, created: c.created ?? "", authorName: c.author?.name ?? "", authorType: c.author?.type ?? "" };
+    // Only entries with files carry the key: the state repeats the thread on every ticket.
+    if (c.attachments && c.attachments.length > 0) {
+      entry.attachments = c.attachments.map((a) => ({ filename: a.filename ?? "", uuid: a.uuid ?? "", url: a.url ?? a.upload_url ?? "" }));
+    }
+    return entry;
+  });
 }
 
 /**
  * Builds outputs from the declared inputs and a ticket read from (or returned by) the API.
  * `postedComments` is the prefix of `inputs.comments` known to be on the ticket.
  */
-export function outputsFrom(inputs: TicketInputs, ticket: Ticket, postedComments: string[]): TicketOutputs {
+export function outputsFrom(inputs: TicketInputs, ticket: Ticket, postedComments: CommentInput[]): TicketOutputs {
   const out: TicketOutputs = {
     accountId: inputs.accountId,
     subject: inputs.subject,
     category: inputs.category,
     subcategory: inputs.subcategory,
     resources: [...ticket.resources],
-    comments: [...postedComments],
+    comments: postedComments.map((c) => (typeof c === "string" ? c : { ...c })),
     ticketId: ticket.ticketId,
     status: ticket.status ?? "",
     classification: ticket.classification ?? "",
@@ -74,6 +84,7 @@ export function outputsFrom(inputs: TicketInputs, ticket: Ticket, postedComments
   };
   if (inputs.severity !== undefined) out.severity = inputs.severity;
   if (inputs.description !== undefined) out.description = inputs.description;
+  if (inputs.attachments !== undefined) out.attachments = inputs.attachments.map((a) => ({ ...a }));
   if (inputs.recipients !== undefined) out.recipients = [...inputs.recipients];
   if (inputs.adoptTicketId !== undefined) out.adoptTicketId = inputs.adoptTicketId;
   return out;

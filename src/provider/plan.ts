@@ -3,6 +3,7 @@
  * Pure functions over old outputs and new inputs; `diff` and `update` both use it, so
  * the preview shows exactly the calls an update makes.
  */
+import { AttachmentInput, CommentInput, sameAttachments } from "./entries";
 import { REPLACE_FIELDS, UNKNOWN } from "./inputs";
 
 export interface TicketPlan {
@@ -11,7 +12,7 @@ export interface TicketPlan {
   /** The full new resource list to PATCH, if the set changed. */
   resources?: string[];
   /** Comments to post, in order. */
-  newComments: string[];
+  newComments: CommentInput[];
   /** Whether anything differs (an unknown value counts as a possible change). */
   changes: boolean;
 }
@@ -55,7 +56,8 @@ export function planChanges(olds: Record<string, unknown>, news: Record<string, 
       replaces.push(f);
       continue;
     }
-    if (!equalValue(olds[f], b)) replaces.push(f);
+    const same = f === "attachments" ? sameAttachments(olds[f] as AttachmentInput[] | undefined, b as AttachmentInput[] | undefined) : equalValue(olds[f], b);
+    if (!same) replaces.push(f);
   }
 
   let changes = replaces.length > 0;
@@ -72,7 +74,7 @@ export function planChanges(olds: Record<string, unknown>, news: Record<string, 
     }
   }
 
-  const newComments: string[] = [];
+  const newComments: CommentInput[] = [];
   const wantComments = news.comments;
   if (isUnknown(wantComments)) {
     changes = true;
@@ -81,7 +83,7 @@ export function planChanges(olds: Record<string, unknown>, news: Record<string, 
     const posted = asList(olds.comments).length;
     for (let i = posted; i < want.length; i++) {
       changes = true;
-      if (!isUnknown(want[i])) newComments.push(want[i] as string);
+      if (!isUnknown(want[i])) newComments.push(want[i] as CommentInput);
     }
   }
   return { replaces, resources, newComments, changes };

@@ -10,9 +10,11 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { CallContext, TicketingClient, WaitInfo } from "../api/client";
 import type { ClientOptions } from "../api/config";
 import { isRackspaceApiError, RackspaceApiError } from "../api/errors";
-import type { Ticket } from "../api/schemas";
-import { ConfigSource, markerFooterFromConfig, optionsFromConfig } from "./config";
-import { checkInputs, IMPORT_KEY, NAME_KEY, parseInputs, PROJECT_KEY, STACK_KEY, TicketInputs, userInputs } from "./inputs";
+import type { AttachmentRef, CreateTicketRequest, Ticket } from "../api/schemas";
+import { cachedAccounts, cachedCategories, checkChoice } from "../lookups/catalog";
+import { ConfigSource, markerFooterFromConfig, optionsFromConfig, validateAgainstAccountFromConfig } from "./config";
+import { AttachmentInput, CommentInput, digestInputs, entryAttachments, entryText, loadAttachment } from "./entries";
+import { CheckFailure, checkInputs, IMPORT_KEY, NAME_KEY, parseInputs, PROJECT_KEY, STACK_KEY, TicketInputs, UNKNOWN, userInputs } from "./inputs";
 import { describeWithMarker, markerFor, ResourceRef, stripMarker } from "./marker";
 import { inputsFromTicket, outputsFrom, TicketOutputs } from "./outputs";
 import { planChanges, sameResourceSet } from "./plan";
@@ -67,6 +69,7 @@ function seconds(ms: number): string {
 export class RackspaceTicketProvider implements dynamic.ResourceProvider {
   private options: ClientOptions = {};
   private markerFooter = true;
+  private validateAgainstAccount = false;
   private client?: TicketingClient;
   /** Where progress lines go (stderr: the engine shows provider output). */
   log: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
@@ -75,6 +78,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
   async configure(req: { config: ConfigSource }): Promise<void> {
     this.options = optionsFromConfig(req.config);
     this.markerFooter = markerFooterFromConfig(req.config);
+    this.validateAgainstAccount = validateAgainstAccountFromConfig(req.config);
     this.client = undefined;
   }
 
@@ -93,9 +97,34 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
     };
   }
 
+  /**
+   * Validates the inputs (schema, append-only history, attachment files) and records the
+   * SHA-256 of every attachment file, so the diff sees content changes. With
+   * `rackspace:validateAgainstAccount`, also checks category, subcategory and severity
+   * against the account (two cached GETs per process).
+   */
   async check(olds: Props, news: Props): Promise<dynamic.CheckResult> {
-    const failures = checkInputs(olds, news);
-    return { inputs: news, failures };
+    const { inputs, problems } = digestInputs(news, olds);
+    const failures: CheckFailure[] = [...problems, ...checkInputs(olds, inputs)];
+    if (failures.length === 0 && this.validateAgainstAccount) failures.push(...(await this.checkAgainstAccount(inputs)));
+    return { inputs, failures };
+  }
+
+  /** Category, subcategory and severity against the account; silent when it cannot tell. */
+  private async checkAgainstAccount(inputs: Props): Promise<CheckFailure[]> {
+    const { accountId, category, subcategory, severity } = inputs;
+    const known = (v: unknown): v is string => typeof v === "string" && v !== UNKNOWN;
+    if (!known(accountId) || !known(category) || !known(subcategory) || (severity !== undefined && !known(severity))) return [];
+    const api = this.api();
+    if (!api.hasCredentials) return [];
+    const name = refOf(inputs).name;
+    try {
+      const [accounts, categories] = await Promise.all([cachedAccounts(api, this.ctx(name)), cachedCategories(api, this.ctx(name))]);
+      return checkChoice({ accountId, category, subcategory, severity: severity as string | undefined }, accounts, categories);
+    } catch (e) {
+      this.log(`${label(name)}: could not validate against the account (${describe(e)}); the API checks these values when the ticket is opened`);
+      return [];
+    }
   }
 
   async diff(_id: string, olds: Props, news: Props): Promise<dynamic.DiffResult> {
@@ -113,7 +142,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
     const name = ref.name;
     const inputs = parseInputs(props);
     const marker = markerFor(ref, inputs);
-    const request = {
+    const request: CreateTicketRequest = {
       accountId: inputs.accountId,
       subject: inputs.subject,
       category: inputs.category,
@@ -132,6 +161,9 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
       this.log(`${label(name, ticket.ticketId)}: adopting the open ticket this resource already created (marker ${marker})`);
       return { id: ticket.ticketId, outs: await this.finish(name, inputs, ticket, [], inputs.comments ?? [], "opened", false) };
     }
+    // The description's files go up first: the ticket is opened with their uuids.
+    const files = await this.uploadAll(name, inputs.attachments, "attachments");
+    if (files.length > 0 && request.comment) request.comment = { text: request.comment.text, attachments: files };
     const api = this.api();
     for (let attempt = 1; !ticket; attempt++) {
       try {
@@ -212,8 +244,8 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
     name: string | undefined,
     inputs: TicketInputs,
     ticket: Ticket,
-    posted: string[],
-    toPost: string[],
+    posted: CommentInput[],
+    toPost: CommentInput[],
     verb: "opened" | "updated" | "adopted",
     fresh: boolean,
   ): Promise<TicketOutputs> {
@@ -223,18 +255,18 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
     let latest = ticket;
     if (!fresh && toPost.length > 0) latest = (await api.getTicket(id, this.ctx(name, id)).catch(() => undefined)) ?? latest;
     // Comments on the ticket beyond those we know we posted, by text.
-    const surplus = unaccounted(latest, done);
+    const surplus = unaccounted(latest, done.map(entryText));
     let sent = 0;
     for (let i = 0; i < toPost.length; i++) {
-      const text = toPost[i];
-      if (takeOne(surplus, text)) {
+      const entry = toPost[i];
+      if (takeOne(surplus, entryText(entry))) {
         this.log(`${label(name, id)}: comment ${done.length + 1} is already on the ticket; not posting it again`);
-        done.push(text);
+        done.push(entry);
         continue;
       }
       try {
-        await this.postOnce(name, id, text, done);
-        done.push(text);
+        await this.postOnce(name, id, entry, done);
+        done.push(entry);
         sent++;
       } catch (e) {
         const outs = outputsFrom(inputs, latest, done);
@@ -258,7 +290,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
         // GET /tickets/{id} is undocumented (best effort): keep what we know, with the comments we posted.
         latest = {
           ...latest,
-          comments: [...latest.comments, ...toPost.map((text) => ({ id: "", text, created: "", author: { type: "customer" } }))],
+          comments: [...latest.comments, ...toPost.map((e) => ({ id: "", text: entryText(e), created: "", author: { type: "customer" } }))],
         };
       }
     }
@@ -269,17 +301,42 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
    * POST one comment. If its answer is lost, read the thread: posted → done; not there →
    * send it once more; the thread unreadable → the ambiguous error goes up.
    */
-  private async postOnce(name: string | undefined, id: string, text: string, known: string[]): Promise<void> {
+  private async postOnce(name: string | undefined, id: string, entry: CommentInput, known: CommentInput[]): Promise<void> {
     const api = this.api();
+    const text = entryText(entry);
+    // Files go up right before their comment (an upload slot lasts 10 minutes).
+    const files = await this.uploadAll(name, entryAttachments(entry), `comments[${known.length}].attachments`, id);
+    const body = files.length > 0 ? { text, attachments: files } : { text };
     try {
-      await api.addComment(id, { text }, this.ctx(name, id));
+      await api.addComment(id, body, this.ctx(name, id));
     } catch (e) {
       if (!isRackspaceApiError(e) || !e.mayHaveBeenApplied) throw e;
       const now = await api.getTicket(id, this.ctx(name, id)).catch(() => undefined);
       if (!now) throw e;
-      if (takeOne(unaccounted(now, known), text)) return;
-      await api.addComment(id, { text }, this.ctx(name, id));
+      if (takeOne(unaccounted(now, known.map(entryText)), text)) return;
+      // Not on the ticket: the same uploads are still unattached, so they are reused.
+      await api.addComment(id, body, this.ctx(name, id));
     }
+  }
+
+  /**
+   * The documented attachment flow for each file, in order: POST /attachment, upload to
+   * the URL it returns, then the `{filename, uuid}` goes into the ticket or comment.
+   */
+  private async uploadAll(name: string | undefined, files: AttachmentInput[] | undefined, where: string, ticketId?: string): Promise<AttachmentRef[]> {
+    const refs: AttachmentRef[] = [];
+    if (!files || files.length === 0) return refs;
+    this.log(`${label(name, ticketId)}: uploading ${files.length} attachment${files.length === 1 ? "" : "s"} (${where})`);
+    for (const [i, f] of files.entries()) {
+      const what = `${where}[${i}] ${JSON.stringify(f.filename)}`;
+      try {
+        const bytes = loadAttachment(f, what);
+        refs.push(await this.api().attachFile(f.filename, bytes, this.ctx(name, ticketId)));
+      } catch (e) {
+        throw new TicketOperationError(`${label(name, ticketId)}: uploading ${what} failed: ${describe(e)}`, isRackspaceApiError(e) ? e : undefined);
+      }
+    }
+    return refs;
   }
 
   async update(id: string, olds: Props, news: Props): Promise<dynamic.UpdateResult> {
@@ -288,7 +345,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
     const old = userInputs(olds);
     const plan = planChanges(old, userInputs(news));
     const api = this.api();
-    const posted = Array.isArray(old.comments) ? (old.comments as string[]) : [];
+    const posted = Array.isArray(old.comments) ? (old.comments as CommentInput[]) : [];
     // What the ticket looks like now, as far as the recorded outputs say.
     let ticket: Ticket = ticketFromOutputs(id, olds);
     if (plan.resources) {
@@ -325,7 +382,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
     }
     if (refreshing) {
       const inputs = parseInputsLenient(old);
-      const posted = Array.isArray(old.comments) ? (old.comments as string[]) : [];
+      const posted = Array.isArray(old.comments) ? (old.comments as CommentInput[]) : [];
       return { id: ticket.ticketId, props: outputsFrom(inputs, ticket, posted) };
     }
     // `pulumi import`: the inputs are whatever the ticket says.
@@ -366,7 +423,7 @@ function importDifferences(ticket: Ticket, inputs: TicketInputs): string[] {
   if (inputs.description !== undefined && stripMarker(first ?? "") !== inputs.description) differs("description", first ?? null, inputs.description);
   if (!sameResourceSet(ticket.resources, inputs.resources ?? [])) differs("resources", ticket.resources, inputs.resources ?? []);
   const later = ticket.comments.slice(1).filter((c) => (c.author?.type ?? "customer") !== "racker").map((c) => c.text);
-  const want = inputs.comments ?? [];
+  const want = (inputs.comments ?? []).map(entryText);
   if (later.length !== want.length || later.some((t, i) => t !== want[i])) differs("comments", later, want);
   return out;
 }
@@ -425,6 +482,7 @@ function ticketFromOutputs(id: string, olds: Props): Ticket {
       text: t.text,
       created: t.created,
       author: { name: t.authorName, type: t.authorType },
+      ...(Array.isArray(t.attachments) ? { attachments: t.attachments.map((a) => ({ ...a })) } : {}),
     })),
     recipients: [],
   };

@@ -3,6 +3,22 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { IMPORT_KEY, NAME_KEY, PROJECT_KEY, STACK_KEY, THREAD_KEY } from "./inputs";
+import type { AttachmentInput, CommentInput } from "./entries";
+
+/** A file to attach, as a program passes it (any field may be an Output). See {@link AttachmentInput}. */
+export interface AttachmentArgs {
+  /** The name Rackspace shows. Forbidden extensions (exe, js, bat, …) are refused at preview. */
+  filename: pulumi.Input<string>;
+  /** A file to upload, relative to the project directory (where Pulumi.yaml is); read at apply time. */
+  path?: pulumi.Input<string>;
+  /** Inline content; stored in the state like every input (pass it as a secret if it is one). */
+  content?: pulumi.Input<string>;
+  /** How `content` is encoded: `utf8` (default) or `base64`. */
+  encoding?: pulumi.Input<"utf8" | "base64">;
+}
+
+/** A comment as a program passes it: a text, or a text with files. */
+export type CommentArgs = pulumi.Input<string> | { text: pulumi.Input<string>; attachments?: pulumi.Input<pulumi.Input<AttachmentArgs>[]> };
 import type { PersonOutput, ThreadEntry } from "./outputs";
 import { providerStub } from "./stub";
 
@@ -19,6 +35,12 @@ export interface RackspaceTicketArgs {
   severity?: pulumi.Input<string>;
   /** The ticket's description (its first comment). May be a secret. Changing it opens a new ticket. */
   description?: pulumi.Input<string>;
+  /**
+   * Files attached to the description: `{ filename, path }` (read at apply time, relative
+   * to the program's directory) or `{ filename, content }`. Forbidden extensions (exe, js,
+   * bat, …) are refused at preview. Changing them opens a new ticket.
+   */
+  attachments?: pulumi.Input<pulumi.Input<AttachmentArgs>[]>;
   /** Contact ids (RPN-…) or e-mail addresses to notify. Changing them opens a new ticket. */
   recipients?: pulumi.Input<pulumi.Input<string>[]>;
   /** Resource URLs the ticket is about. A change is one PATCH with the full new list. */
@@ -26,9 +48,10 @@ export interface RackspaceTicketArgs {
   /**
    * Comments to post, in order. Entries added at the end are posted on the next `up`;
    * entries already posted cannot be edited, removed or reordered (the ticket's history
-   * is append-only). Entries may be secrets.
+   * is append-only). Entries may be secrets. An entry is a text, or `{ text, attachments }`
+   * to attach files to it; the files of a posted entry cannot change either.
    */
-  comments?: pulumi.Input<pulumi.Input<string>[]>;
+  comments?: pulumi.Input<pulumi.Input<CommentArgs>[]>;
   /**
    * Adopt this existing ticket instead of opening a new one: the ticket must be open and
    * match `accountId` and `subject`; declared resources are applied and declared comments
@@ -52,12 +75,14 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
   declare public readonly subcategory: pulumi.Output<string>;
   declare public readonly severity: pulumi.Output<string | undefined>;
   declare public readonly description: pulumi.Output<string | undefined>;
+  /** The description's attachments as declared (with the SHA-256 the provider recorded). */
+  declare public readonly attachments: pulumi.Output<AttachmentInput[] | undefined>;
   declare public readonly recipients: pulumi.Output<string[] | undefined>;
   /** The resource URLs on the ticket (as the API reports them after a refresh). */
   declare public readonly resources: pulumi.Output<string[]>;
   declare public readonly adoptTicketId: pulumi.Output<string | undefined>;
   /** The entries of `comments` posted so far. */
-  declare public readonly comments: pulumi.Output<string[]>;
+  declare public readonly comments: pulumi.Output<CommentInput[]>;
   /** The ticket id the API assigned (also the resource id). */
   declare public readonly ticketId: pulumi.Output<string>;
   /** Ticket status as last read, e.g. `Pending Rackspace`, `Pending Customer`, `Closed`. */
@@ -72,7 +97,7 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
   declare public readonly thread: pulumi.Output<ThreadEntry[]>;
 
   constructor(name: string, args: RackspaceTicketArgs, opts?: pulumi.CustomResourceOptions) {
-    const texts = pulumi.all([pulumi.output(args?.description), pulumi.output(args?.comments)]);
+    const texts = pulumi.all([pulumi.output(args?.description), pulumi.output(args?.comments), pulumi.output(args?.attachments)]);
     // The thread repeats the description and comments: when either is a secret, so is the thread.
     const thread = pulumi.output(pulumi.isSecret(texts)).apply((secret) => (secret ? pulumi.secret([] as ThreadEntry[]) : ([] as ThreadEntry[])));
     stub ??= providerStub();

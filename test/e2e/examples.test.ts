@@ -149,16 +149,19 @@ describeWithPulumiCli("e2e: the examples, installed and run as their READMEs say
     let p: PulumiProject;
     let siteFile = "";
     let ticketId = "";
+    /** The server's URL as the program looked it up in the simulator's resources API. */
+    let WEB01 = "";
 
     beforeAll(async () => {
       p = await project("change-ticket", "change");
       siteFile = path.join(p.dir, "sites-enabled", "shop.example.com.conf");
+      WEB01 = `${sim.resourcesUrl}/resources/dedicated:0001`;
     }, 300_000);
     afterAll(async () => {
       await p?.dispose();
     });
 
-    test("up writes the site config, then opens one ticket listing the server and describing that file", async () => {
+    test("up looks the server up in the resources API, writes the site config, then opens one ticket listing the server, describing that file and carrying it as an attachment", async () => {
       const since = lastSeq(sim);
       expectOk(await p.up());
 
@@ -180,21 +183,27 @@ describeWithPulumiCli("e2e: the examples, installed and run as their READMEs say
             category: "Change",
             subcategory: "General",
             severity: "Normal",
-            comment: { text: expect.any(String) },
-            resources: [R1],
+            comment: { text: expect.any(String), attachments: [{ filename: "shop.example.com.conf", uuid: expect.any(String) }] },
+            resources: [WEB01],
           },
         },
       ]);
       const description = (w[0].body as { comment: { text: string } }).comment.text;
-      expect(description.startsWith(`Deploy the nginx site shop.example.com on ${R1}: listen on 80, proxy to http://10.0.0.11:8080.\n`)).toBe(true);
-      expect(description).toContain(`Config file: ${siteFile} (sha256 ${sha}).`);
+      expect(description.startsWith(`Deploy the nginx site shop.example.com on ${WEB01}: listen on 80, proxy to http://10.0.0.11:8080.\n`)).toBe(true);
+      expect(description).toContain(`Config file: ${siteFile} (sha256 ${sha}), attached.`);
+      // The lookup went to the resources host; the file went through the attachment flow.
+      expect(sim.requests({ operation: "getResources", since })).not.toHaveLength(0);
+      expect(sim.requests({ operation: "createAttachment", since }).map((r) => r.status)).toEqual([201]);
 
       const outputs = await p.outputs();
       ticketId = outputs.ticketId as string;
       expect(sim.getTicket(ticketId)?.subject).toBe("nginx site shop.example.com: proxy to http://10.0.0.11:8080");
       expect([undefined, ticketId]).toContain(w[0].ticketId);
-      expect(outputs).toMatchObject({ ticketId, status: "Pending Rackspace", resources: [R1], siteConfigPath: siteFile, siteConfigSha256: sha });
-      expect(outputs.thread).toEqual([`Demo User (customer): Deploy the nginx site shop.example.com on ${R1}: listen on 80, proxy to http://10.0.0.11:8080.`]);
+      expect(outputs).toMatchObject({ ticketId, status: "Pending Rackspace", resources: [WEB01], siteConfigPath: siteFile, siteConfigSha256: sha });
+      expect(outputs.thread).toEqual([`Demo User (customer): Deploy the nginx site shop.example.com on ${WEB01}: listen on 80, proxy to http://10.0.0.11:8080.`]);
+      const attached = sim.getTicket(ticketId)!.comments[0].attachments ?? [];
+      expect(attached.map((a) => a.filename)).toEqual(["shop.example.com.conf"]);
+      expect(await (await fetch(attached[0].url!)).text()).toBe(text);
 
       // The ticket waits for the site: it depends on it in the state.
       const { state } = await p.exportState();
@@ -211,7 +220,7 @@ describeWithPulumiCli("e2e: the examples, installed and run as their READMEs say
       expect(fs.readFileSync(siteFile, "utf8")).toContain("proxy_pass http://10.0.0.12:8080;");
       const w = writes(sim, since);
       expect(w.map((c) => c.operation)).toEqual(["createTicket", "patchTicket"]);
-      expect(w[0].body).toMatchObject({ subject: "nginx site shop.example.com: proxy to http://10.0.0.12:8080", resources: [R1] });
+      expect(w[0].body).toMatchObject({ subject: "nginx site shop.example.com: proxy to http://10.0.0.12:8080", resources: [WEB01] });
       expect(w[1]).toEqual(CLOSE(ticketId));
       const outputs = await p.outputs();
       expect(outputs.ticketId).not.toBe(ticketId);

@@ -208,7 +208,7 @@ describeWithPulumiCli("e2e: the quick-start program through the Pulumi CLI", () 
       expect(r.code).toBe(0);
       expect(r.stdout).toMatch(/~ pulumi-nodejs:dynamic\/rackspace:Ticket: \(update\)/);
       expect(r.stdout).toMatch(/~ status\s*: "Pending Rackspace" => "Pending Customer"/);
-      expect(r.stdout).toMatch(/\+ authorType: "racker"/);
+      expect(r.stdout).toMatch(/\+ authorType\s*: "racker"/);
       expect(r.stdout).toContain("Approved for tonight's window.");
       expect(r.stdout).toMatch(/~ 1 updated/);
       expect(writes(sim)).toEqual([]);

@@ -243,11 +243,12 @@ export class PulumiProject {
    * Points the stack at a simulator the way a user configures a real account: stack config
    * only (apiKey as a secret), with the provider's rate window matched to the simulator's.
    */
-  async configureForSimulator(sim: { ticketingUrl: string; identityUrl: string }, windowMs: number): Promise<void> {
+  async configureForSimulator(sim: { ticketingUrl: string; identityUrl: string; resourcesUrl?: string }, windowMs: number): Promise<void> {
     await this.configSetAll({
       "rackspace:username": "demo",
       "rackspace:ticketingUrl": sim.ticketingUrl,
       "rackspace:identityUrl": sim.identityUrl,
+      ...(sim.resourcesUrl ? { "rackspace:resourcesUrl": sim.resourcesUrl } : {}),
       "rackspace:rateWindowMs": String(windowMs),
     });
     await this.configSet("rackspace:apiKey", "demo-api-key", { secret: true });

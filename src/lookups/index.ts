@@ -1,0 +1,127 @@
+/**
+ * Lookups for Pulumi programs: the accounts the user may open tickets in, the API's
+ * categories, and the devices (resources) that can be attached to a ticket.
+ *
+ *   const accounts = await rackspace.getAccounts();
+ *   const web = await rackspace.getResources({ q: "web" });
+ *   new rackspace.RackspaceTicket("change", { resources: web.map((r) => r.url), ... });
+ *
+ * They read the same stack config as the resource (`rackspace:*`, then RACKSPACE_*),
+ * run in the program process during preview and update alike, and cache accounts and
+ * categories for the process (GET /accounts and GET /categories are rate limited).
+ * Each has an `…Output` form for use with other Outputs.
+ */
+import * as pulumi from "@pulumi/pulumi";
+import { TicketingClient } from "../api/client";
+import type { ClientOptions } from "../api/config";
+import { fingerprint } from "../api/identity";
+import type { Account, Category, Resource, ResourcesQuery } from "../api/schemas";
+import { optionsFromConfig } from "../provider/config";
+import { cachedAccounts, cachedCategories } from "./catalog";
+
+export { checkChoice, normalizeName, subcategoriesFor, resetCatalogCache, CATALOG_TTL_MS } from "./catalog";
+export type { TicketChoice, ChoiceProblem } from "./catalog";
+
+/** Explicit client options; anything left out comes from stack config, then the environment. */
+export type LookupOptions = ClientOptions;
+
+/** A device the user may attach, with the URL a ticket's `resources` takes. */
+export interface ResourceInfo {
+  id: string;
+  name: string;
+  accountId: string;
+  platform: string;
+  type: string;
+  location: string;
+  status: string;
+  /** `_links.self`: put this in a RackspaceTicket's `resources`. */
+  url: string;
+  /** Everything the API returned for the device. */
+  raw: Resource;
+}
+
+export interface GetResourcesArgs extends ResourcesQuery {
+  /**
+   * Without `offset` or `limit`, every page is fetched (500 at a time) and the whole list
+   * returned; with either, exactly that page.
+   */
+  allPages?: boolean;
+}
+
+/** Stack config as the program sees it (secrets included: they are read, never returned). */
+function programConfig() {
+  return { get: (key: string) => pulumi.runtime.getConfig(key) };
+}
+
+const CLIENTS = Symbol.for("pulumi-rackspace-ticketing.lookup-clients.v1");
+
+function clientFor(options: LookupOptions | undefined): TicketingClient {
+  const merged: ClientOptions = { ...optionsFromConfig(programConfig()) };
+  for (const [k, v] of Object.entries(options ?? {})) if (v !== undefined) (merged as Record<string, unknown>)[k] = v;
+  // One client per distinct configuration for the process: they share tokens and limiters anyway.
+  const g = globalThis as unknown as Record<symbol, Map<string, TicketingClient> | undefined>;
+  const clients = (g[CLIENTS] ??= new Map());
+  // The key holds fingerprints of the secrets, never the secrets.
+  const key = JSON.stringify(merged, (k, v: unknown) => ((k === "apiKey" || k === "authToken") && typeof v === "string" ? fingerprint(v) : v));
+  let client = clients.get(key);
+  if (!client) {
+    client = new TicketingClient(merged);
+    clients.set(key, client);
+  }
+  return client;
+}
+
+/** GET /accounts: every account the user may view or open tickets in. */
+export function getAccounts(options?: LookupOptions): Promise<Account[]> {
+  return cachedAccounts(clientFor(options));
+}
+
+/** GET /categories: categories with their subcategories and the products each allows. */
+export function getCategories(options?: LookupOptions): Promise<Category[]> {
+  return cachedCategories(clientFor(options));
+}
+
+function toInfo(r: Resource): ResourceInfo {
+  return {
+    id: r.id,
+    name: r.name ?? "",
+    accountId: r.accountId ?? "",
+    platform: r.platform ?? "",
+    type: r.type ?? "",
+    location: r.location ?? "",
+    status: r.status ?? "",
+    url: r._links?.self ?? "",
+    raw: r,
+  };
+}
+
+/** GET /resources on the resources host: devices matching the query (docs §4.8). */
+export async function getResources(args: GetResourcesArgs = {}, options?: LookupOptions): Promise<ResourceInfo[]> {
+  const { allPages, ...query } = args;
+  const client = clientFor(options);
+  const paged = query.offset !== undefined || query.limit !== undefined;
+  if (paged || allPages === false) return (await client.getResources(query)).map(toInfo);
+  const all: Resource[] = [];
+  const pageSize = 500;
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await client.getResources({ ...query, offset, limit: pageSize });
+    all.push(...page);
+    if (page.length < pageSize) break;
+  }
+  return all.map(toInfo);
+}
+
+/** {@link getAccounts} as an Output. */
+export function getAccountsOutput(options?: pulumi.Input<LookupOptions>): pulumi.Output<Account[]> {
+  return pulumi.output(options).apply((o) => getAccounts(o as LookupOptions | undefined));
+}
+
+/** {@link getCategories} as an Output. */
+export function getCategoriesOutput(options?: pulumi.Input<LookupOptions>): pulumi.Output<Category[]> {
+  return pulumi.output(options).apply((o) => getCategories(o as LookupOptions | undefined));
+}
+
+/** {@link getResources} as an Output. */
+export function getResourcesOutput(args?: pulumi.Input<GetResourcesArgs>, options?: pulumi.Input<LookupOptions>): pulumi.Output<ResourceInfo[]> {
+  return pulumi.all([args, options]).apply(([a, o]) => getResources((a ?? {}) as GetResourcesArgs, o as LookupOptions | undefined));
+}
