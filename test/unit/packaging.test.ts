@@ -3,6 +3,7 @@
  * points the exports map names (the provider stub loads ./provider/impl by name).
  */
 import { execFileSync } from "node:child_process";
+import * as fs from "node:fs";
 import * as path from "node:path";
 import { ensureBuilt } from "../helpers/provider-host";
 
@@ -33,7 +34,48 @@ describe("npm pack", () => {
     for (const bin of Object.values(pkg.bin)) expect(files).toContain(bin);
   });
 
-  it("ships no test, source or demo state", () => {
-    expect(files.filter((f) => /(^|\/)(test|src|\.demo|coverage|scripts)\//.test(f) || f.endsWith(".test.js"))).toEqual([]);
+  it("ships no test, source, docs, examples or demo state", () => {
+    expect(files.filter((f) => /(^|\/)(test|src|docs|examples|bench|\.demo|\.ci|coverage|scripts|node_modules)\//.test(f) || f.endsWith(".test.js") || f.endsWith(".tgz"))).toEqual([]);
+  });
+});
+
+/**
+ * What the package says it supports, and that CI tests it: Node >= 20 (CI's own Node) and
+ * Node 24 with the newest @pulumi/pulumi (scripts/ci-node24.sh, run from .ci/run); the
+ * peer range spans the lowest tested @pulumi/pulumi (the devDependency, 3.248.0) to < 4.
+ */
+describe("supported versions", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pkg = require(path.join(ROOT, "package.json")) as {
+    engines?: Record<string, string>;
+    peerDependencies?: Record<string, string>;
+    devDependencies: Record<string, string>;
+  };
+
+  it("declares engines.node >=20 and @pulumi/pulumi >=3.248.0 <4 as the peer range, tested at its low end", () => {
+    expect(pkg.engines?.node).toBe(">=20");
+    expect(pkg.peerDependencies?.["@pulumi/pulumi"]).toBe(">=3.248.0 <4");
+    expect(pkg.devDependencies["@pulumi/pulumi"]).toBe("3.248.0");
+  });
+
+  it(".ci/run runs scripts/ci-node24.sh after the main tests and folds its exit status into its own", () => {
+    const ci = fs.readFileSync(path.join(ROOT, ".ci", "run"), "utf8");
+    const script = path.join(ROOT, "scripts", "ci-node24.sh");
+    expect(fs.existsSync(script)).toBe(true);
+    expect(fs.statSync(script).mode & 0o111).not.toBe(0);
+    const lines = ci.split("\n").map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+    const main = lines.findIndex((l) => /^npm test\b/.test(l));
+    const node24 = lines.findIndex((l) => l.includes("scripts/ci-node24.sh"));
+    expect(main).toBeGreaterThanOrEqual(0);
+    expect(node24).toBeGreaterThan(main);
+    // Its failure is recorded (not fatal under set -e), then folded into the status CI exits with.
+    const recorded = /\|\|\s*(\w+)=\$\?/.exec(lines[node24]);
+    expect(recorded).not.toBeNull();
+    expect(lines.slice(node24 + 1).some((l) => l.includes(`status=$${recorded![1]}`))).toBe(true);
+    expect(lines[lines.length - 1]).toBe('exit "$status"');
+    const script24 = fs.readFileSync(script, "utf8");
+    expect(script24).toMatch(/node@24/);
+    expect(script24).toMatch(/@pulumi\/pulumi@latest/);
+    expect(script24).toMatch(/test\/unit test\/integration/);
   });
 });
