@@ -14,6 +14,7 @@ const path = require("node:path");
 const DIR = process.env.SECURITY_SCAN_DIR || path.resolve(__dirname, "..", "coverage", "e2e-artifacts");
 const CHECKS = [
   { what: "the demo API key", re: /demo-api-key/ },
+  { what: "the e2e Redis password (test/e2e/fleet-cli.test.ts)", re: /rt-e2e-redis-secret/ },
   { what: "an Identity token (48 hex digits)", re: /\b[0-9a-f]{48}\b/ },
   { what: "an X-Auth-Token header", re: /x-auth-token\s*[:=]\s*\S+/i },
   { what: "an apiKey field with a value", re: /"apiKey"\s*:\s*"(?!\*\*\*)[^"]+"/ },
