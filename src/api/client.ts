@@ -87,6 +87,14 @@ const CLASS_OF: Record<PacedOperation, OperationClass> = {
   getCategories: "read",
 };
 
+/** `?k=v&…` of the fields that are set (empty when none is), or "". */
+function queryString(query: object): string {
+  const qs = new URLSearchParams();
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "") qs.set(k, String(v));
+  const s = qs.toString();
+  return s ? `?${s}` : "";
+}
+
 interface RequestSpec<T> {
   operation: PacedOperation;
   method: Method;
@@ -151,7 +159,7 @@ export class TicketingClient {
   }
 
   private limiterKey(cls: OperationClass): string {
-    return `${this.config.ticketingUrl}|${this.identity.credentialId}|${cls}`;
+    return `${this.cacheKey}|${cls}`;
   }
 
   // -------------------------------------------------------------------------
@@ -241,13 +249,10 @@ export class TicketingClient {
 
   /** GET /tickets (undocumented: best effort; filters may be ignored by the server). */
   listTickets(query: ListTicketsQuery = {}, ctx?: CallContext): Promise<Ticket[]> {
-    const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== "") qs.set(k, String(v));
-    const s = qs.toString();
     return this.request({
       operation: "listTickets",
       method: "GET",
-      path: `/tickets${s ? `?${s}` : ""}`,
+      path: `/tickets${queryString(query)}`,
       idempotent: true,
       ctx,
       parse: (json) => (json === undefined ? [] : TicketList.parse(json)),
@@ -332,10 +337,9 @@ export class TicketingClient {
           throw e;
         }
         if (res.status < 200 || res.status > 299) {
-          const err = classifyResponse(res, classify);
           // A temp URL answers 401/403 when its signature no longer holds (expired, used up).
           if (res.status === 401 || res.status === 403) throw new UploadSlotExpiredError({ ...classify, status: res.status });
-          throw err;
+          throw classifyResponse(res, classify);
         }
       },
       this.config.retry,
@@ -369,13 +373,10 @@ export class TicketingClient {
   getResources(query: ResourcesQuery = {}, ctx?: CallContext): Promise<Resource[]> {
     const checked = ResourcesQuery.safeParse(query);
     if (!checked.success) return Promise.reject(new InvalidRequestError(describeIssues(checked.error), { operation: "getResources" }));
-    const qs = new URLSearchParams();
-    for (const [k, v] of Object.entries(checked.data)) if (v !== undefined && v !== "") qs.set(k, String(v));
-    const s = qs.toString();
     return this.request({
       operation: "getResources",
       method: "GET",
-      path: `/resources${s ? `?${s}` : ""}`,
+      path: `/resources${queryString(checked.data)}`,
       baseUrl: this.config.resourcesUrl,
       idempotent: true,
       ctx,

@@ -5,7 +5,8 @@
 import { z } from "zod";
 import { attachmentNameProblem } from "../api/attachments";
 import { ResourceUrl } from "../api/schemas";
-import { AttachmentInput, CommentInput, entryAttachments, entryText, sameAttachments, sameEntry } from "./entries";
+import { AttachmentInput, CommentInput, entryAttachments, entryText, sameEntry } from "./entries";
+import { replacingFields } from "./plan";
 
 /** The engine's placeholder for a value not known until apply (a preview). */
 export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
@@ -193,21 +194,9 @@ function pathOf(path: ReadonlyArray<PropertyKey>): string {
   return s;
 }
 
-function sameList(a: unknown, b: unknown): boolean {
-  const x = Array.isArray(a) ? a : a === undefined || a === null ? [] : [a];
-  const y = Array.isArray(b) ? b : b === undefined || b === null ? [] : [b];
-  return x.length === y.length && x.every((v, i) => v === y[i]);
-}
-
-/** True when a field that forces replacement differs between old and new inputs. */
+/** True when a field that forces replacement differs between old and new inputs (the planner's rule). */
 export function replacementPending(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
-  return REPLACE_FIELDS.some((f) => {
-    const a = olds[f];
-    const b = news[f];
-    if (isUnknown(b)) return true;
-    if (f === "attachments") return !sameAttachments(a as AttachmentInput[] | undefined, b as AttachmentInput[] | undefined);
-    return Array.isArray(a) || Array.isArray(b) ? !sameList(a, b) : (a ?? undefined) !== (b ?? undefined);
-  });
+  return replacingFields(olds, news).length > 0;
 }
 
 /**

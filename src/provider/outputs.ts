@@ -90,6 +90,14 @@ export function outputsFrom(inputs: TicketInputs, ticket: Ticket, postedComments
   return out;
 }
 
+/** Texts of the comments after the description that are not a Racker's (a missing author counts as the customer). */
+export function customerComments(ticket: Ticket): string[] {
+  return ticket.comments
+    .slice(1)
+    .filter((c) => (c.author?.type ?? "customer") !== "racker")
+    .map((c) => c.text);
+}
+
 /**
  * The inputs an existing ticket corresponds to (for `pulumi import`): the first comment
  * is the description, later customer comments are `comments`.
@@ -102,11 +110,11 @@ export function inputsFromTicket(ticket: Ticket): TicketInputs {
     subcategory: ticket.subcategory ?? "",
   };
   if (ticket.severity) inputs.severity = ticket.severity;
-  const [first, ...rest] = ticket.comments;
+  const first = ticket.comments[0];
   // The description as the user wrote it: without the marker this package appends.
   const description = first?.text ? stripMarker(first.text) : "";
   if (description) inputs.description = description;
-  const customer = rest.filter((c) => (c.author?.type ?? "customer") !== "racker").map((c) => c.text);
+  const customer = customerComments(ticket);
   if (customer.length) inputs.comments = customer;
   if (ticket.recipients.length) inputs.recipients = ticket.recipients.map((r) => r.value);
   if (ticket.resources.length) inputs.resources = [...ticket.resources];

@@ -45,10 +45,10 @@ export function sameResourceSet(a: readonly string[], b: readonly string[]): boo
 }
 
 /**
- * Plans the change from `olds` (the outputs last recorded, which carry the inputs and
- * the resources and comments actually on the ticket) to `news` (the new inputs).
+ * The fields that force a new ticket and differ between `olds` and `news` (a value not
+ * known until apply counts as different). Files compare by name and content.
  */
-export function planChanges(olds: Record<string, unknown>, news: Record<string, unknown>): TicketPlan {
+export function replacingFields(olds: Record<string, unknown>, news: Record<string, unknown>): string[] {
   const replaces: string[] = [];
   for (const f of REPLACE_FIELDS) {
     const b = news[f];
@@ -59,7 +59,15 @@ export function planChanges(olds: Record<string, unknown>, news: Record<string, 
     const same = f === "attachments" ? sameAttachments(olds[f] as AttachmentInput[] | undefined, b as AttachmentInput[] | undefined) : equalValue(olds[f], b);
     if (!same) replaces.push(f);
   }
+  return replaces;
+}
 
+/**
+ * Plans the change from `olds` (the outputs last recorded, which carry the inputs and
+ * the resources and comments actually on the ticket) to `news` (the new inputs).
+ */
+export function planChanges(olds: Record<string, unknown>, news: Record<string, unknown>): TicketPlan {
+  const replaces = replacingFields(olds, news);
   let changes = replaces.length > 0;
   let resources: string[] | undefined;
   const newRes = news.resources;

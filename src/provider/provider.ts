@@ -16,7 +16,7 @@ import { ConfigSource, markerFooterFromConfig, optionsFromConfig, validateAgains
 import { AttachmentInput, CommentInput, digestInputs, entryAttachments, entryText, loadAttachment } from "./entries";
 import { CheckFailure, checkInputs, IMPORT_KEY, NAME_KEY, parseInputs, PROJECT_KEY, STACK_KEY, TicketInputs, UNKNOWN, userInputs } from "./inputs";
 import { describeWithMarker, markerFor, ResourceRef, stripMarker } from "./marker";
-import { inputsFromTicket, outputsFrom, TicketOutputs } from "./outputs";
+import { customerComments, inputsFromTicket, outputsFrom, TicketOutputs } from "./outputs";
 import { planChanges, sameResourceSet } from "./plan";
 
 /** Waits longer than this print one progress line (the CLI shows provider output). */
@@ -255,7 +255,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
     let latest = ticket;
     if (!fresh && toPost.length > 0) latest = (await api.getTicket(id, this.ctx(name, id)).catch(() => undefined)) ?? latest;
     // Comments on the ticket beyond those we know we posted, by text.
-    const surplus = unaccounted(latest, done.map(entryText));
+    const surplus = unaccounted(latest, done);
     let sent = 0;
     for (let i = 0; i < toPost.length; i++) {
       const entry = toPost[i];
@@ -313,7 +313,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
       if (!isRackspaceApiError(e) || !e.mayHaveBeenApplied) throw e;
       const now = await api.getTicket(id, this.ctx(name, id)).catch(() => undefined);
       if (!now) throw e;
-      if (takeOne(unaccounted(now, known.map(entryText)), text)) return;
+      if (takeOne(unaccounted(now, known), text)) return;
       // Not on the ticket: the same uploads are still unattached, so they are reused.
       await api.addComment(id, body, this.ctx(name, id));
     }
@@ -422,7 +422,7 @@ function importDifferences(ticket: Ticket, inputs: TicketInputs): string[] {
   const first = ticket.comments[0]?.text;
   if (inputs.description !== undefined && stripMarker(first ?? "") !== inputs.description) differs("description", first ?? null, inputs.description);
   if (!sameResourceSet(ticket.resources, inputs.resources ?? [])) differs("resources", ticket.resources, inputs.resources ?? []);
-  const later = ticket.comments.slice(1).filter((c) => (c.author?.type ?? "customer") !== "racker").map((c) => c.text);
+  const later = customerComments(ticket);
   const want = (inputs.comments ?? []).map(entryText);
   if (later.length !== want.length || later.some((t, i) => t !== want[i])) differs("comments", later, want);
   return out;
@@ -434,13 +434,10 @@ function refOf(props: Props): ResourceRef {
 }
 
 /** Customer comments on the ticket (after the description) not matched by `known`, counted by text. */
-function unaccounted(ticket: Ticket, known: string[]): Map<string, number> {
+function unaccounted(ticket: Ticket, known: CommentInput[]): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const c of ticket.comments.slice(1)) {
-    if ((c.author?.type ?? "customer") === "racker") continue;
-    counts.set(c.text, (counts.get(c.text) ?? 0) + 1);
-  }
-  for (const k of known) if (counts.has(k)) counts.set(k, (counts.get(k) as number) - 1);
+  for (const text of customerComments(ticket)) counts.set(text, (counts.get(text) ?? 0) + 1);
+  for (const k of known.map(entryText)) if (counts.has(k)) counts.set(k, (counts.get(k) as number) - 1);
   return counts;
 }
 
