@@ -1,18 +1,19 @@
 /**
  * The Rackspace Ticketing API v2 client. It knows nothing of Pulumi.
  *
- * Every request pins the v2 media type, is paced by the process-wide limiter of its
- * operation class (and, with `rateLimitRedisUrl`, by the fleet-wide grid in ./shared-pacing), carries a token from the shared Identity cache (refreshed once on a
- * 401), and is retried by the rules in ./retry. Request bodies are validated with the
- * zod schemas before anything is sent; responses are parsed tolerantly.
+ * - Every request pins the v2 media type, carries a token from the shared Identity cache (refreshed once on a 401) and is retried by the rules in ./retry.
+ * - Pacing is per endpoint, account and operation class (per credential when no account is known), in process and, with `rateLimitRedisUrl`, fleet-wide (./shared-pacing).
+ * - The token is fetched before the rate-limit slot, and the slot's send-time check runs right before the send.
+ * - No wait outlasts rackspace:retryBudgetMs: a Retry-After (429 or 503) longer than what is left fails the request at once, and a 429 hold never keeps another request past its budget.
+ * - Request bodies are validated with the zod schemas before anything is sent; responses are parsed tolerantly (PATCH and comments accept any 2xx body).
  */
 import type { z } from "zod";
 import { ClientOptions, ResolvedConfig, resolveConfig } from "./config";
 import { attachmentNameProblem, attachmentSlotBody } from "./attachments";
-import { InvalidRequestError, InvalidResponseError, Operation, RackspaceApiError, RateLimitedError, UploadSlotExpiredError } from "./errors";
+import { InvalidRequestError, InvalidResponseError, Operation, RackspaceApiError, RateLimitedError, retryAfterPastBudgetHint, RetryBudget, UploadSlotExpiredError } from "./errors";
 import { classifyResponse, classifyTransportFailure, HttpResponse, HttpTransport, Method, TransportFailure } from "./http";
 import { IdentityClient } from "./identity";
-import { defaultMargin, OperationClass, sharedLimiter, SlidingWindowLimiter } from "./limiter";
+import { defaultMargin, LimiterHoldError, OperationClass, sharedLimiter, SlidingWindowLimiter, SlotHandle } from "./limiter";
 import { isRetryable, RetryStats, withRetries } from "./retry";
 import { ClaimedSlot, SharedPacer, sharedPacer } from "./shared-pacing";
 import {
@@ -48,9 +49,15 @@ export interface WaitInfo {
   cause?: string;
 }
 
-/** Per-call context: progress callbacks for the caller (e.g. one Pulumi resource). */
+/** Per-call context: progress callbacks for the caller (e.g. one Pulumi resource), and the account acted on. */
 export interface CallContext {
   onWait?: (info: WaitInfo) => void;
+  /**
+   * The account the request acts on (the ticket's accountId). The API's limits are per account
+   * (docs §5): with it, pacing is shared by every credential on that account. createTicket and
+   * listTickets take it from the request when it names one.
+   */
+  accountId?: string;
 }
 
 /** Counters of one client, for progress lines and benchmarks. */
@@ -87,6 +94,9 @@ const CLASS_OF: Record<PacedOperation, OperationClass> = {
   getCategories: "read",
 };
 
+/** Requests that name no account: paced per credential. */
+const NO_ACCOUNT = new Set<PacedOperation>(["getAccounts", "getCategories", "getResources"]);
+
 /** `?k=v&…` of the fields that are set (empty when none is), or "". */
 function queryString(query: object): string {
   const qs = new URLSearchParams();
@@ -105,6 +115,10 @@ interface RequestSpec<T> {
   bodySchema?: z.ZodType;
   /** Parses a 2xx response; `undefined` for a 204 or an empty body. */
   parse: (json: unknown | undefined) => T;
+  /** A 2xx body that is not JSON counts as no body (PATCH and comments: 204, or 200 with anything). */
+  anyBody?: boolean;
+  /** The account the request names (its body or query), for pacing. */
+  accountId?: string;
   idempotent: boolean;
   /** A body already encoded (multipart), sent as is with `contentType`. */
   rawBody?: Buffer;
@@ -138,28 +152,30 @@ export class TicketingClient {
     );
   }
 
-  /** The process-wide limiter this client uses for an operation class. */
-  limiter(cls: OperationClass): SlidingWindowLimiter {
+  /** The process-wide limiter of an operation class on `accountId` (without one: on this credential). */
+  limiter(cls: OperationClass, accountId?: string): SlidingWindowLimiter {
     const windowMs = this.config.windowMs;
     // With the fleet-wide grid in use, the grid holds the margin and the local limiter keeps
     // only the in-process order, bursts and 429 holds: a margin here as well would make each
     // process miss every other slot of its own.
-    const shared = this.config.rateLimitRedisUrl ? { marginMs: this.sharedPacer(cls)?.active ? 0 : defaultMargin(windowMs) } : {};
-    return sharedLimiter(this.limiterKey(cls), { limit: this.config.limits[cls], windowMs, ...shared });
+    const shared = this.config.rateLimitRedisUrl ? { marginMs: this.sharedPacer(cls, accountId)?.active ? 0 : defaultMargin(windowMs) } : {};
+    return sharedLimiter(this.limiterKey(cls, accountId), { limit: this.config.limits[cls], windowMs, ...shared });
   }
 
   /**
    * The fleet-wide pacer for an operation class (Redis at `rateLimitRedisUrl`), shared by every
-   * process with the same endpoint and credential; undefined without the setting or with pacing off.
+   * process with the same endpoint and account (or credential, without one); undefined without
+   * the setting or with pacing off.
    */
-  sharedPacer(cls: OperationClass): SharedPacer | undefined {
+  sharedPacer(cls: OperationClass, accountId?: string): SharedPacer | undefined {
     const url = this.config.rateLimitRedisUrl;
     if (!url || !this.config.pacing) return undefined;
-    return sharedPacer(url, this.limiterKey(cls), { limit: this.config.limits[cls], windowMs: this.config.windowMs });
+    return sharedPacer(url, this.limiterKey(cls, accountId), { limit: this.config.limits[cls], windowMs: this.config.windowMs });
   }
 
-  private limiterKey(cls: OperationClass): string {
-    return `${this.cacheKey}|${cls}`;
+  /** `${ticketingUrl}|account:${accountId}|${cls}`: the limits are per account (docs §5); the credential only when no account is known. */
+  private limiterKey(cls: OperationClass, accountId?: string): string {
+    return accountId ? `${this.config.ticketingUrl}|account:${accountId}|${cls}` : `${this.cacheKey}|${cls}`;
   }
 
   // -------------------------------------------------------------------------
@@ -185,6 +201,7 @@ export class TicketingClient {
       body: request,
       bodySchema: CreateTicketRequest,
       idempotent: false,
+      accountId: request.accountId,
       ctx,
       parse: (json) => {
         if (json === undefined) throw new Error("POST /tickets answered without a ticket");
@@ -204,7 +221,12 @@ export class TicketingClient {
       bodySchema: PatchTicketRequest,
       idempotent: true,
       ctx,
-      parse: (json) => (json === undefined ? undefined : Ticket.parse(json)),
+      // The docs say 204 with no body, or 200 (docs §8.1): a 200 whose body is not a Ticket is a success too.
+      anyBody: true,
+      parse: (json) => {
+        const ticket = json === undefined ? undefined : Ticket.safeParse(json);
+        return ticket?.success ? ticket.data : undefined;
+      },
     });
   }
 
@@ -227,6 +249,7 @@ export class TicketingClient {
       bodySchema: AddCommentRequest,
       idempotent: false,
       ctx,
+      anyBody: true,
       parse: () => undefined,
     });
   }
@@ -254,6 +277,7 @@ export class TicketingClient {
       method: "GET",
       path: `/tickets${queryString(query)}`,
       idempotent: true,
+      accountId: query.accountId,
       ctx,
       parse: (json) => (json === undefined ? [] : TicketList.parse(json)),
     });
@@ -398,36 +422,31 @@ export class TicketingClient {
       body = JSON.stringify(checked.data);
     }
     const cls = CLASS_OF[spec.operation];
-    const limiter = this.config.pacing ? this.limiter(cls) : undefined;
-    const fleet = limiter ? this.sharedPacer(cls) : undefined;
+    const account = NO_ACCOUNT.has(spec.operation) ? undefined : (spec.accountId ?? spec.ctx?.accountId);
+    const limiter = this.config.pacing ? this.limiter(cls, account) : undefined;
+    const fleet = limiter ? this.sharedPacer(cls, account) : undefined;
     let refreshedAuth = false;
     let lastToken: string | undefined;
     const stats: RetryStats = { attempts: 0, waitedMs: 0 };
+    const { budgetMs } = this.config.retry;
+    const budget = (): RetryBudget => ({ budgetMs, leftMs: Math.max(0, budgetMs - stats.waitedMs) });
+    const onPaced = (waitMs: number) => {
+      this.stats.pacedWaits++;
+      this.stats.pacedWaitMs += waitMs;
+      spec.ctx?.onWait?.({ operation: spec.operation, ticketId: spec.ticketId, waitMs, reason: "rate-limit" });
+    };
 
     return withRetries(
       async (attempts) => {
         if (attempts > 1) this.stats.retries++;
-        const slot = limiter?.acquire((waitMs) => {
-          this.stats.pacedWaits++;
-          this.stats.pacedWaitMs += waitMs;
-          spec.ctx?.onWait?.({ operation: spec.operation, ticketId: spec.ticketId, waitMs, reason: "rate-limit" });
-        });
-        const granted = await slot;
-        // After the slot: a long wait in the queue must not leave us holding a stale token.
+        // The token first: a re-authentication must not sit between a slot and its send.
         let token = await this.identity.token();
-        // Fleet-wide: claim a slot on the shared grid and sleep until it starts (the token is
-        // already here, so the send follows the slot at once). Undefined when Redis cannot be
-        // used: this request is then paced in-process only.
-        let claimed: ClaimedSlot | undefined;
-        if (fleet) {
-          claimed = await fleet.claim((waitMs) => {
-            this.stats.pacedWaits++;
-            this.stats.pacedWaitMs += waitMs;
-            spec.ctx?.onWait?.({ operation: spec.operation, ticketId: spec.ticketId, waitMs, reason: "rate-limit" });
-          });
-          // Cached: immediate, unless the wait outlived the token.
-          if (claimed) token = await this.identity.token();
-        }
+        const granted = limiter ? await this.slot(limiter, spec, attempts, budget(), onPaced) : undefined;
+        // Fleet-wide: claim a slot on the shared grid and sleep until it starts. Undefined when
+        // Redis cannot be used: this request is then paced in-process only.
+        const claimed: ClaimedSlot | undefined = fleet ? await fleet.claim(onPaced) : undefined;
+        // Cached: immediate, unless a long wait outlived the token.
+        token = await this.identity.token();
         lastToken = token;
         const baseUrl = spec.baseUrl ?? this.config.ticketingUrl;
         const classify = { operation: spec.operation, ticketId: spec.ticketId, attempts, idempotent: spec.idempotent, url: baseUrl };
@@ -435,8 +454,8 @@ export class TicketingClient {
         if (body !== undefined) headers["Content-Type"] = spec.contentType ?? TICKETING_MEDIA_TYPE;
         let res: HttpResponse;
         this.stats.requests++;
-        // The window is counted from the send at the earliest, not from the slot (the token fetch may have taken a while).
-        granted?.sent();
+        // The send-time rule: however late this send comes after its slot, no window holds more than the limit.
+        await granted?.ready();
         try {
           res = await this.transport.send({
             method: spec.method,
@@ -457,10 +476,12 @@ export class TicketingClient {
           if (!claimed) granted?.sent();
         }
         if (res.status < 200 || res.status > 299) {
-          const err = classifyResponse(res, classify);
+          const err = classifyResponse(res, { ...classify, budget: budget() });
           if (err instanceof RateLimitedError) {
             this.stats.http429++;
-            if (limiter) limiter.penalize(err.retryAfterMs ?? limiter.settings.windowMs / limiter.settings.limit);
+            const hold = err.retryAfterMs ?? (limiter ? limiter.settings.windowMs / limiter.settings.limit : 0);
+            // Hold the class for everyone, unless no request may wait that long at all (it then fails at once, holding nobody).
+            if (limiter && hold <= budgetMs) limiter.penalize(hold);
           }
           throw err;
         }
@@ -479,10 +500,10 @@ export class TicketingClient {
             return 0;
           }
           if (!isRetryable(error)) return undefined;
-          if (error instanceof RateLimitedError) {
-            if (error.retryAfterMs !== undefined) return limiter ? 0 : error.retryAfterMs; // with pacing, the limiter holds the wait
-            return limiter ? 0 : backoff;
-          }
+          // Retry-After (429 or 503) is waited here, inside the budget: longer, and withRetries gives up with the error's hint.
+          if (error.retryAfterMs !== undefined) return error.retryAfterMs;
+          // A 429 without Retry-After: with pacing, the limiter's hold spaces the retry.
+          if (error instanceof RateLimitedError) return limiter ? 0 : backoff;
           return backoff;
         },
         onRetryWait: (error, delayMs) => {
@@ -499,6 +520,22 @@ export class TicketingClient {
     );
   }
 
+  /** A slot from the in-process limiter; a 429 hold longer than what is left of the budget fails at once. */
+  private async slot<T>(limiter: SlidingWindowLimiter, spec: RequestSpec<T>, attempts: number, budget: RetryBudget, onWait: (ms: number) => void): Promise<SlotHandle> {
+    try {
+      return await limiter.acquire(onWait, { maxHoldMs: budget.leftMs });
+    } catch (e) {
+      if (!(e instanceof LimiterHoldError)) throw e;
+      throw new RateLimitedError({
+        operation: spec.operation,
+        ticketId: spec.ticketId,
+        attempts,
+        retryAfterMs: e.holdMs,
+        hint: retryAfterPastBudgetHint(e.holdMs, budget, true),
+      });
+    }
+  }
+
   private parseSuccess<T>(res: HttpResponse, spec: RequestSpec<T>, attempts: number): T {
     const text = res.body?.trim() ?? "";
     let json: unknown | undefined;
@@ -507,7 +544,7 @@ export class TicketingClient {
       try {
         json = JSON.parse(text);
       } catch {
-        throw this.badResponse(spec, res, attempts, "the response body is not JSON");
+        if (!spec.anyBody) throw this.badResponse(spec, res, attempts, "the response body is not JSON");
       }
     }
     try {

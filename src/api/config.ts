@@ -1,5 +1,8 @@
 /**
  * Client configuration: explicit options first, then the RACKSPACE_* environment.
+ *
+ * - identityUrl is normalised to Identity's base: `/v2.0`, `/v2.0/tokens` and trailing slashes are dropped (the client adds `/v2.0/tokens`).
+ * - Rate limits are whole numbers ≥ 1; windows, timeouts and budgets are positive numbers.
  */
 import { DEFAULT_LIMITS, DEFAULT_WINDOW_MS, RateLimits } from "./limiter";
 import { checkRedisUrl } from "./shared-pacing";
@@ -23,7 +26,7 @@ export interface RetryOptions {
 export interface ClientOptions {
   /** Ticketing API base URL (RACKSPACE_TICKETING_URL). */
   ticketingUrl?: string;
-  /** Identity base URL, without /v2.0 (RACKSPACE_IDENTITY_URL). */
+  /** Identity base URL (RACKSPACE_IDENTITY_URL); a trailing /v2.0 or /v2.0/tokens, as the docs print it, is accepted. */
   identityUrl?: string;
   /** Resources API base URL, its own host (RACKSPACE_RESOURCES_URL). */
   resourcesUrl?: string;
@@ -83,6 +86,19 @@ function positiveNumber(name: string, v: string | number | undefined): number | 
   return n;
 }
 
+function wholeNumber(name: string, v: string | number | undefined): number | undefined {
+  const n = positiveNumber(name, v);
+  if (n !== undefined && !Number.isInteger(n)) {
+    throw new RangeError(`${name} must be a whole number ≥ 1 (requests per window), got ${JSON.stringify(v)}; for fewer than one request per window, lengthen the window instead`);
+  }
+  return n;
+}
+
+/** Identity's base URL: what the docs print (…/v2.0) or the token URL itself (…/v2.0/tokens) work too. */
+function identityBase(v: string): string {
+  return baseUrl("identityUrl", v).replace(/\/v2\.0(\/tokens)?$/i, "");
+}
+
 function baseUrl(name: string, v: string): string {
   let u: URL;
   try {
@@ -106,13 +122,14 @@ function redisUrlFrom(v: string | undefined): string | undefined {
 export function resolveConfig(opts: ClientOptions = {}, env: Env = process.env): ResolvedConfig {
   const limits: RateLimits = { ...DEFAULT_LIMITS };
   for (const k of Object.keys(limits) as (keyof RateLimits)[]) {
-    const v = opts.limits?.[k] ?? positiveNumber(`RACKSPACE_RATE_LIMIT_${k.toUpperCase()}`, env[`RACKSPACE_RATE_LIMIT_${k.toUpperCase()}`]);
-    if (v !== undefined) limits[k] = positiveNumber(`limits.${k}`, v) as number;
+    const name = `RACKSPACE_RATE_LIMIT_${k.toUpperCase()}`;
+    const v = opts.limits?.[k] !== undefined ? wholeNumber(`limits.${k}`, opts.limits[k]) : wholeNumber(name, env[name]);
+    if (v !== undefined) limits[k] = v;
   }
   const retry = opts.retry ?? {};
   return {
     ticketingUrl: baseUrl("ticketingUrl", nonEmpty(opts.ticketingUrl) ?? nonEmpty(env.RACKSPACE_TICKETING_URL) ?? DEFAULT_TICKETING_URL),
-    identityUrl: baseUrl("identityUrl", nonEmpty(opts.identityUrl) ?? nonEmpty(env.RACKSPACE_IDENTITY_URL) ?? DEFAULT_IDENTITY_URL),
+    identityUrl: identityBase(nonEmpty(opts.identityUrl) ?? nonEmpty(env.RACKSPACE_IDENTITY_URL) ?? DEFAULT_IDENTITY_URL),
     resourcesUrl: baseUrl("resourcesUrl", nonEmpty(opts.resourcesUrl) ?? nonEmpty(env.RACKSPACE_RESOURCES_URL) ?? DEFAULT_RESOURCES_URL),
     username: nonEmpty(opts.username) ?? nonEmpty(env.RACKSPACE_USERNAME),
     apiKey: nonEmpty(opts.apiKey) ?? nonEmpty(env.RACKSPACE_API_KEY),

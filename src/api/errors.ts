@@ -1,10 +1,12 @@
 /**
  * Typed errors of the Rackspace API client.
  *
- * Every error names the operation, the HTTP status (when there was one), the API's
- * faultCode and message, and says what to do next. None of them carries request
- * headers, bodies or the underlying transport error: credentials and tokens can
- * never leak through a thrown object, a log line or a serialized error.
+ * - Every error names the operation, the HTTP status (when there was one), the API's faultCode
+ *   and message (first), and a hint that fits the operation and says what to do next.
+ * - None carries request headers, bodies or the transport error: credentials and tokens never
+ *   leak through a thrown object, a log line or a serialized error.
+ * - Only HTTP 404 with faultCode `ticketNotFound` proves a ticket is gone (`ticketGone`); any
+ *   other 404 keeps kind "notFound" but says it is no such proof.
  */
 
 /** The client's operations, as they appear in messages and the simulator's log. */
@@ -50,6 +52,8 @@ export interface RackspaceErrorDetails {
   mayHaveBeenApplied?: boolean;
   /** How many attempts were made before giving up. */
   attempts?: number;
+  /** How long the server asked to wait (Retry-After on a 429 or 503), if it said. */
+  retryAfterMs?: number;
   /** What the caller should do next. */
   hint?: string;
 }
@@ -63,6 +67,7 @@ export class RackspaceApiError extends Error {
   readonly ticketId?: string;
   readonly mayHaveBeenApplied: boolean;
   readonly attempts: number;
+  readonly retryAfterMs?: number;
   readonly hint?: string;
 
   constructor(kind: ErrorKind, summary: string, details: RackspaceErrorDetails) {
@@ -76,6 +81,7 @@ export class RackspaceApiError extends Error {
     this.ticketId = details.ticketId;
     this.mayHaveBeenApplied = details.mayHaveBeenApplied ?? false;
     this.attempts = details.attempts ?? 1;
+    this.retryAfterMs = details.retryAfterMs;
     this.hint = details.hint;
   }
 
@@ -89,6 +95,11 @@ export class RackspaceApiError extends Error {
     if (d.mayHaveBeenApplied) msg += " The request may have been applied on the server.";
     if (d.hint) msg += ` ${d.hint}`;
     return msg;
+  }
+
+  /** True only for the API's proof that the ticket is gone: HTTP 404 with faultCode `ticketNotFound`. */
+  get ticketGone(): boolean {
+    return this.status === 404 && this.faultCode === "ticketNotFound";
   }
 
   /** Whether another attempt of the same request could succeed. */
@@ -113,34 +124,57 @@ export class RackspaceApiError extends Error {
   }
 }
 
+/** The retry budget of one request: the whole of it, and what is left when an answer arrives. */
+export interface RetryBudget {
+  budgetMs: number;
+  leftMs: number;
+}
+
+const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
+
+/** Why a Retry-After is not waited out: longer than (what is left of) rackspace:retryBudgetMs; `held` when another request saw it. */
+export function retryAfterPastBudgetHint(retryAfterMs: number, budget: RetryBudget, held = false): string {
+  const allowed = budget.leftMs < budget.budgetMs ? `what is left of rackspace:retryBudgetMs (${seconds(budget.leftMs)} of ${seconds(budget.budgetMs)})` : `rackspace:retryBudgetMs (${seconds(budget.budgetMs)})`;
+  const who = held ? "Not sent: another request was told by the API to wait" : "Not retried: the API asked to wait";
+  return `${who} ${Math.ceil(retryAfterMs / 1000)} s (Retry-After), more than ${allowed} allows; raise rackspace:retryBudgetMs (\`pulumi config set rackspace:retryBudgetMs <ms>\`), or retry later.`;
+}
+
 export class RateLimitedError extends RackspaceApiError {
-  /** How long the server asked to wait (Retry-After), if it said. */
-  readonly retryAfterMs?: number;
-  constructor(details: RackspaceErrorDetails & { retryAfterMs?: number }) {
+  constructor(details: RackspaceErrorDetails) {
     super("rateLimited", "rate limit exceeded", {
       hint: "The API kept throttling past the retry budget: raise rackspace:retryBudgetMs, lower parallelism, or retry later.",
       ...details,
     });
     this.name = "RateLimitedError";
-    this.retryAfterMs = details.retryAfterMs;
   }
 }
+
+/** Which base URL setting a request went to (for hints). */
+const urlSetting = (operation: Operation) => (operation === "getResources" ? "rackspace:resourcesUrl" : operation === "authenticate" ? "rackspace:identityUrl" : "rackspace:ticketingUrl");
 
 export class NotFoundError extends RackspaceApiError {
   constructor(details: RackspaceErrorDetails) {
     super("notFound", "not found", {
-      hint: "The ticket does not exist (or not for this account): run `pulumi refresh` to reconcile the stack.",
+      hint:
+        details.faultCode === "ticketNotFound"
+          ? "The ticket does not exist (or not for this account): run `pulumi refresh` to reconcile the stack."
+          : `A 404 without the API's ticketNotFound fault is not proof the ticket is gone: check ${urlSetting(details.operation)} (a gateway, a proxy or a wrong base path answered). Nothing was removed from the stack.`,
       ...details,
     });
     this.name = "NotFoundError";
   }
 }
 
+const CREDENTIALS_HINT = "Check rackspace:username and rackspace:apiKey (or RACKSPACE_USERNAME and RACKSPACE_API_KEY), or supply a fresh rackspace:authToken (RACKSPACE_AUTH_TOKEN).";
+
 export class AuthError extends RackspaceApiError {
   constructor(details: RackspaceErrorDetails) {
     super("auth", "authentication failed", {
+      // Identity's 401 is about the credentials; the API folds "no permission" into 401 too (docs §4.11, §6).
       hint:
-        "Check rackspace:username and rackspace:apiKey (or RACKSPACE_USERNAME and RACKSPACE_API_KEY), or supply a fresh rackspace:authToken (RACKSPACE_AUTH_TOKEN).",
+        details.operation === "authenticate"
+          ? CREDENTIALS_HINT
+          : `${CREDENTIALS_HINT} A 401 from the API can also mean the user lacks permission on this account: hybrid (dedicated) accounts need Account Administrator or Edit Account Tickets (my.rackspace.com); others need identity:user-admin or ticketing:admin.`,
       ...details,
     });
     this.name = "AuthError";
@@ -158,13 +192,25 @@ export class ForbiddenError extends RackspaceApiError {
   }
 }
 
+/** What a 400 means for each kind of request. */
+function badRequestHint(operation: Operation): string {
+  switch (operation) {
+    case "createTicket":
+      return "Fix the input the message names: valid categories and subcategories come from GET /categories, severities from the account (GET /accounts).";
+    case "patchTicket":
+    case "addComment":
+      return "The API refused the change to the ticket: a ticket closed by Rackspace accepts no comments or resource changes (run `pulumi refresh` to see its status); otherwise fix what the message names.";
+    case "createAttachment":
+    case "uploadAttachment":
+      return "The API refused the file: check its name and extension, its size, and that it is uploaded within 10 minutes of POST /attachment.";
+    default:
+      return "The API refused the request as sent: fix what the message names.";
+  }
+}
+
 export class BadRequestError extends RackspaceApiError {
   constructor(details: RackspaceErrorDetails) {
-    super("badRequest", "request rejected", {
-      hint:
-        "Fix the input the message names: valid categories and subcategories come from GET /categories, severities from the account (GET /accounts).",
-      ...details,
-    });
+    super("badRequest", "request rejected", { hint: badRequestHint(details.operation), ...details });
     this.name = "BadRequestError";
   }
 }

@@ -1,8 +1,10 @@
 /**
  * The HTTP layer: axios with the API's media type, timeouts, no redirects, and the
- * classification of every outcome into a typed error. Nothing from axios (config,
- * headers, bodies) ever escapes this module, so tokens and keys cannot leak through
- * an error.
+ * classification of every outcome into a typed error.
+ *
+ * - Nothing from axios (config, headers, bodies) escapes this module: tokens and keys cannot leak through an error.
+ * - A 5xx other than 503 on a non-idempotent request may follow a commit (`mayHaveBeenApplied`); 503 was not applied.
+ * - A 429's or 503's Retry-After is carried on the error, and one past the request's retry budget says so in the hint.
  */
 import axios, { AxiosInstance } from "axios";
 import * as http from "node:http";
@@ -17,6 +19,8 @@ import {
   Operation,
   RackspaceApiError,
   RateLimitedError,
+  RetryBudget,
+  retryAfterPastBudgetHint,
   ServerError,
 } from "./errors";
 import { parseRetryAfter } from "./retry-after";
@@ -126,6 +130,8 @@ export interface ClassifyContext {
   idempotent: boolean;
   /** Base URL, for network error messages. */
   url: string;
+  /** The request's retry budget, to tell a Retry-After too long to wait. */
+  budget?: RetryBudget;
 }
 
 /** Parses a fault body if there is one; never throws. */
@@ -163,18 +169,18 @@ export function classifyResponse(res: HttpResponse, ctx: ClassifyContext, now: n
     apiMessage: fault?.message,
   };
   const s = res.status;
+  const retryAfterMs = parseRetryAfter(res.headers["retry-after"], now);
+  const tooLong = retryAfterMs !== undefined && ctx.budget !== undefined && retryAfterMs > ctx.budget.leftMs;
+  const waitFields = { retryAfterMs, ...(tooLong && ctx.budget ? { hint: retryAfterPastBudgetHint(retryAfterMs, ctx.budget) } : {}) };
   // Identity signals throttling with 413 overLimit (docs §2), ticketing with 429.
-  if (s === 429 || (s === 413 && ctx.operation === "authenticate")) {
-    return new RateLimitedError({ ...d, retryAfterMs: parseRetryAfter(res.headers["retry-after"], now) });
-  }
+  if (s === 429 || (s === 413 && ctx.operation === "authenticate")) return new RateLimitedError({ ...d, ...waitFields });
   if (s === 401) return new AuthError(d);
   if (s === 403) return new ForbiddenError(d);
   if (s === 404) return new NotFoundError(d);
-  if (s >= 500) {
-    // 500 and 504 may follow a commit on the server; 502/503 mean the request never got through.
-    const ambiguous = s === 500 || s === 504;
-    return new ServerError({ ...d, mayHaveBeenApplied: ambiguous && !ctx.idempotent });
-  }
+  // 503 is "temporarily unavailable" (docs §6): not applied, and may say when to come back.
+  if (s === 503) return new ServerError({ ...d, ...waitFields });
+  // Any other 5xx (500, 502 from a gateway whose upstream committed, 504) may follow a commit.
+  if (s >= 500) return new ServerError({ ...d, mayHaveBeenApplied: !ctx.idempotent });
   if (s >= 400) return new BadRequestError(d);
   return new InvalidResponseError(`unexpected HTTP status ${s}`, { ...d, mayHaveBeenApplied: !ctx.idempotent });
 }

@@ -4,11 +4,13 @@
  *
  * Tokens live in a process-wide cache on globalThis (every resource in the Pulumi
  * provider host shares one). Cache keys hold a hash of the API key, never the key.
+ * A 401/403 from Identity is about the credentials; a Retry-After (413/429/503) is waited
+ * only within the retry budget.
  */
 import { createHash } from "node:crypto";
 import { AuthError, InvalidResponseError, RackspaceApiError } from "./errors";
 import { classifyResponse, classifyTransportFailure, HttpTransport, TransportFailure } from "./http";
-import { isRetryable, RetryPolicy, withRetries } from "./retry";
+import { isRetryable, RetryPolicy, RetryStats, withRetries } from "./retry";
 import { TokenRequest, TokenResponse } from "./schemas";
 
 interface CachedToken {
@@ -119,8 +121,11 @@ export class IdentityClient {
       auth: { "RAX-KSKEY:apiKeyCredentials": { username: this.opts.username, apiKey: this.opts.apiKey } },
     });
     const url = `${this.opts.identityUrl}/v2.0/tokens`;
+    const stats: RetryStats = { attempts: 0, waitedMs: 0 };
+    const { budgetMs } = this.opts.retry;
     return withRetries(async (attempts) => {
-      const ctx = { operation: "authenticate" as const, attempts, idempotent: true, url: this.opts.identityUrl };
+      const budget = { budgetMs, leftMs: Math.max(0, budgetMs - stats.waitedMs) };
+      const ctx = { operation: "authenticate" as const, attempts, idempotent: true, url: this.opts.identityUrl, budget };
       let res;
       try {
         res = await this.transport.send({
@@ -152,7 +157,7 @@ export class IdentityClient {
       const expiresAt = Number.isFinite(expires) ? expires : now + 24 * 3_600_000;
       return { id: t.id, refreshAt: expiresAt - refreshMargin(expiresAt - now) };
     }, this.opts.retry, {
-      delayFor: (error: RackspaceApiError, _n, backoff) => (isRetryable(error) ? (error.kind === "rateLimited" ? (error as { retryAfterMs?: number }).retryAfterMs ?? backoff : backoff) : undefined),
-    });
+      delayFor: (error: RackspaceApiError, _n, backoff) => (isRetryable(error) ? (error.retryAfterMs ?? backoff) : undefined),
+    }, stats);
   }
 }

@@ -1,13 +1,15 @@
 /**
- * Process-wide request pacing, one sliding-window limiter per (API endpoint,
- * credential, operation class).
+ * Process-wide request pacing, one sliding-window limiter per (API endpoint, account, operation
+ * class), or per credential when no account is known (see TicketingClient.limiterKey).
  *
- * The Pulumi dynamic provider host runs every resource of a deployment in one process,
- * concurrently; each resource's provider builds its own client, so the limiters live in
- * a registry on `globalThis` (keyed with `Symbol.for`) that every copy of this module in
- * the process shares. Slots are handed out first come, first served: each caller reserves
- * the earliest instant at which the server's sliding window will have room, plus a small
- * safety margin, and sleeps until then. No burst ever reaches the server.
+ * - Shared: the limiters live in a registry on `globalThis` (keyed with `Symbol.for`) that every
+ *   copy of this module in the Pulumi provider host process shares.
+ * - At send time, no window of W ms holds more than N sends: `ready()` waits, right before the
+ *   send, until the last N recorded sends leave room (margin included), however late the send.
+ * - Slots are granted first come, first served, at the earliest instant the window allows.
+ * - A 429 hold (`penalize`) never keeps a caller waiting past its `maxHoldMs`: acquire() then
+ *   fails at once with LimiterHoldError instead of sleeping.
+ * - Rate limits are whole numbers ≥ 1 per window; windows are ≥ 1 ms.
  */
 
 export type OperationClass = "create" | "patch" | "comment" | "read";
@@ -24,7 +26,7 @@ export const DEFAULT_LIMITS: Readonly<RateLimits> = Object.freeze({ create: 1, p
 export const DEFAULT_WINDOW_MS = 60_000;
 
 export interface LimiterSettings {
-  /** Requests allowed per window. */
+  /** Requests allowed per window (a whole number ≥ 1). */
   limit: number;
   /** Window length in ms. */
   windowMs: number;
@@ -34,9 +36,20 @@ export interface LimiterSettings {
   maxQueue?: number;
 }
 
+export interface AcquireOptions {
+  /** Longest this caller may wait on a 429 hold (its remaining retry budget); past it, acquire() throws LimiterHoldError. */
+  maxHoldMs?: number;
+}
+
 /** Default margin: 2 % of the window, at least 25 ms, at most 2 s. */
 export function defaultMargin(windowMs: number): number {
   return Math.min(2_000, Math.max(25, Math.round(windowMs * 0.02)));
+}
+
+/** Why a rate limit is not usable, or undefined when it is (a whole number ≥ 1). */
+export function rateLimitProblem(limit: number): string | undefined {
+  if (Number.isInteger(limit) && limit >= 1) return undefined;
+  return `rate limits must be whole numbers ≥ 1 (requests per window), got ${limit}; for fewer than one request per window, lengthen the window (rackspace:rateWindowMs) instead`;
 }
 
 export class LimiterQueueFullError extends Error {
@@ -46,12 +59,34 @@ export class LimiterQueueFullError extends Error {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
+/** A 429 hold (Retry-After seen by a request) is longer than this caller may wait. */
+export class LimiterHoldError extends Error {
+  constructor(
+    readonly holdMs: number,
+    readonly maxHoldMs: number,
+  ) {
+    super(`requests of this kind are held for ${Math.ceil(holdMs / 1000)} s after the API answered 429 with Retry-After; this request may wait at most ${maxHoldMs} ms`);
+    this.name = "LimiterHoldError";
+  }
+}
+
+const realSleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 /** A granted slot. */
 export interface SlotHandle {
-  /** Records the instant the request was sent (call it right before sending). */
+  /** Await right before sending: waits until a send now keeps every window at N sends or fewer, then records it. */
+  ready(): Promise<void>;
+  /** Moves the recorded instant to now (e.g. when the answer came: the server counted the request no later). */
   sent(): void;
+}
+
+interface Slot {
+  /** Reservation order. */
+  seq: number;
+  /** Planned start while waiting; the grant instant; then the send (or answer) instant. */
+  at: number;
+  /** Whether `at` is a real send (counted by the send-time rule). */
+  sent: boolean;
 }
 
 export class SlidingWindowLimiter {
@@ -59,19 +94,25 @@ export class SlidingWindowLimiter {
   private windowMs = DEFAULT_WINDOW_MS;
   private marginMs = 0;
   private maxQueue = 10_000;
-  /** Start times of the most recent slots handed out (reserved), ascending. */
-  private slots: { at: number }[] = [];
+  /** Slots still inside the window, waiting, or granted and not yet sent. */
+  private slots: Slot[] = [];
+  private seq = 0;
   /** No slot before this instant (set after the server said 429). */
   private blockedUntil = 0;
   private waiting = 0;
 
-  constructor(settings: LimiterSettings, private readonly now: () => number = Date.now) {
+  constructor(
+    settings: LimiterSettings,
+    private readonly now: () => number = Date.now,
+    private readonly sleep: (ms: number) => Promise<void> = realSleep,
+  ) {
     this.update(settings);
   }
 
   /** Adopts new settings (the newest configuration in the process wins). */
   update(settings: LimiterSettings): void {
-    if (!Number.isFinite(settings.limit) || settings.limit < 1) throw new RangeError(`rate limit must be ≥ 1 per window, got ${settings.limit}`);
+    const problem = rateLimitProblem(settings.limit);
+    if (problem) throw new RangeError(problem);
     if (!Number.isFinite(settings.windowMs) || settings.windowMs < 1) throw new RangeError(`rate window must be ≥ 1 ms, got ${settings.windowMs}`);
     this.limit = settings.limit;
     this.windowMs = settings.windowMs;
@@ -83,64 +124,90 @@ export class SlidingWindowLimiter {
     return { limit: this.limit, windowMs: this.windowMs, marginMs: this.marginMs, maxQueue: this.maxQueue };
   }
 
-  /** The earliest instant a new slot could start, given the slots already reserved. */
-  private nextSlotAt(now: number): number {
-    let at = Math.max(now, this.blockedUntil);
-    if (this.slots.length >= this.limit) {
-      const gate = this.slots[this.slots.length - this.limit].at + this.windowMs + this.marginMs;
-      at = Math.max(at, gate);
-    }
-    return at;
+  /** Earliest instant ≥ `from` at which fewer than `limit` of `instants` lie within one window plus margin before it. */
+  private roomAt(from: number, instants: number[]): number {
+    if (instants.length < this.limit) return from;
+    const gate = instants.sort((a, b) => b - a)[this.limit - 1];
+    return Math.max(from, gate + this.windowMs + this.marginMs);
+  }
+
+  /** When `slot` may start: after the hold, with room among the slots reserved before it. */
+  private dueFor(slot: Slot, now: number): number {
+    return this.roomAt(Math.max(now, this.blockedUntil), this.slots.filter((s) => s.seq < slot.seq).map((s) => s.at));
+  }
+
+  /** Forgets slots that can no longer gate anyone (a late send re-adds its slot). */
+  private prune(now: number): void {
+    const horizon = now - this.windowMs - this.marginMs;
+    if (this.slots.some((s) => s.at <= horizon)) this.slots = this.slots.filter((s) => s.at > horizon);
   }
 
   /** How long a caller arriving now would wait (ms), without reserving anything. */
   peekWait(): number {
     const now = this.now();
-    return Math.max(0, this.nextSlotAt(now) - now);
+    return Math.max(0, this.roomAt(Math.max(now, this.blockedUntil), this.slots.map((s) => s.at)) - now);
   }
 
   /**
-   * Reserves the next slot and resolves when it starts, with a handle whose `sent()`
-   * records when the request actually left (a token fetch or anything else between the
-   * slot and the send moves it later, and the slots after it move with it).
-   * `onWait` is told the wait up front when there is one (before sleeping).
+   * Reserves the next slot and resolves when it starts, with a handle to await right before
+   * sending (`ready()`). `onWait` is told the wait up front when there is one (before
+   * sleeping). Throws LimiterHoldError, reserving nothing, when a 429 hold would keep this
+   * caller past `maxHoldMs`; LimiterQueueFullError past `maxQueue` waiting callers.
    */
-  async acquire(onWait?: (waitMs: number) => void): Promise<SlotHandle> {
-    const now = this.now();
-    // The slot `limit` places back gates this one; it may still move later (see sent()).
-    const gate = this.slots.length >= this.limit ? this.slots[this.slots.length - this.limit] : undefined;
-    const at = this.nextSlotAt(now);
-    const wait = at - now;
+  async acquire(onWait?: (waitMs: number) => void, options: AcquireOptions = {}): Promise<SlotHandle> {
+    const start = this.now();
+    this.prune(start);
+    const holdDeadline = start + (options.maxHoldMs ?? Infinity);
+    if (this.blockedUntil > holdDeadline) throw new LimiterHoldError(this.blockedUntil - start, options.maxHoldMs ?? Infinity);
+    const slot: Slot = { seq: this.seq++, at: start, sent: false };
+    slot.at = this.dueFor(slot, start);
+    const wait = slot.at - start;
     if (wait > 0 && this.waiting >= this.maxQueue) throw new LimiterQueueFullError(this.maxQueue);
-    const slot = { at };
     this.slots.push(slot);
-    // Keep only what the window rule can still look at.
-    if (this.slots.length > this.limit) this.slots.splice(0, this.slots.length - this.limit);
     if (wait > 0) onWait?.(wait);
     this.waiting++;
     try {
-      // Sleep until the gate allows: its slot may have moved later, or a 429 may have
-      // put a hold on everyone, while we slept.
+      // Sleep until due: the slots ahead may have moved later (late sends), or a 429 may
+      // have put a hold on everyone, while we slept.
       for (;;) {
         const t = this.now();
-        const due = Math.max(this.blockedUntil, gate ? gate.at + this.windowMs + this.marginMs : t);
-        if (t >= due) break;
-        await sleep(due - t);
+        if (this.blockedUntil > holdDeadline) {
+          this.slots = this.slots.filter((s) => s !== slot);
+          throw new LimiterHoldError(this.blockedUntil - t, options.maxHoldMs ?? Infinity);
+        }
+        slot.at = this.dueFor(slot, t);
+        if (t >= slot.at) break;
+        await this.sleep(slot.at - t);
       }
     } finally {
       this.waiting--;
     }
     slot.at = Math.max(slot.at, this.now());
-    return {
-      sent: () => {
-        slot.at = Math.max(slot.at, this.now());
-      },
-    };
+    return { ready: () => this.ready(slot), sent: () => this.record(slot) };
+  }
+
+  /** The send-time rule: wait until fewer than `limit` other recorded sends lie within the window plus margin. */
+  private async ready(slot: Slot): Promise<void> {
+    for (;;) {
+      const t = this.now();
+      this.prune(t);
+      const due = this.roomAt(t, this.slots.filter((s) => s.sent && s !== slot).map((s) => s.at));
+      if (t >= due) break;
+      await this.sleep(due - t);
+    }
+    this.record(slot);
+  }
+
+  private record(slot: Slot): void {
+    slot.at = Math.max(slot.at, this.now());
+    slot.sent = true;
+    if (!this.slots.includes(slot)) this.slots.push(slot);
   }
 
   /**
    * The server said 429 despite the pacing (another process shares the account, or the
-   * server's window differs): hold every new slot until `retryAfterMs` has passed.
+   * server's window differs): hold every new slot until `retryAfterMs` has passed. Callers
+   * whose `maxHoldMs` is shorter are refused at once rather than held.
    */
   penalize(retryAfterMs: number): void {
     this.blockedUntil = Math.max(this.blockedUntil, this.now() + Math.max(0, retryAfterMs));
@@ -169,7 +236,7 @@ function registry(): Registry {
 }
 
 /**
- * The process-wide limiter for `key` (endpoint + credential fingerprint + class).
+ * The process-wide limiter for `key` (endpoint + account, or credential fingerprint, + class).
  * Created on first use; later callers with different settings update it.
  */
 export function sharedLimiter(key: string, settings: LimiterSettings): SlidingWindowLimiter {

@@ -3,7 +3,8 @@
  *
  * The API's limits are per account, but many CI runners deploy at once and the
  * in-process limiter (./limiter) cannot see the other processes. With a Redis URL set,
- * every process using the same ticketing URL + credential + operation class draws send
+ * every process using the same ticketing URL + account (or credential, when no account is
+ * known) + operation class draws send
  * times from one grid of slots kept in Redis:
  *
  * - the server allows N requests per sliding window W; slots are S = (W + margin) / N ms
@@ -27,7 +28,7 @@
 import { createHash } from "node:crypto";
 import type { Redis as RedisClient, RedisOptions } from "ioredis";
 import type { RateLimiterRedis as RateLimiterRedisType } from "rate-limiter-flexible";
-import { defaultMargin } from "./limiter";
+import { defaultMargin, rateLimitProblem } from "./limiter";
 
 // ---------------------------------------------------------------------------
 // Pure parts: slot math, keys, URL checks and redaction
@@ -35,7 +36,8 @@ import { defaultMargin } from "./limiter";
 
 /** Spacing of the fleet-wide slots: S = (W + margin) / N ms, so that any W holds at most N sends. */
 export function slotSpacingMs(windowMs: number, limit: number): number {
-  if (!Number.isFinite(limit) || limit < 1) throw new RangeError(`rate limit must be ≥ 1 per window, got ${limit}`);
+  const problem = rateLimitProblem(limit);
+  if (problem) throw new RangeError(problem);
   if (!Number.isFinite(windowMs) || windowMs < 1) throw new RangeError(`rate window must be ≥ 1 ms, got ${windowMs}`);
   return (windowMs + defaultMargin(windowMs)) / limit;
 }
@@ -64,9 +66,10 @@ export function slotTtlSeconds(k: number, spacingMs: number, redisNowMs: number)
 }
 
 /**
- * Key prefix of one grid in Redis. The limiter key (`${ticketingUrl}|${credentialId}|${cls}`,
- * which names the user) goes in as its SHA-256 only; the spacing is part of it, so runners
- * configured with different limits do not misread each other's slots.
+ * Key prefix of one grid in Redis. The limiter key (`${ticketingUrl}|account:${accountId}|${cls}`,
+ * or `${ticketingUrl}|${credentialId}|${cls}`, which may name the user) goes in as its SHA-256
+ * only; the spacing is part of it, so runners configured with different limits do not misread
+ * each other's slots.
  */
 export function slotKeyPrefix(limiterKey: string, spacingMs: number): string {
   const hash = createHash("sha256").update(limiterKey).digest("hex");
@@ -412,7 +415,7 @@ export interface ClaimedSlot {
 }
 
 /**
- * One fleet-wide grid: the slots of one limiter key (endpoint + credential + class).
+ * One fleet-wide grid: the slots of one limiter key (endpoint + account or credential + class).
  * In-process callers claim one at a time (the local limiter in front already orders them).
  */
 export class SharedPacer {
@@ -585,7 +588,7 @@ export function sharedCoordinator(url: string): RedisCoordinator {
 }
 
 /**
- * The process-wide fleet pacer for `limiterKey` (endpoint + credential + class) through
+ * The process-wide fleet pacer for `limiterKey` (endpoint + account or credential + class) through
  * the Redis at `url`. Created on first use; later callers with other limits update it.
  */
 export function sharedPacer(url: string, limiterKey: string, settings: { limit: number; windowMs: number }): SharedPacer {

@@ -28,7 +28,7 @@ Options:
   --limit-read N           GETs per window per token (default 60)
   --limit-attachment N     POST /attachment per window per token (default 5)
   --limit-resources N      GETs on the resources port per window per token (default 60)
-  --rate-limit-scope user|token  whose budget a request draws from (default token; user: all tokens of a user share it)
+  --rate-limit-scope user|token|account  whose budget a request draws from (default token; user: all tokens of a user share it; account: per account, as documented)
   --attachment-ttl-ms N    how long an upload URL accepts the file (default 600000 = 10 min)
   --token-lifetime-ms N    token lifetime in ms (default 86400000 = 24 h)
   --patch-status 200|204   success status of PATCH (default 204)
@@ -119,7 +119,7 @@ export function parseCli(argv: string[]): { help: boolean; quiet: boolean; optio
   setLimit("attachment", values["limit-attachment"]);
   setLimit("resources", values["limit-resources"]);
   const scope = values["rate-limit-scope"];
-  if (scope !== undefined && scope !== "user" && scope !== "token") throw new UsageError(`--rate-limit-scope must be user or token, got ${JSON.stringify(scope)}`);
+  if (scope !== undefined && scope !== "user" && scope !== "token" && scope !== "account") throw new UsageError(`--rate-limit-scope must be user, token or account, got ${JSON.stringify(scope)}`);
   const quirks: SimQuirks = {};
   const patchStatus = oneOf("patch-status", values["patch-status"], [200, 204] as const);
   const commentStatus = oneOf("comment-status", values["comment-status"], [200, 204] as const);

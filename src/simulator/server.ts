@@ -200,7 +200,7 @@ export class SimulatorServer implements Simulator {
   readonly files: AttachmentService;
 
   private limits: RateLimits;
-  private readonly rateLimitScope: "user" | "token";
+  private readonly rateLimitScope: "user" | "token" | "account";
   private readonly users: SimUser[];
   private readonly quirks: Required<SimQuirks>;
   private readonly logger?: (line: string) => void;
@@ -564,7 +564,7 @@ export class SimulatorServer implements Simulator {
     if (!user) throw new ApiFault(401, "The token's user no longer exists.", "unauthorized");
     ex.user = user.username;
 
-    if (r.rateClass) this.rateLimit(check.record, r.rateClass);
+    if (r.rateClass) this.rateLimit(this.rateKey(check.record, ex, r, url), r.rateClass);
 
     const type = r.operation === "createAttachment" ? negotiateAttachment(ex.accept) : negotiate(ex.accept);
     if (type === undefined) {
@@ -624,9 +624,15 @@ export class SimulatorServer implements Simulator {
     }
   }
 
-  private rateLimit(record: TokenRecord, cls: RateClass): void {
+  /** Whose budget a request draws from (see SimulatorOptions.rateLimitScope). */
+  private rateKey(record: TokenRecord, ex: Exchange, r: Route, url: URL): string {
+    if (this.rateLimitScope === "token") return `token:${record.hash}`;
+    const account = this.rateLimitScope === "account" ? accountOf(ex, r, url, (id) => this.store.get(id)?.accountId) : undefined;
+    return account !== undefined ? `account:${account}` : `user:${record.username}`;
+  }
+
+  private rateLimit(who: string, cls: RateClass): void {
     const limit = this.limits[cls];
-    const who = this.rateLimitScope === "token" ? `token:${record.hash}` : `user:${record.username}`;
     const got = this.window.tryAcquire(`${who}:${cls}`, limit);
     if (got.ok) return;
     const seconds = String(got.retryAfterSeconds);
@@ -778,6 +784,16 @@ export class SimulatorServer implements Simulator {
     this.logger?.(message);
     this.send(res, { status: 500, body: faultBody(500, message), contentType: JSON_MEDIA_TYPE });
   }
+}
+
+/** The account a request touches: its ticket's, or the one its body (POST /tickets) or query names. */
+function accountOf(ex: Exchange, r: Route, url: URL, ticketAccount: (ticketId: string) => string | undefined): string | undefined {
+  if (r.ticketId !== undefined) return ticketAccount(r.ticketId);
+  const body = ex.json?.ok ? ex.json.value : undefined;
+  if (r.operation === "createTicket" && body && typeof body === "object" && typeof (body as { accountId?: unknown }).accountId === "string") {
+    return (body as { accountId: string }).accountId;
+  }
+  return (r.operation === "listTickets" ? url.searchParams.get("accountId") : null) ?? undefined;
 }
 
 function injectedReply(f: Extract<ArmedFault, { kind: "status" }>): Reply {

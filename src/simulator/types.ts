@@ -212,10 +212,12 @@ export interface SimulatorOptions {
   limits?: Partial<RateLimits>;
   /**
    * Whose budget a request draws from: `token` (default: each Identity token its own budget,
-   * so tests can isolate themselves with fresh tokens) or `user` (every token of a user shares
-   * it: closer to the documented per-account limits, for fleet tests).
+   * so tests can isolate themselves with fresh tokens), `user` (every token of a user shares
+   * it, for fleet tests) or `account` (the documented per-account limits, docs §5: the account
+   * of the ticket a request touches, or the one its body or query names; requests that name
+   * no account draw from the user's budget).
    */
-  rateLimitScope?: "user" | "token";
+  rateLimitScope?: "user" | "token" | "account";
   /** Token lifetime in ms. Default 24 h. */
   tokenLifetimeMs?: number;
   users?: SimUser[];

@@ -4,7 +4,7 @@
 import { TicketingClient } from "../../src/api/client";
 import * as http from "node:http";
 import type { AddressInfo } from "node:net";
-import { AuthError, BadRequestError, InvalidResponseError, NetworkError, NotFoundError, RackspaceApiError, ServerError } from "../../src/api/errors";
+import { AuthError, BadRequestError, InvalidResponseError, NetworkError, NotFoundError, RackspaceApiError, RateLimitedError, ServerError } from "../../src/api/errors";
 import { TICKETING_MEDIA_TYPE } from "../../src/api/schemas";
 import type { Simulator } from "../../src/simulator";
 import { clientOptions, DEMO_KEY, resetClientState, startSim } from "../helpers/sim";
@@ -157,6 +157,74 @@ describe("TicketingClient against the simulator", () => {
         .catch((e: unknown) => e)) as RackspaceApiError;
       expect(err).toBeInstanceOf(NotFoundError);
       expect(err).toMatchObject({ status: 404, faultCode: "ticketNotFound", ticketId: "000000-sim-9999999" });
+      expect(err.ticketGone).toBe(true);
+      expect(err.message).toMatch(/pulumi refresh/);
+    });
+
+    it("an HTML 404 from a gateway is notFound but not proof the ticket is gone", async () => {
+      const c = fast();
+      const t = await c.createTicket(ticket);
+      sim.injectFault({ operation: "patchTicket", kind: "status", status: 404, body: "<html><body><h1>404 Not Found</h1>nginx</body></html>", contentType: "text/html" });
+      const err = (await c.closeTicket(t.ticketId).catch((e: unknown) => e)) as RackspaceApiError;
+      expect(err).toBeInstanceOf(NotFoundError);
+      expect(err.kind).toBe("notFound");
+      expect(err.faultCode).toBeUndefined();
+      expect(err.ticketGone).toBe(false);
+      expect(err.message).not.toMatch(/does not exist/);
+      expect(err.message).toMatch(/not proof the ticket is gone/);
+      expect(err.message).toMatch(/rackspace:ticketingUrl/);
+      expect(err.message).toMatch(/nothing was removed from the stack/i);
+      expect(sim.getTicket(t.ticketId)?.status).not.toBe("Closed");
+    });
+
+    it("a 404 from a wrong base path (the API's own notFound fault) is not ticketGone either", async () => {
+      const c = fast({ ticketingUrl: `${sim.ticketingUrl}/v2` });
+      const err = (await c.addComment("000000-sim-0000001", { text: "x" }).catch((e: unknown) => e)) as RackspaceApiError;
+      expect(err).toBeInstanceOf(NotFoundError);
+      expect(err.faultCode).toBe("notFound");
+      expect(err.ticketGone).toBe(false);
+      expect(err.message).toMatch(/rackspace:ticketingUrl/);
+    });
+
+    it("a 502 on a create may follow a committed write: reported as may-have-been-applied and not re-sent", async () => {
+      sim.injectFault({ operation: "createTicket", kind: "status", status: 502, count: 1 });
+      const err = (await fast()
+        .createTicket(ticket)
+        .catch((e: unknown) => e)) as RackspaceApiError;
+      expect(err).toBeInstanceOf(ServerError);
+      expect(err.mayHaveBeenApplied).toBe(true);
+      expect(err.message).toMatch(/createTicket failed: HTTP 502.*may have been applied/);
+      expect(ops().filter((o) => o === "createTicket")).toHaveLength(1);
+    });
+
+    it("a 502 on a read is still retried", async () => {
+      sim.injectFault({ operation: "getAccounts", kind: "status", status: 502, count: 1 });
+      await fast().getAccounts();
+      expect(sim.requests().filter((r) => r.operation === "getAccounts").map((r) => r.status)).toEqual([502, 200]);
+    });
+
+    it("a 400 on a comment says the ticket refused the change, not to fix categories", async () => {
+      const c = fast();
+      const t = await c.createTicket(ticket);
+      await c.closeTicket(t.ticketId);
+      const err = (await c.addComment(t.ticketId, { text: "too late" }).catch((e: unknown) => e)) as RackspaceApiError;
+      expect(err).toBeInstanceOf(BadRequestError);
+      expect(err.message).toMatch(/^addComment \(ticket .+\) failed: HTTP 400: badRequest: Ticket is closed\. /);
+      expect(err.message).not.toMatch(/categor/i);
+      expect(err.message).toMatch(/closed by Rackspace accepts no comments or resource changes/);
+      expect(err.message).toMatch(/pulumi refresh/);
+    });
+
+    it("a 401 that survives a fresh token may be a missing permission, and the message says so", async () => {
+      sim.injectFault({ operation: "addComment", kind: "status", status: 401, count: 2 });
+      const c = fast();
+      const t = await c.createTicket(ticket);
+      const err = (await c.addComment(t.ticketId, { text: "x" }).catch((e: unknown) => e)) as RackspaceApiError;
+      expect(err).toBeInstanceOf(AuthError);
+      expect(ops().filter((o) => o === "token")).toHaveLength(2); // re-authenticated once
+      expect(err.message).toMatch(/lacks permission/);
+      expect(err.message).toMatch(/Edit Account Tickets/);
+      expect(err.message).toMatch(/ticketing:admin/);
     });
 
     it("429 with Retry-After ends in success after waiting that long", async () => {
@@ -239,6 +307,26 @@ describe("TicketingClient against the simulator", () => {
       expect(ops().filter((o) => o === "getCategories")).toHaveLength(2);
     });
 
+    it("a PATCH answered 200 with a body that is not a Ticket is a success", async () => {
+      const c = fast();
+      const t = await c.createTicket(ticket);
+      for (const body of [{}, { status: "Closed" }, "OK", ""]) {
+        sim.injectFault({ operation: "patchTicket", kind: "status", status: 200, body, ...(typeof body === "string" ? { contentType: TICKETING_MEDIA_TYPE } : {}) });
+        await expect(c.closeTicket(t.ticketId)).resolves.toBeUndefined();
+      }
+      expect(ops().filter((o) => o === "patchTicket")).toHaveLength(4);
+    });
+
+    it("a comment answered 200 with any body is a success", async () => {
+      const c = fast();
+      const t = await c.createTicket(ticket);
+      for (const body of [{}, "OK", { ticketId: 5 }]) {
+        sim.injectFault({ operation: "addComment", kind: "status", status: 200, body });
+        await expect(c.addComment(t.ticketId, { text: "x" })).resolves.toBeUndefined();
+      }
+      expect(ops().filter((o) => o === "addComment")).toHaveLength(3);
+    });
+
     it("a malformed success body is a clear InvalidResponseError; for a write, flagged may-have-been-applied", async () => {
       // A deliberately broken server: identity works, ticketing answers 200 with HTML.
       const broken = http.createServer((req, res) => {
@@ -272,6 +360,77 @@ describe("TicketingClient against the simulator", () => {
       expect(err).toBeInstanceOf(NetworkError);
       expect(err.message).toMatch(/ECONNREFUSED.*http:\/\/127\.0\.0\.1:9/);
       expect(err.mayHaveBeenApplied).toBe(false);
+    });
+  });
+
+  describe("Retry-After and the retry budget", () => {
+    const farDate = "Wed, 21 Oct 2099 07:28:00 GMT";
+
+    it.each([
+      ["pacing on, seconds", true, "86400"],
+      ["pacing on, an HTTP date", true, farDate],
+      ["pacing off, seconds", false, "86400"],
+    ])("429 with a Retry-After past the budget fails at once and says why (%s)", async (_name, pacing, retryAfter) => {
+      sim.injectFault({ operation: "createTicket", kind: "status", status: 429, retryAfter, count: 1 });
+      const c = fast({ pacing, retry: { budgetMs: 600_000, baseDelayMs: 20, maxDelayMs: 200 } });
+      const t0 = Date.now();
+      const err = (await c.createTicket(ticket).catch((e: unknown) => e)) as RateLimitedError;
+      expect(Date.now() - t0).toBeLessThan(3_000);
+      expect(err).toBeInstanceOf(RateLimitedError);
+      expect(err.message).toMatch(/the API asked to wait \d+ s \(Retry-After\), more than rackspace:retryBudgetMs \(600 s\) allows/);
+      expect(err.message).toMatch(/raise rackspace:retryBudgetMs/);
+      expect(err.message).toMatch(/retry later/);
+      expect(ops().filter((o) => o === "createTicket")).toHaveLength(1);
+      // The rest of the process is not held for a day: the next create goes through.
+      const t1 = Date.now();
+      await c.createTicket({ ...ticket, subject: "next" });
+      expect(Date.now() - t1).toBeLessThan(3_000);
+    }, 15_000);
+
+    it("a hold another request saw is not waited out past this request's own budget", async () => {
+      sim.injectFault({ operation: "getAccounts", kind: "status", status: 429, retryAfter: "3", count: 1 });
+      const patient = fast({ retry: { budgetMs: 10_000, baseDelayMs: 20, maxDelayMs: 200 } });
+      const hasty = fast({ retry: { budgetMs: 500, baseDelayMs: 20, maxDelayMs: 200 } });
+      const first = patient.getAccounts();
+      for (let i = 0; i < 100 && !sim.requests().some((r) => r.status === 429); i++) await new Promise((r) => setTimeout(r, 10));
+      const t0 = Date.now();
+      const err = (await hasty.getCategories().catch((e: unknown) => e)) as RateLimitedError;
+      expect(Date.now() - t0).toBeLessThan(1_000);
+      expect(err).toBeInstanceOf(RateLimitedError);
+      expect(err.message).toMatch(/wait \d+ s \(Retry-After\).*rackspace:retryBudgetMs \(0\.5 s\)/);
+      expect(ops().filter((o) => o === "getCategories")).toHaveLength(0);
+      await first;
+    }, 15_000);
+
+    it("503 with Retry-After waits that long, then succeeds", async () => {
+      sim.injectFault({ operation: "getAccounts", kind: "status", status: 503, retryAfter: "1", count: 1 });
+      const t0 = Date.now();
+      await fast().getAccounts();
+      expect(Date.now() - t0).toBeGreaterThanOrEqual(950);
+      expect(sim.requests().filter((r) => r.operation === "getAccounts").map((r) => r.status)).toEqual([503, 200]);
+    }, 15_000);
+
+    it("503 with a Retry-After past the budget fails at once and says why", async () => {
+      sim.injectFault({ operation: "getAccounts", kind: "status", status: 503, retryAfter: "86400", count: 1 });
+      const t0 = Date.now();
+      const err = (await fast({ retry: { budgetMs: 60_000 } })
+        .getAccounts()
+        .catch((e: unknown) => e)) as ServerError;
+      expect(Date.now() - t0).toBeLessThan(3_000);
+      expect(err).toBeInstanceOf(ServerError);
+      expect(err.message).toMatch(/getAccounts failed: HTTP 503.*the API asked to wait 86400 s \(Retry-After\), more than rackspace:retryBudgetMs \(60 s\) allows/);
+      expect(ops().filter((o) => o === "getAccounts")).toHaveLength(1);
+    }, 15_000);
+  });
+
+  describe("identity URL", () => {
+    it.each(["/v2.0", "/v2.0/", "/v2.0/tokens", "/"])("an identityUrl ending in %s authenticates at {base}/v2.0/tokens", async (suffix) => {
+      const c = fast({ identityUrl: `${sim.identityUrl}${suffix}` });
+      await c.getAccounts();
+      const token = sim.requests().filter((r) => r.operation === "token");
+      expect(token).toHaveLength(1);
+      expect(token[0].status).toBe(200);
+      expect(token[0].path).toBe("/v2.0/tokens");
     });
   });
 

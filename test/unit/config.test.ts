@@ -50,4 +50,27 @@ describe("resolveConfig", () => {
     expect(() => resolveConfig({ ticketingUrl: "ftp://x" }, {})).toThrow(/ticketingUrl/);
     expect(() => resolveConfig({ limits: { create: 0 } }, {})).toThrow(/limits.create/);
   });
+
+  it("accepts the identity URL as the docs print it (/v2.0), with /v2.0/tokens, or with a trailing slash", () => {
+    for (const v of [
+      "https://identity.api.rackspacecloud.com",
+      "https://identity.api.rackspacecloud.com/",
+      "https://identity.api.rackspacecloud.com/v2.0",
+      "https://identity.api.rackspacecloud.com/v2.0/",
+      "https://identity.api.rackspacecloud.com/v2.0/tokens",
+      "https://identity.api.rackspacecloud.com/v2.0/tokens/",
+      "https://identity.api.rackspacecloud.com/V2.0//",
+    ]) {
+      expect(resolveConfig({ identityUrl: v }, {}).identityUrl).toBe("https://identity.api.rackspacecloud.com");
+      expect(resolveConfig({}, { RACKSPACE_IDENTITY_URL: v }).identityUrl).toBe("https://identity.api.rackspacecloud.com");
+    }
+    // A proxy path in front of Identity is kept.
+    expect(resolveConfig({ identityUrl: "http://127.0.0.1:8/identity/v2.0" }, {}).identityUrl).toBe("http://127.0.0.1:8/identity");
+  });
+
+  it("refuses fractional rate limits, naming the setting", () => {
+    expect(() => resolveConfig({ limits: { create: 0.5 } }, {})).toThrow(/limits\.create must be a whole number/);
+    expect(() => resolveConfig({}, { RACKSPACE_RATE_LIMIT_PATCH: "2.5" })).toThrow(/RACKSPACE_RATE_LIMIT_PATCH must be a whole number/);
+    expect(resolveConfig({}, { RACKSPACE_RATE_WINDOW_MS: "1500.5" }).windowMs).toBe(1500.5);
+  });
 });

@@ -27,6 +27,75 @@ describe("classifyResponse", () => {
     expect(e.message).toMatch(/patchTicket \(ticket T-1\) failed: HTTP 404: ticketNotFound/);
   });
 
+  it("only a 404 with faultCode ticketNotFound means the ticket is gone", () => {
+    const gone = classifyResponse({ status: 404, headers: {}, body: fault(404, "ticketNotFound", "Ticket with this ID could not be found") }, ctx({ operation: "patchTicket", ticketId: "T-1" }));
+    expect(gone.ticketGone).toBe(true);
+    expect(gone.message).toMatch(/pulumi refresh/);
+    for (const body of ["<html><body>404 Not Found</body></html>", "", fault(404, "notFound", "No such resource: PATCH /v2/tickets/T-1")]) {
+      const e = classifyResponse({ status: 404, headers: {}, body }, ctx({ operation: "patchTicket", ticketId: "T-1" }));
+      expect(e).toBeInstanceOf(NotFoundError);
+      expect(e.kind).toBe("notFound");
+      expect(e.ticketGone).toBe(false);
+      expect(e.message).not.toMatch(/does not exist/);
+      expect(e.message).toMatch(/not proof/);
+      expect(e.message).toMatch(/rackspace:ticketingUrl/);
+      expect(e.message).toMatch(/nothing was removed from the stack/i);
+    }
+    expect(classifyResponse({ status: 400, headers: {}, body: fault(400, "ticketNotFound", "odd") }, ctx()).ticketGone).toBe(false);
+  });
+
+  it("a 400 hint fits the operation", () => {
+    const bad = (operation: "createTicket" | "patchTicket" | "addComment" | "createAttachment" | "uploadAttachment") =>
+      classifyResponse({ status: 400, headers: {}, body: fault(400, "badRequest", "Ticket is closed") }, ctx({ operation, ticketId: operation === "createTicket" ? undefined : "T-1" })).message;
+    expect(bad("createTicket")).toMatch(/GET \/categories/);
+    for (const op of ["patchTicket", "addComment"] as const) {
+      const m = bad(op);
+      expect(m).toMatch(/HTTP 400: badRequest: Ticket is closed\. /);
+      expect(m).not.toMatch(/categor|severit/i);
+      expect(m).toMatch(/refused the change to the ticket/);
+      expect(m).toMatch(/closed by Rackspace accepts no comments or resource changes/);
+      expect(m).toMatch(/pulumi refresh/);
+    }
+    for (const op of ["createAttachment", "uploadAttachment"] as const) {
+      const m = bad(op);
+      expect(m).not.toMatch(/categor|severit/i);
+      expect(m).toMatch(/file/);
+    }
+  });
+
+  it("a 401 from the ticketing API may mean no permission; one from Identity is about credentials", () => {
+    const api = classifyResponse({ status: 401, headers: {}, body: "" }, ctx({ operation: "addComment", ticketId: "T-1" }));
+    expect(api).toBeInstanceOf(AuthError);
+    expect(api.message).toMatch(/rackspace:apiKey/);
+    expect(api.message).toMatch(/permission/);
+    expect(api.message).toMatch(/Account Administrator/);
+    expect(api.message).toMatch(/Edit Account Tickets/);
+    expect(api.message).toMatch(/identity:user-admin/);
+    expect(api.message).toMatch(/ticketing:admin/);
+    const identity = classifyResponse({ status: 401, headers: {}, body: "" }, ctx({ operation: "authenticate" }));
+    expect(identity.message).toMatch(/rackspace:apiKey/);
+    expect(identity.message).not.toMatch(/permission/);
+  });
+
+  it("a Retry-After longer than what is left of the retry budget says so, for 429 and 503", () => {
+    const budget = { budgetMs: 600_000, leftMs: 600_000 };
+    const e429 = classifyResponse({ status: 429, headers: { "retry-after": "86400" }, body: "" }, ctx({ budget }));
+    expect(e429).toBeInstanceOf(RateLimitedError);
+    expect(e429.message).toMatch(/the API asked to wait 86400 s \(Retry-After\), more than rackspace:retryBudgetMs \(600 s\) allows/);
+    expect(e429.message).toMatch(/raise rackspace:retryBudgetMs/);
+    expect(e429.message).toMatch(/retry later/);
+    const e503 = classifyResponse({ status: 503, headers: { "retry-after": "86400" }, body: "" }, ctx({ budget: { budgetMs: 600_000, leftMs: 100_000 } }));
+    expect(e503).toBeInstanceOf(ServerError);
+    expect((e503 as ServerError).retryAfterMs).toBe(86_400_000);
+    expect(e503.message).toMatch(/asked to wait 86400 s \(Retry-After\), more than what is left of rackspace:retryBudgetMs \(100 s of 600 s\)/);
+    // Within the budget: the usual hints.
+    expect(classifyResponse({ status: 429, headers: { "retry-after": "5" }, body: "" }, ctx({ budget })).message).not.toMatch(/asked to wait/);
+  });
+
+  it("503 carries its Retry-After", () => {
+    expect((classifyResponse({ status: 503, headers: { "retry-after": "7" }, body: "" }, ctx()) as ServerError).retryAfterMs).toBe(7000);
+  });
+
   it("429 carries the Retry-After wait", () => {
     const e = classifyResponse({ status: 429, headers: { "retry-after": "7" }, body: "" }, ctx());
     expect(e).toBeInstanceOf(RateLimitedError);
@@ -40,9 +109,9 @@ describe("classifyResponse", () => {
     expect(e.message).toMatch(/rackspace:apiKey/);
   });
 
-  it("500 and 504 on a non-idempotent write may have been applied; 502/503 may not", () => {
-    for (const s of [500, 504]) expect(classifyResponse({ status: s, headers: {}, body: "" }, ctx()).mayHaveBeenApplied).toBe(true);
-    for (const s of [502, 503]) expect(classifyResponse({ status: s, headers: {}, body: "" }, ctx()).mayHaveBeenApplied).toBe(false);
+  it("500, 502 and 504 on a non-idempotent write may have been applied; 503 may not", () => {
+    for (const s of [500, 502, 504]) expect(classifyResponse({ status: s, headers: {}, body: "" }, ctx()).mayHaveBeenApplied).toBe(true);
+    for (const s of [503]) expect(classifyResponse({ status: s, headers: {}, body: "" }, ctx()).mayHaveBeenApplied).toBe(false);
     expect(classifyResponse({ status: 500, headers: {}, body: "" }, ctx({ idempotent: true })).mayHaveBeenApplied).toBe(false);
     expect(classifyResponse({ status: 503, headers: {}, body: "" }, ctx())).toBeInstanceOf(ServerError);
   });

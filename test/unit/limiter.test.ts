@@ -1,4 +1,9 @@
-import { defaultMargin, LimiterQueueFullError, resetSharedLimiters, sharedLimiter, SlidingWindowLimiter } from "../../src/api/limiter";
+import { defaultMargin, LimiterHoldError, LimiterQueueFullError, resetSharedLimiters, sharedLimiter, SlidingWindowLimiter } from "../../src/api/limiter";
+
+/** Settles to the promise's outcome, or "still waiting" if it has not settled within `ms` (real time). */
+function within<T>(p: Promise<T>, ms: number): Promise<T | unknown> {
+  return Promise.race([p.then((v) => v, (e: unknown) => e), new Promise((r) => setTimeout(() => r("still waiting"), ms))]);
+}
 
 describe("SlidingWindowLimiter", () => {
   it("hands out `limit` slots at once, then spaces the next by a window plus the margin", async () => {
@@ -75,6 +80,35 @@ describe("SlidingWindowLimiter", () => {
     const waiting = l.acquire();
     await expect(l.acquire()).rejects.toBeInstanceOf(LimiterQueueFullError);
     await waiting;
+  });
+
+  it("never holds a caller past its maxHoldMs: a hold longer than that fails at once", async () => {
+    let t = 1_000_000;
+    const l = new SlidingWindowLimiter({ limit: 10, windowMs: 1000, marginMs: 0 }, () => t);
+    l.penalize(86_400_000); // Retry-After: 86400 seen by another request
+    const got = await within(l.acquire(undefined, { maxHoldMs: 600_000 }), 200);
+    expect(got).toBeInstanceOf(LimiterHoldError);
+    expect((got as LimiterHoldError).holdMs).toBe(86_400_000);
+    expect((got as Error).message).toMatch(/86400 s/);
+    expect(l.queued).toBe(0);
+    t += 86_400_000;
+    expect(l.peekWait()).toBe(0); // the refused caller reserved nothing
+  });
+
+  it("a hold that grows past maxHoldMs while a caller waits fails that caller", async () => {
+    const l = new SlidingWindowLimiter({ limit: 10, windowMs: 1000, marginMs: 0 });
+    l.penalize(100);
+    const waiting = l.acquire(undefined, { maxHoldMs: 1000 });
+    l.penalize(60_000);
+    expect(await within(waiting, 500)).toBeInstanceOf(LimiterHoldError);
+  });
+
+  it("refuses a fractional rate limit with a message that says what to do", () => {
+    for (const limit of [0.5, 2.5]) {
+      expect(() => new SlidingWindowLimiter({ limit, windowMs: 1000 })).toThrow(RangeError);
+      expect(() => new SlidingWindowLimiter({ limit, windowMs: 1000 })).toThrow(/whole number/);
+      expect(() => new SlidingWindowLimiter({ limit, windowMs: 1000 })).toThrow(/rateWindowMs/);
+    }
   });
 
   it("validates its settings", () => {
