@@ -1,6 +1,8 @@
 /**
  * Provider configuration: stack config (`rackspace:*`, delivered to `configure` at
  * apply time) first, then the RACKSPACE_* environment (resolved by the client).
+ *
+ * - Rate limits (rackspace:rateLimit*) are whole numbers ≥ 1; windows, timeouts and budgets are positive numbers.
  */
 import type { ClientOptions } from "../api/config";
 
@@ -32,6 +34,7 @@ export const CONFIG_KEYS = [
   { key: "rackspace:retryBudgetMs", env: "RACKSPACE_RETRY_BUDGET_MS", doc: "Most time one request may spend in retries (default 600000)." },
   { key: "rackspace:retryMaxAttempts", env: "RACKSPACE_RETRY_MAX_ATTEMPTS", doc: "Most attempts for one request (default 8)." },
   { key: "rackspace:timeoutMs", env: "RACKSPACE_TIMEOUT_MS", doc: "Timeout of one HTTP request in ms (default 30000)." },
+  { key: "rackspace:allowAnyCategory", env: "RACKSPACE_ALLOW_ANY_CATEGORY", doc: "Let a category the docs do not name through to the API (default false: check refuses anything but Account, Billing and Payments, Change, Request for Information, Incident)." },
   { key: "rackspace:markerFooter", env: "RACKSPACE_MARKER_FOOTER", doc: "Append the one-line footer naming project, stack and resource to the description (default true); false keeps only the marker." },
 ] as const;
 
@@ -40,6 +43,18 @@ function num(v: string | undefined, key: string): number | undefined {
   const n = Number(v);
   if (!Number.isFinite(n) || n <= 0) throw new Error(`stack config ${key} must be a positive number (got ${JSON.stringify(v)}); fix it with \`pulumi config set ${key} <number>\``);
   return n;
+}
+
+/** A rate limit: a whole number ≥ 1 (the limiter counts requests; fewer than one per window is a longer window). */
+function wholeNumber(v: string | undefined, key: string): number | undefined {
+  if (v === undefined || v.trim() === "") return undefined;
+  const n = Number(v);
+  if (Number.isInteger(n) && n >= 1) return n;
+  const suggestion = Number.isFinite(n) ? Math.max(1, Math.floor(n)) : 1;
+  throw new Error(
+    `stack config ${key} must be a whole number ≥ 1 (requests per window), got ${JSON.stringify(v)}; fix it with \`pulumi config set ${key} ${suggestion}\` ` +
+      "(for fewer than one request per window, lengthen rackspace:rateWindowMs instead)",
+  );
 }
 
 /** Whether the description footer is on (stack config, then RACKSPACE_MARKER_FOOTER; default on). */
@@ -61,10 +76,10 @@ export function optionsFromConfig(config: ConfigSource | undefined): ClientOptio
     return typeof v === "string" && v.trim() !== "" ? v : undefined;
   };
   const limits: NonNullable<ClientOptions["limits"]> = {};
-  const create = num(get("rackspace:rateLimitCreate"), "rackspace:rateLimitCreate");
-  const patch = num(get("rackspace:rateLimitPatch"), "rackspace:rateLimitPatch");
-  const comment = num(get("rackspace:rateLimitComment"), "rackspace:rateLimitComment");
-  const read = num(get("rackspace:rateLimitRead"), "rackspace:rateLimitRead");
+  const create = wholeNumber(get("rackspace:rateLimitCreate"), "rackspace:rateLimitCreate");
+  const patch = wholeNumber(get("rackspace:rateLimitPatch"), "rackspace:rateLimitPatch");
+  const comment = wholeNumber(get("rackspace:rateLimitComment"), "rackspace:rateLimitComment");
+  const read = wholeNumber(get("rackspace:rateLimitRead"), "rackspace:rateLimitRead");
   if (create !== undefined) limits.create = create;
   if (patch !== undefined) limits.patch = patch;
   if (comment !== undefined) limits.comment = comment;
@@ -86,4 +101,10 @@ export function optionsFromConfig(config: ConfigSource | undefined): ClientOptio
     retry: budgetMs !== undefined || maxAttempts !== undefined ? { budgetMs, maxAttempts } : undefined,
     timeoutMs: num(get("rackspace:timeoutMs"), "rackspace:timeoutMs"),
   };
+}
+
+/** Whether `check` lets a category the docs do not name through to the API (opt-out of the documented five; default off). */
+export function allowAnyCategoryFromConfig(config: ConfigSource | undefined, env: Record<string, string | undefined> = process.env): boolean {
+  const v = config?.get("rackspace:allowAnyCategory") ?? env.RACKSPACE_ALLOW_ANY_CATEGORY;
+  return v !== undefined && /^(on|true|1|yes)$/i.test(v.trim());
 }

@@ -10,7 +10,7 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { UNKNOWN } from "./inputs";
+import { UNKNOWN } from "./keys";
 
 /** A file to attach: from disk (`path`, read at apply time) or inline (`content`). */
 export interface AttachmentInput {

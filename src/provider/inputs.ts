@@ -5,30 +5,25 @@
 import { z } from "zod";
 import { attachmentNameProblem } from "../api/attachments";
 import { ResourceUrl } from "../api/schemas";
-import { AttachmentInput, CommentInput, entryAttachments, entryText, sameEntry } from "./entries";
-import { replacingFields } from "./plan";
+import { normalizeName } from "../lookups/catalog";
+import type { AttachmentInput, CommentInput } from "./entries";
+import { isUnknown, THREAD_KEY } from "./keys";
 
-/** The engine's placeholder for a value not known until apply (a preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export { IMPORT_KEY, NAME_KEY, PROJECT_KEY, PROVIDER_KEY, STACK_KEY, THREAD_KEY, UNKNOWN } from "./keys";
 
-/** The serialized provider travels with the inputs; it is never an input of the ticket. */
-export const PROVIDER_KEY = "__provider";
-/** The Pulumi resource name, passed by RackspaceTicket so progress lines can name the resource (`__name` is taken by the SDK). */
-export const NAME_KEY = "__resourceName";
-/** Project and stack, passed by RackspaceTicket for the correlation marker (see ./marker). */
-export const PROJECT_KEY = "__project";
-export const STACK_KEY = "__stack";
-/** Set by RackspaceTicket when the `import` resource option asked for the adoption: nothing may be changed. */
-export const IMPORT_KEY = "__import";
-/**
- * Carries only secretness: RackspaceTicket sets it to a secret empty list when the
- * description or a comment is secret, so the engine marks the `thread` output (which
- * repeats those texts) secret too. Its value is ignored.
- */
-export const THREAD_KEY = "thread";
+/** Severities a request may carry (docs §7); accounts allow a subset (checked by the API). */
+export const SEVERITIES = ["Low", "Normal", "High", "Urgent"] as const;
+/** Severities that appear only in responses (docs §8, item 9): refused in a request. */
+const RESPONSE_ONLY_SEVERITIES = ["Emergency"];
 
-/** Severities the API knows (docs §7); accounts allow a subset (checked by the API). */
-export const SEVERITIES = ["Low", "Normal", "High", "Urgent", "Emergency"] as const;
+/** The five categories the docs name (§7); others are refused at check unless `rackspace:allowAnyCategory` is on. */
+export const DOCUMENTED_CATEGORIES = ["Account", "Billing and Payments", "Change", "Request for Information", "Incident"] as const;
+
+/** The documented category a name means, if any. */
+export function documentedCategory(name: string): string | undefined {
+  const k = normalizeName(name);
+  return DOCUMENTED_CATEGORIES.find((c) => normalizeName(c) === k);
+}
 
 /** Client-side bounds (the API documents none; these keep requests sane). */
 export const LIMITS = {
@@ -135,7 +130,14 @@ export const TicketInputsSchema = z.strictObject(
     subject: text("subject", LIMITS.subject),
     category: text("category", LIMITS.shortText),
     subcategory: text("subcategory", LIMITS.shortText),
-    severity: z.enum(SEVERITIES, { error: `severity must be one of ${SEVERITIES.join(", ")}` }).optional(),
+    severity: z
+      .enum(SEVERITIES, {
+        error: (i) =>
+          RESPONSE_ONLY_SEVERITIES.includes(String(i.input))
+            ? `severity ${String(i.input)} appears only in the API's responses (it cannot be requested); use one of ${SEVERITIES.join(", ")}`
+            : `severity must be one of ${SEVERITIES.join(", ")}`,
+      })
+      .optional(),
     description: text("description", LIMITS.text).optional(),
     attachments: attachmentList("attachments").optional(),
     recipients: list(
@@ -158,10 +160,6 @@ export const TicketInputsSchema = z.strictObject(
 export interface CheckFailure {
   property: string;
   reason: string;
-}
-
-function isUnknown(v: unknown): boolean {
-  return v === UNKNOWN;
 }
 
 /** Removes the bookkeeping keys (`__provider`, `__resourceName`, `__project`, `__stack`, `thread`); what is left is what the user declared. */
@@ -194,16 +192,49 @@ function pathOf(path: ReadonlyArray<PropertyKey>): string {
   return s;
 }
 
-/** True when a field that forces replacement differs between old and new inputs (the planner's rule). */
-export function replacementPending(olds: Record<string, unknown>, news: Record<string, unknown>): boolean {
-  return replacingFields(olds, news).length > 0;
+/** Options of `check` that come from stack config. */
+export interface CheckOptions {
+  /** Let a category the docs do not name through to the API (`rackspace:allowAnyCategory`). */
+  allowAnyCategory?: boolean;
 }
 
 /**
- * Validates new inputs against the schema and the append-only history rule.
- * Unknown values are accepted as they are (a preview); nothing here calls the API.
+ * One failure as the engine should print it. The engine prints the value of a top-level
+ * property beside the reason, so a nested path, a free-text field or a long value is
+ * named in the reason instead (property ""), and no value is echoed.
  */
-export function checkInputs(olds: Record<string, unknown> | undefined, news: Record<string, unknown>): CheckFailure[] {
+function failureAt(path: string, reason: string, declared: Record<string, unknown>): CheckFailure {
+  const topLevel = /^[A-Za-z_]\w*$/.test(path);
+  const value = topLevel ? declared[path] : undefined;
+  const short = value === undefined || JSON.stringify(value).length <= 80;
+  if (topLevel && short && path !== "description" && path !== "comments") return { property: path, reason };
+  return { property: "", reason: `${path}: ${reason}` };
+}
+
+/** The path of an issue in the declared lists (positions refer to the list with unknowns removed; map them back). */
+function declaredPath(issuePath: ReadonlyArray<PropertyKey>, declared: Record<string, unknown>): ReadonlyArray<PropertyKey> {
+  const path = [...issuePath];
+  if (path.length >= 2 && typeof path[1] === "number" && Array.isArray(declared[String(path[0])])) {
+    const original = declared[String(path[0])] as unknown[];
+    let seen = -1;
+    for (let i = 0; i < original.length; i++) {
+      if (!isUnknown(original[i])) seen++;
+      if (seen === path[1]) {
+        path[1] = i;
+        break;
+      }
+    }
+  }
+  return path;
+}
+
+/**
+ * Validates new inputs against the schema (and the documented categories). Unknown
+ * values are accepted as they are (a preview); nothing here calls the API. The
+ * append-only rule of the comments is the diff's (./append-only): it must hold against
+ * what is on the ticket, which only the recorded outputs know.
+ */
+export function checkInputs(news: Record<string, unknown>, options: CheckOptions = {}): CheckFailure[] {
   const failures: CheckFailure[] = [];
   const declared = userInputs(news);
   const unknownFields = new Set(Object.keys(declared).filter((k) => isUnknown(declared[k])));
@@ -213,78 +244,24 @@ export function checkInputs(olds: Record<string, unknown> | undefined, news: Rec
       // A field unknown until apply is not missing: it is checked again when known.
       if (issue.path.length > 0 && unknownFields.has(String(issue.path[0]))) continue;
       if (issue.code === "unrecognized_keys") {
-        for (const key of issue.keys) failures.push({ property: pathOf([...issue.path, key]), reason: issue.message });
+        for (const key of issue.keys) failures.push(failureAt(pathOf([...issue.path, key]), issue.message, declared));
         continue;
       }
-      // Positions refer to the list with unknowns removed; map them back.
-      const path = [...issue.path];
-      if (path.length >= 2 && typeof path[1] === "number" && Array.isArray(declared[String(path[0])])) {
-        const original = declared[String(path[0])] as unknown[];
-        let seen = -1;
-        for (let i = 0; i < original.length; i++) {
-          if (!isUnknown(original[i])) seen++;
-          if (seen === path[1]) {
-            path[1] = i;
-            break;
-          }
-        }
-      }
-      failures.push({ property: pathOf(path) || "(inputs)", reason: issue.message });
+      failures.push(failureAt(pathOf(declaredPath(issue.path, declared)) || "(inputs)", issue.message, declared));
     }
   }
-  failures.push(...checkAppendOnly(userInputs(olds), declared));
-  return failures;
-}
-
-/**
- * The ticket's history is append-only: an entry of `comments` already posted cannot be
- * edited, removed or moved. (When a replacing change is pending, the new ticket gets the
- * whole list, so edits are allowed.)
- */
-export function checkAppendOnly(olds: Record<string, unknown>, news: Record<string, unknown>): CheckFailure[] {
-  const before = olds.comments;
-  const after = news.comments;
-  if (!Array.isArray(before) || before.length === 0 || isUnknown(after)) return [];
-  if (Object.keys(olds).length > 0 && replacementPending(olds, news)) return [];
-  const now = Array.isArray(after) ? after : [];
-  const failures: CheckFailure[] = [];
-  for (let i = 0; i < before.length; i++) {
-    if (i >= now.length) {
-      failures.push({
-        property: `comments[${i}]`,
-        reason: `comment ${i + 1} was already posted to the ticket and cannot be removed: the ticket's history is append-only. Keep it in the list and add new comments at the end.`,
-      });
-      break;
-    }
-    if (isUnknown(now[i]) || isUnknown(before[i])) continue;
-    const was = before[i] as CommentInput;
-    const is = now[i] as CommentInput;
-    if (!isEntry(is) || !isEntry(was) || sameEntry(was, is)) continue;
-    if (entryText(was) === entryText(is)) {
-      failures.push({
-        property: `comments[${i}].attachments`,
-        reason: `comment ${i + 1} was already posted with ${describeFiles(entryAttachments(was))}; its attachments cannot be changed: the ticket's history is append-only. Restore them (same names, same content) and attach the new files to a new comment at the end.`,
-      });
-      continue;
-    }
-    const moved = now.findIndex((e) => isEntry(e) && sameEntry(was, e as CommentInput));
-    failures.push({
-      property: `comments[${i}]`,
-      reason:
-        moved >= 0
-          ? `comment ${i + 1} was already posted and cannot be moved (it now appears at comments[${moved}]): the ticket's history is append-only. Add new comments at the end.`
-          : `comment ${i + 1} was already posted and cannot be edited: the ticket's history is append-only. Restore the posted text and add a new comment at the end instead.`,
-    });
+  const category = declared.category;
+  if (!options.allowAnyCategory && typeof category === "string" && !isUnknown(category) && category.trim() && !documentedCategory(category)) {
+    failures.push(
+      failureAt(
+        "category",
+        `${JSON.stringify(category.slice(0, 80))} is not one of the documented categories (${DOCUMENTED_CATEGORIES.join(", ")}; case, "&" and plurals do not matter). ` +
+          "If your account has other categories (GET /categories), run `pulumi config set rackspace:allowAnyCategory true`.",
+        declared,
+      ),
+    );
   }
   return failures;
-}
-
-function isEntry(v: unknown): boolean {
-  return typeof v === "string" || (!!v && typeof v === "object" && !Array.isArray(v) && typeof (v as { text?: unknown }).text === "string");
-}
-
-function describeFiles(files: AttachmentInput[]): string {
-  return files.length === 0 ? "no attachment" : files.map((f) => JSON.stringify(f.filename)).join(", ");
 }
 
 /** Parses inputs known to be valid (create/update time: no unknowns left). */

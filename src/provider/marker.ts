@@ -2,30 +2,48 @@
  * The correlation marker: how a ticket is found again when the answer to its creation
  * was lost (a dropped connection, a killed CLI between the POST and the state write).
  *
- * The marker is a short token derived from the stack, the resource and the ticket's
- * replace-forcing inputs, so the same create retried finds the ticket it opened, while a
- * replacement (different inputs) or a re-creation after the old ticket was closed does
- * not adopt the wrong one. It is appended to the description (the ticket's first comment),
- * with a one-line footer naming the project, stack and resource unless the footer is
- * turned off (`rackspace:markerFooter false`): then only the token is appended.
+ * The marker is a short token derived from the organization, project, stack, the
+ * resource's parent and name, and the ticket's replace-forcing inputs (attachments by
+ * name and content), so the same create retried finds the ticket it opened, while a
+ * replacement or another component's child of the same name does not. It is appended to
+ * the description (the ticket's first comment), after a line naming the ticket it
+ * replaces (if any) and a one-line footer naming project, stack and resource, unless
+ * the footer is off (`rackspace:markerFooter false`): then only the token is appended.
  */
 import { createHash } from "node:crypto";
-import type { TicketInputs } from "./inputs";
+import { attachmentKey, AttachmentInput } from "./entries";
 
 export const MARKER_PREFIX = "pulumi-rt-";
 const MARKER_RE = /pulumi-rt-[0-9a-f]{16}/;
 
 export interface ResourceRef {
+  organization?: string;
   project?: string;
   stack?: string;
+  /** URN of the resource's parent (a component), if any. */
+  parent?: string;
   name?: string;
 }
 
+/** The replace-forcing inputs the marker covers. */
+export interface MarkerInputs {
+  accountId: string;
+  subject: string;
+  category: string;
+  subcategory: string;
+  severity?: string;
+  description?: string;
+  attachments?: AttachmentInput[];
+  recipients?: string[];
+}
+
 /** The marker of one logical ticket creation. */
-export function markerFor(ref: ResourceRef, inputs: TicketInputs): string {
+export function markerFor(ref: ResourceRef, inputs: MarkerInputs): string {
   const identity = JSON.stringify([
+    ref.organization ?? "",
     ref.project ?? "",
     ref.stack ?? "",
+    ref.parent ?? "",
     ref.name ?? "",
     inputs.accountId,
     inputs.subject,
@@ -33,16 +51,20 @@ export function markerFor(ref: ResourceRef, inputs: TicketInputs): string {
     inputs.subcategory,
     inputs.severity ?? "",
     inputs.description ?? "",
-    inputs.recipients ?? [],
+    [...(inputs.recipients ?? [])].sort(),
+    (inputs.attachments ?? []).map(attachmentKey),
   ]);
   return MARKER_PREFIX + createHash("sha256").update(identity).digest("hex").slice(0, 16);
 }
 
-/** The text sent as the ticket's first comment: the description plus the marker. */
-export function describeWithMarker(description: string | undefined, marker: string, ref: ResourceRef, footer: boolean): string {
-  const tail = footer
-    ? `-- \nManaged by Pulumi (pulumi-rackspace-ticketing): project ${ref.project ?? "?"}, stack ${ref.stack ?? "?"}, resource ${ref.name ?? "?"}. Marker: ${marker}`
-    : marker;
+const FOOTER_START = "Managed by Pulumi (pulumi-rackspace-ticketing)";
+
+/** The text sent as the ticket's first comment: the description, the ticket it replaces, the footer or marker. */
+export function describeWithMarker(description: string | undefined, marker: string, ref: ResourceRef, footer: boolean, replaces?: string): string {
+  const lines: string[] = [];
+  if (replaces) lines.push(`Replaces ticket ${replaces}.`);
+  lines.push(footer ? `${FOOTER_START}: project ${ref.project ?? "?"}, stack ${ref.stack ?? "?"}, resource ${ref.name ?? "?"}. Marker: ${marker}` : marker);
+  const tail = `${footer ? "-- \n" : ""}${lines.join("\n")}`;
   return description ? `${description}\n\n${tail}` : tail;
 }
 
@@ -51,9 +73,17 @@ export function findMarker(text: string | null | undefined): string | undefined 
   return text ? MARKER_RE.exec(text)?.[0] : undefined;
 }
 
-/** The description a user wrote, without the footer or marker this package appended. */
+const TAIL_RE = /(?:^|\n\n)(?:-- \n)?(?:Replaces ticket [^\n]*\n)?(?:Managed by Pulumi \(pulumi-rackspace-ticketing\)[^\n]*|pulumi-rt-[0-9a-f]{16})$/;
+
+/** The description a user wrote, without the lines this package appended. */
 export function stripMarker(text: string): string {
-  const i = text.search(/\n\n(?:-- \nManaged by Pulumi \(pulumi-rackspace-ticketing\)[^\n]*|pulumi-rt-[0-9a-f]{16})$/);
-  if (i >= 0) return text.slice(0, i);
-  return MARKER_RE.test(text) && text.trim() === findMarker(text) ? "" : text;
+  const m = TAIL_RE.exec(text);
+  return m ? text.slice(0, m.index) : text;
+}
+
+/** The ticket a description says it replaces, if it says so. */
+export function replacedTicket(text: string | null | undefined): string | undefined {
+  if (!text) return undefined;
+  const m = /\n(?:-- \n)?Replaces ticket ([^\s\n]+)\.\n(?:Managed by Pulumi|pulumi-rt-)/.exec(`\n${text}`);
+  return m?.[1];
 }

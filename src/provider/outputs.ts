@@ -120,3 +120,31 @@ export function inputsFromTicket(ticket: Ticket): TicketInputs {
   if (ticket.resources.length) inputs.resources = [...ticket.resources];
   return inputs;
 }
+
+/** Rebuilds the API view of a ticket from recorded outputs (before an update). */
+export function ticketFromOutputs(id: string, olds: Record<string, unknown>): Ticket {
+  const o = olds as Partial<TicketOutputs>;
+  return {
+    ticketId: id,
+    accountId: o.accountId,
+    subject: o.subject,
+    status: o.status,
+    severity: o.severity,
+    classification: o.classification,
+    category: o.category,
+    subcategory: o.subcategory,
+    resources: Array.isArray(o.resources) ? [...o.resources] : [],
+    created: o.created,
+    modified: o.modified,
+    createdBy: o.createdBy ? { ...o.createdBy } : undefined,
+    modifiedBy: o.modifiedBy ? { ...o.modifiedBy } : undefined,
+    comments: (Array.isArray(o.thread) ? o.thread : []).map((t) => ({
+      id: t.id,
+      text: t.text,
+      created: t.created,
+      author: { name: t.authorName, type: t.authorType },
+      ...(Array.isArray(t.attachments) ? { attachments: t.attachments.map((a) => ({ ...a })) } : {}),
+    })),
+    recipients: [],
+  };
+}

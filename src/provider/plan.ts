@@ -4,7 +4,8 @@
  * the preview shows exactly the calls an update makes.
  */
 import { AttachmentInput, CommentInput, sameAttachments } from "./entries";
-import { REPLACE_FIELDS, UNKNOWN } from "./inputs";
+import { REPLACE_FIELDS } from "./inputs";
+import { UNKNOWN } from "./keys";
 
 export interface TicketPlan {
   /** Fields whose change forces a new ticket. */
@@ -56,7 +57,12 @@ export function replacingFields(olds: Record<string, unknown>, news: Record<stri
       replaces.push(f);
       continue;
     }
-    const same = f === "attachments" ? sameAttachments(olds[f] as AttachmentInput[] | undefined, b as AttachmentInput[] | undefined) : equalValue(olds[f], b);
+    const same =
+      f === "attachments"
+        ? sameAttachments(olds[f] as AttachmentInput[] | undefined, b as AttachmentInput[] | undefined)
+        : f === "recipients"
+          ? sameResourceSet(asList(olds[f]) as string[], asList(b) as string[]) // the API keeps recipients as a set: order is no change
+          : equalValue(olds[f], b);
     if (!same) replaces.push(f);
   }
   return replaces;

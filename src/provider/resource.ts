@@ -2,7 +2,7 @@
  * RackspaceTicket: a Rackspace support or change ticket declared in a Pulumi program.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { IMPORT_KEY, NAME_KEY, PROJECT_KEY, STACK_KEY, THREAD_KEY } from "./inputs";
+import { IMPORT_KEY, NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, REPLACE_ON_CHANGES_KEY, SECRET_INPUTS_KEY, STACK_KEY, THREAD_KEY } from "./keys";
 import type { AttachmentInput, CommentInput } from "./entries";
 
 /** A file to attach, as a program passes it (any field may be an Output). See {@link AttachmentInput}. */
@@ -31,7 +31,7 @@ export interface RackspaceTicketArgs {
   category: pulumi.Input<string>;
   /** Subcategory name valid for the account's product (e.g. `General` for hybrid accounts). Changing it opens a new ticket. */
   subcategory: pulumi.Input<string>;
-  /** `Low`, `Normal`, `High`, `Urgent` or `Emergency`, as the account allows. Changing it opens a new ticket. */
+  /** `Low`, `Normal`, `High` or `Urgent`, as the account allows (`Emergency` appears only in responses). Changing it opens a new ticket. */
   severity?: pulumi.Input<string>;
   /** The ticket's description (its first comment). May be a secret. Changing it opens a new ticket. */
   description?: pulumi.Input<string>;
@@ -59,6 +59,24 @@ export interface RackspaceTicketArgs {
    * provider: pulumi/pulumi#3550.) Only used when the resource is created.
    */
   adoptTicketId?: pulumi.Input<string>;
+}
+
+/** The inputs a program may pass as secrets: messages never print their values. */
+const SECRETABLE = ["accountId", "subject", "category", "subcategory", "severity", "description", "attachments", "recipients", "resources", "comments", "adoptTicketId"] as const;
+
+/** The names of the inputs passed as secrets (the list itself is not secret: it holds only names). */
+function secretInputs(args: RackspaceTicketArgs): pulumi.Output<string[]> {
+  const checks = SECRETABLE.map(async (f) => ((await pulumi.isSecret(pulumi.output(args?.[f] as pulumi.Input<unknown>))) ? f : undefined));
+  return pulumi.output(Promise.all(checks)).apply((names) => names.filter((n): n is (typeof SECRETABLE)[number] => n !== undefined));
+}
+
+/** The organization, where the SDK can tell it (the marker keeps two organizations' stacks of the same name apart). */
+function organization(): string | undefined {
+  try {
+    return pulumi.getOrganization();
+  } catch {
+    return undefined;
+  }
 }
 
 /** One stub for the whole process: the SDK serializes it once and caches the text. */
@@ -114,6 +132,11 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
         [NAME_KEY]: name,
         [PROJECT_KEY]: pulumi.getProject(),
         [STACK_KEY]: pulumi.getStack(),
+        [ORGANIZATION_KEY]: organization(),
+        [PARENT_KEY]: options.parent?.urn,
+        // The engine gets no changed keys from a dynamic provider's diff, so it cannot apply replaceOnChanges itself.
+        [REPLACE_ON_CHANGES_KEY]: options.replaceOnChanges,
+        [SECRET_INPUTS_KEY]: options.id ? undefined : secretInputs(args),
         [THREAD_KEY]: options.id ? undefined : thread,
         ticketId: undefined,
         status: undefined,

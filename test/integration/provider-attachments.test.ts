@@ -113,14 +113,17 @@ describe("attachments through the provider", () => {
     expect((res.outs as Props).comments).toEqual(checked.inputs.comments);
   });
 
-  it("a posted comment's file whose content changed is refused at check; a moved file with the same bytes is not", async () => {
+  it("a posted comment's file whose content changed is refused at diff; a moved file with the same bytes is not", async () => {
     const log = file("deploy.log", "v1");
-    const { inputs } = await checkAndCreate({ comments: [{ text: "log", attachments: [{ filename: "deploy.log", path: log }] }] });
+    const { id, outs, inputs } = await checkAndCreate({ comments: [{ text: "log", attachments: [{ filename: "deploy.log", path: log }] }] });
     const moved = file("copy.log", "v1");
-    expect((await provider.check(inputs, { ...inputs, comments: [{ text: "log", attachments: [{ filename: "deploy.log", path: moved }] }] })).failures).toEqual([]);
+    const same = await provider.check(inputs, { ...inputs, comments: [{ text: "log", attachments: [{ filename: "deploy.log", path: moved }] }] });
+    expect(same.failures).toEqual([]);
+    expect(await provider.diff(id, outs, same.inputs as Props)).toMatchObject({ changes: false, replaces: [] });
     fs.writeFileSync(log, "v2");
     const res = await provider.check(inputs, { ...inputs, comments: [{ text: "log", attachments: [{ filename: "deploy.log", path: log }] }] });
-    expect(res.failures).toEqual([{ property: "comments[0].attachments", reason: expect.stringMatching(/already posted with "deploy\.log".*cannot be changed/) }]);
+    expect(res.failures).toEqual([]);
+    await expect(provider.diff(id, outs, res.inputs as Props)).rejects.toThrow(/comments\[0\]\.attachments: the entry was posted with "deploy\.log".*cannot change/);
   });
 
   it("a changed description file replaces the ticket (diff)", async () => {
@@ -149,7 +152,7 @@ describe("attachments through the provider", () => {
     const news = { ...inputs, comments: [{ text: "with file", attachments: [{ filename: "a.txt", content: "x" }] }] };
     const err = await provider.update(id, outs, (await provider.check(inputs, news)).inputs as Props).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TicketPartialFailure);
-    expect((err as Error).message).toMatch(/posting comment 1 of 1 failed: .*uploading comments\[0\]\.attachments\[0\] "a\.txt" failed: createAttachment failed: HTTP 403/);
+    expect((err as Error).message).toMatch(/posting comments\[0\] failed: .*uploading comments\[0\]\.attachments\[0\] "a\.txt" failed: createAttachment failed: HTTP 403/);
     expect((err as TicketPartialFailure).properties.comments).toEqual([]);
   });
 

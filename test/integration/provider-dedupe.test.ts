@@ -2,7 +2,7 @@
  * No duplicates on ambiguous writes: a create or a comment whose answer was lost is
  * looked for (correlation marker, thread) before anything is sent again.
  */
-import { RackspaceTicketProvider, TicketOperationError } from "../../src/provider/provider";
+import { RackspaceTicketProvider, TicketOperationError, TicketPartialFailure } from "../../src/provider/provider";
 import type { Simulator } from "../../src/simulator";
 import { providerConfig, resetClientState, startSim } from "../helpers/sim";
 
@@ -43,12 +43,17 @@ describe("de-duplication of ambiguous writes", () => {
     expect(lines.join("\n")).toMatch(/answer to the create was lost, but the ticket exists .*adopting it/);
   });
 
-  it("create dropped before the ticket was opened: looks, finds nothing, sends once more, one ticket", async () => {
+  it("create dropped before the ticket was opened: looks, finds nothing, and does NOT send again (an empty list is no proof); the next up opens it once", async () => {
     const props = fresh();
     sim.injectFault({ operation: "createTicket", kind: "drop-before", count: 1 });
+    const err = (await provider.create(props).catch((e: unknown) => e)) as Error;
+    expect(err).toBeInstanceOf(TicketOperationError);
+    expect(err.message).toMatch(/outcome is unknown.*may exist: GET \/tickets did not list it, which is no proof.*Nothing was sent again.*marker pulumi-rt-[0-9a-f]{16}.*adoptTicketId/);
+    expect(ops()).toEqual(["listTickets:200", "createTicket:0", "listTickets:200"]);
+    expect(ticketsWith(props.subject as string)).toHaveLength(0);
+    // The user runs `pulumi up` again, as the message says: one ticket.
     await provider.create(props);
     expect(ticketsWith(props.subject as string)).toHaveLength(1);
-    expect(ops()).toEqual(["listTickets:200", "createTicket:0", "listTickets:200", "createTicket:200"]);
   });
 
   it("an interrupted deployment (ticket opened, state never written): the next create adopts it", async () => {
@@ -80,7 +85,7 @@ describe("de-duplication of ambiguous writes", () => {
     sim.injectFault({ operation: "listTickets", kind: "status", status: 400, count: 2 });
     const err = await provider.create(props).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TicketOperationError);
-    expect((err as Error).message).toMatch(/outcome is unknown.*The ticket may exist: .*marker pulumi-rt-[0-9a-f]{16}.*`adoptTicketId` input/);
+    expect((err as Error).message).toMatch(/outcome is unknown.*The ticket may exist: looking for it failed too.*Nothing was sent again.*marker pulumi-rt-[0-9a-f]{16}.*`adoptTicketId`/);
     expect(ticketsWith(props.subject as string)).toHaveLength(1);
   });
 
@@ -95,11 +100,16 @@ describe("de-duplication of ambiguous writes", () => {
     expect(ops()).toEqual(["getTicket:200", "addComment:0", "getTicket:200", "addComment:204", "getTicket:200"]);
   });
 
-  it("a comment dropped before it was posted is sent once more after reading the thread", async () => {
+  it("a comment dropped before it was posted is not sent twice in one run (a thread without it is no proof); the next up posts it once", async () => {
     const props = fresh();
     const created = await provider.create(props);
     sim.injectFault({ operation: "addComment", kind: "drop-before", count: 1 });
-    await provider.update(created.id, created.outs as Props, { ...props, comments: ["note"] });
+    const err = (await provider.update(created.id, created.outs as Props, { ...props, comments: ["note"] }).catch((e: unknown) => e)) as TicketPartialFailure;
+    expect(err).toBeInstanceOf(TicketPartialFailure);
+    expect(err.message).toMatch(/posting comments\[0\] failed: .*may have been posted: the next `pulumi up` reads the thread/);
+    expect(err.properties.comments).toEqual([]);
+    expect(sim.requests({ operation: "addComment" })).toHaveLength(1);
+    await provider.update(created.id, err.properties, { ...props, comments: ["note"] });
     expect(sim.getTicket(created.id)?.comments.map((c) => c.text).slice(1)).toEqual(["note"]);
   });
 

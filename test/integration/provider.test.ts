@@ -80,7 +80,9 @@ describe("RackspaceTicketProvider against the simulator", () => {
     });
     expect(outs.thread).toEqual([expect.objectContaining({ text: expect.stringContaining(inputs.description), authorType: "customer" })]);
     expect(JSON.stringify(outs)).not.toContain(DEMO_KEY);
-    expect(outs).not.toHaveProperty("__resourceName");
+    // The name stays with the outputs, so refresh and destroy can name the resource in their messages.
+    expect(outs.__resourceName).toMatch(/^change-ticket-\d+$/);
+    expect(outs.__stateVersion).toBe(2);
   });
 
   it("create with comments: the ticket, then one POST per comment in order, then one read", async () => {
@@ -191,15 +193,18 @@ describe("RackspaceTicketProvider against the simulator", () => {
     const before = sim.tickets().length;
     let err: unknown;
     try {
-      await create({ comments: ["first", "second"] });
+      await create({ comments: ["first", "second"], __provider: "serialized-stub" });
     } catch (e) {
       err = e;
     }
     expect(err).toBeInstanceOf(TicketPartialFailure);
     const pf = err as TicketPartialFailure;
     expect(pf.id).toMatch(/\S/);
-    expect(pf.message).toMatch(/RackspaceTicket "change-ticket-\d+" \(ticket .+\): the ticket was opened, but posting comment 1 of 2 failed: addComment .*HTTP 400/);
+    expect(pf.message).toMatch(/RackspaceTicket "change-ticket-\d+" \(ticket .+\): the ticket was opened, but posting comments\[0\] failed: addComment .*HTTP 400.*comments\[0\] was not posted: fix or remove it/);
     expect(pf.properties.comments).toEqual([]);
+    // What the CLI prints is `reasons`: the guidance must be there, and the host needs the serialized provider.
+    expect(pf.reasons).toEqual([pf.message]);
+    expect(pf.properties.__provider).toBe("serialized-stub");
     expect(sim.tickets()).toHaveLength(before + 1);
 
     sim.clearRequests();

@@ -7,7 +7,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { attachmentNameProblem, FORBIDDEN_EXTENSIONS } from "../../src/api/attachments";
 import { attachmentKey, digestInputs, loadAttachment, sameEntry, sha256 } from "../../src/provider/entries";
-import { checkInputs } from "../../src/provider/inputs";
+import { appendOnlyProblems } from "../../src/provider/append-only";
 import { planChanges } from "../../src/provider/plan";
 
 const base = { accountId: "hybrid:100001", subject: "Deploy", category: "Change", subcategory: "General" };
@@ -79,17 +79,17 @@ describe("identity and the append-only rule", () => {
   it("a posted comment whose file content changed is refused like an edited comment", () => {
     const olds = { ...base, comments: [{ text: "deployed", attachments: [{ filename: "log.txt", path: "log.txt", sha256: "a".repeat(64) }] }] };
     const news = { ...base, comments: [{ text: "deployed", attachments: [{ filename: "log.txt", path: "log.txt", sha256: "b".repeat(64) }] }] };
-    expect(checkInputs(olds, news)).toEqual([{ property: "comments[0].attachments", reason: expect.stringMatching(/already posted with "log\.txt".*cannot be changed.*append-only/) }]);
+    expect(appendOnlyProblems(olds.comments, news.comments)).toEqual([expect.stringMatching(/^comments\[0\]\.attachments: the entry was posted with "log\.txt".*cannot change.*append-only/)]);
   });
 
   it("a posted comment that gains or loses a file is refused; one added at the end is fine", () => {
     const olds = { ...base, comments: ["deployed"] };
-    expect(checkInputs(olds, { ...base, comments: [{ text: "deployed", attachments: [{ filename: "a.txt", content: "x" }] }] })).toEqual([
-      { property: "comments[0].attachments", reason: expect.stringMatching(/already posted with no attachment/) },
+    expect(appendOnlyProblems(olds.comments, [{ text: "deployed", attachments: [{ filename: "a.txt", content: "x" }] }])).toEqual([
+      expect.stringMatching(/^comments\[0\]\.attachments: the entry was posted with no attachment/),
     ]);
-    expect(checkInputs(olds, { ...base, comments: ["deployed", { text: "logs", attachments: [{ filename: "a.txt", content: "x" }] }] })).toEqual([]);
+    expect(appendOnlyProblems(olds.comments, ["deployed", { text: "logs", attachments: [{ filename: "a.txt", content: "x" }] }])).toEqual([]);
     // Written as an object without files, the posted entry is the same entry.
-    expect(checkInputs(olds, { ...base, comments: [{ text: "deployed" }] })).toEqual([]);
+    expect(appendOnlyProblems(olds.comments, [{ text: "deployed" }])).toEqual([]);
   });
 
   it("the description's files force a new ticket when their content changes, not when the file moves", () => {

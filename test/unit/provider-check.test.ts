@@ -1,3 +1,4 @@
+import { appendOnlyProblems } from "../../src/provider/append-only";
 import { checkInputs, UNKNOWN } from "../../src/provider/inputs";
 
 const valid = {
@@ -37,7 +38,7 @@ const invalid: [string, Record<string, unknown>, string, RegExp][] = [
   ["missing subcategory", { subcategory: undefined }, "subcategory", /required/],
   ["empty subcategory", { subcategory: " " }, "subcategory", /empty/],
   ["subcategory as null", { subcategory: null }, "subcategory", /string/],
-  ["severity not in enum", { severity: "Critical" }, "severity", /one of Low, Normal, High, Urgent, Emergency/],
+  ["severity not in enum", { severity: "Critical" }, "severity", /one of Low, Normal, High, Urgent$/],
   ["severity wrong case", { severity: "urgent" }, "severity", /one of/],
   ["severity as number", { severity: 3 }, "severity", /one of/],
   ["severity empty", { severity: "" }, "severity", /one of/],
@@ -89,8 +90,9 @@ describe("check: invalid inputs (one CheckFailure each, property and reason)", (
   it.each(invalid)("%s", (_what, patch, property, reason) => {
     const news: Record<string, unknown> = { ...valid, ...patch };
     for (const [k, v] of Object.entries(patch)) if (v === undefined) delete news[k];
-    const failures = checkInputs({}, news);
-    const hit = failures.find((f) => f.property === property);
+    const failures = checkInputs(news);
+    // A top-level field is the failure's property; a nested path leads the reason (the engine would print `{<nil>}` for it).
+    const hit = failures.find((f) => f.property === property || (f.property === "" && f.reason.startsWith(`${property}: `)));
     expect(hit).toBeDefined();
     expect(hit!.reason).toMatch(reason);
   });
@@ -98,58 +100,87 @@ describe("check: invalid inputs (one CheckFailure each, property and reason)", (
 
 describe("check: valid inputs", () => {
   it("accepts the full set and the minimal set", () => {
-    expect(checkInputs({}, valid)).toEqual([]);
-    expect(checkInputs({}, { accountId: "12345", subject: "s", category: "Incident", subcategory: "Other" })).toEqual([]);
+    expect(checkInputs(valid)).toEqual([]);
+    expect(checkInputs({ accountId: "12345", subject: "s", category: "Incident", subcategory: "Other" })).toEqual([]);
   });
 
   it("ignores the engine's bookkeeping keys", () => {
-    expect(checkInputs({}, { ...valid, __provider: "exports.handler=…", __resourceName: "t", thread: [] })).toEqual([]);
+    expect(checkInputs({ ...valid, __provider: "exports.handler=…", __resourceName: "t", thread: [] })).toEqual([]);
   });
 
   it("accepts unknown values during a preview, whole fields or list entries", () => {
-    expect(checkInputs({}, { ...valid, subject: UNKNOWN, resources: UNKNOWN, comments: ["first note", UNKNOWN] })).toEqual([]);
+    expect(checkInputs({ ...valid, subject: UNKNOWN, resources: UNKNOWN, comments: ["first note", UNKNOWN] })).toEqual([]);
   });
 
   it("reports an invalid entry at its original index when unknowns precede it", () => {
-    const f = checkInputs({}, { ...valid, resources: [UNKNOWN, "bad"] });
-    expect(f.map((x) => x.property)).toEqual(["resources[1]"]);
+    const f = checkInputs({ ...valid, resources: [UNKNOWN, "bad"] });
+    expect(f).toEqual([{ property: "", reason: expect.stringMatching(/^resources\[1\]: /) }]);
   });
 
   it("lists every problem, not just the first", () => {
-    const f = checkInputs({}, { accountId: "", subject: "", category: "Change", subcategory: "General", severity: "x" });
+    const f = checkInputs({ accountId: "", subject: "", category: "Change", subcategory: "General", severity: "x" });
     expect(f.map((x) => x.property).sort()).toEqual(["accountId", "severity", "subject"]);
   });
 });
 
-describe("check: the ticket's history is append-only", () => {
-  const olds = { ...valid, comments: ["one", "two"] };
+describe("diff: the ticket's history is append-only, against what is on the ticket", () => {
+  const posted = ["one", "two"];
 
   it("allows adding comments at the end", () => {
-    expect(checkInputs(olds, { ...valid, comments: ["one", "two", "three"] })).toEqual([]);
+    expect(appendOnlyProblems(posted, ["one", "two", "three"])).toEqual([]);
   });
 
-  it("rejects editing a posted comment, naming it", () => {
-    const f = checkInputs(olds, { ...valid, comments: ["one", "TWO"] });
-    expect(f).toEqual([{ property: "comments[1]", reason: expect.stringMatching(/already posted and cannot be edited.*append-only/) }]);
+  it("rejects editing a posted comment, naming it by its path", () => {
+    expect(appendOnlyProblems(posted, ["one", "TWO"])).toEqual([expect.stringMatching(/^comments\[1\] is already on the ticket and cannot be edited.*append-only/)]);
   });
 
   it("rejects removing a posted comment", () => {
-    const f = checkInputs(olds, { ...valid, comments: ["one"] });
-    expect(f).toEqual([{ property: "comments[1]", reason: expect.stringMatching(/cannot be removed/) }]);
-    expect(checkInputs(olds, { ...valid, comments: undefined })[0].property).toBe("comments[0]");
+    expect(appendOnlyProblems(posted, ["one"])).toEqual([expect.stringMatching(/^comments\[1\] .*cannot be removed/)]);
+    expect(appendOnlyProblems(posted, undefined)[0]).toMatch(/^comments\[0\] /);
   });
 
   it("rejects reordering posted comments", () => {
-    const f = checkInputs(olds, { ...valid, comments: ["two", "one"] });
-    expect(f[0]).toEqual({ property: "comments[0]", reason: expect.stringMatching(/cannot be moved \(it now appears at comments\[1\]\)/) });
+    expect(appendOnlyProblems(posted, ["two", "one"])[0]).toMatch(/^comments\[0\] .*cannot be moved \(it now appears at comments\[1\]\)/);
   });
 
-  it("allows rewriting the list when a replacing change opens a new ticket anyway", () => {
-    expect(checkInputs(olds, { ...valid, subject: "New subject", comments: ["rewritten"] })).toEqual([]);
+  it("lets an entry that never reached the ticket change (a comment the API refused)", () => {
+    // The last inputs said ["one", "two", "bad"], but only two are on the ticket.
+    expect(appendOnlyProblems(posted, ["one", "two", "fixed"])).toEqual([]);
+    expect(appendOnlyProblems(posted, ["one", "two"])).toEqual([]);
   });
 
   it("does not judge unknown comments in a preview", () => {
-    expect(checkInputs(olds, { ...valid, comments: UNKNOWN })).toEqual([]);
-    expect(checkInputs(olds, { ...valid, comments: [UNKNOWN, "two"] })).toEqual([]);
+    expect(appendOnlyProblems(posted, UNKNOWN)).toEqual([]);
+    expect(appendOnlyProblems(posted, [UNKNOWN, "two"])).toEqual([]);
+  });
+
+  it("never prints a comment's text", () => {
+    const secret = "s3cr3t-comment-text";
+    for (const p of appendOnlyProblems([secret, "b"], ["x", "y"])) expect(p).not.toContain(secret);
+  });
+});
+
+describe("check: severities and categories the docs allow in a request", () => {
+  it("refuses Emergency (it appears only in responses) and says what to use", () => {
+    expect(checkInputs({ ...valid, severity: "Emergency" })).toEqual([{ property: "severity", reason: expect.stringMatching(/only in the API's responses.*Low, Normal, High, Urgent/) }]);
+  });
+
+  it("accepts the documented categories the forgiving way (case, &, plurals)", () => {
+    for (const category of ["change", "Billing & Payment", "billing and payments", "REQUEST FOR INFORMATION", "Incidents", "Account"]) {
+      expect(checkInputs({ ...valid, category })).toEqual([]);
+    }
+  });
+
+  it("refuses another category at check unless rackspace:allowAnyCategory is on", () => {
+    expect(checkInputs({ ...valid, category: "Chnage" })).toEqual([{ property: "category", reason: expect.stringMatching(/not one of the documented categories.*rackspace:allowAnyCategory/) }]);
+    expect(checkInputs({ ...valid, category: "Chnage" }, { allowAnyCategory: true })).toEqual([]);
+  });
+});
+
+describe("check: failures never echo a long value", () => {
+  it("names a too-long description in the reason, not as a property the engine would print whole", () => {
+    const f = checkInputs({ ...valid, description: "d".repeat(200_000) });
+    expect(f).toEqual([{ property: "", reason: expect.stringMatching(/^description: description must be at most/) }]);
+    expect(JSON.stringify(f).length).toBeLessThan(500);
   });
 });

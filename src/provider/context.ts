@@ -1,0 +1,49 @@
+/**
+ * What every operation of the provider shares: the client (built on first use from the
+ * configuration `configure` read), the call context that turns waits into progress
+ * lines, and the settings read from stack config. Nothing here outlives the provider.
+ */
+import { CallContext, TicketingClient, WaitInfo } from "../api/client";
+import type { ClientOptions } from "../api/config";
+import { label } from "./messages";
+
+/** Waits longer than this print one progress line (the CLI shows provider output). */
+export const WAIT_NOTICE_MS = 2_000;
+
+function seconds(ms: number): string {
+  return ms >= 10_000 ? `${Math.round(ms / 1000)}s` : `${(ms / 1000).toFixed(1)}s`;
+}
+
+export interface ProviderSettings {
+  markerFooter: boolean;
+  validateAgainstAccount: boolean;
+  allowAnyCategory: boolean;
+}
+
+export class OperationContext {
+  private client?: TicketingClient;
+
+  constructor(
+    readonly options: ClientOptions,
+    readonly settings: ProviderSettings,
+    /** Where progress lines go (stderr: the engine shows provider output). */
+    readonly log: (line: string) => void,
+  ) {}
+
+  api(): TicketingClient {
+    this.client ??= new TicketingClient(this.options);
+    return this.client;
+  }
+
+  /** The call context of one resource: progress lines naming it, and the account its requests are paced under. */
+  call(name: string | undefined, ticketId?: string, accountId?: string): CallContext {
+    return {
+      accountId,
+      onWait: (w: WaitInfo) => {
+        if (w.waitMs < WAIT_NOTICE_MS) return;
+        const what = w.reason === "rate-limit" ? "for a rate-limit slot" : `before retrying (${w.cause ?? "transient failure"})`;
+        this.log(`${label(name, ticketId ?? w.ticketId)}: ${w.operation} waiting ${seconds(w.waitMs)} ${what}`);
+      },
+    };
+  }
+}

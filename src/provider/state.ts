@@ -1,0 +1,44 @@
+/**
+ * The version of what a RackspaceTicket records, and the migration of older records:
+ * diff, update, read and delete see every recorded state in the current shape, and a
+ * state written by a newer version of the package is refused, never misread.
+ *
+ *   1 (0.2.x, unversioned): the outputs as 0.2.0 wrote them.
+ *   2 (0.3.x): the same fields plus `__stateVersion`; `status`, `comments`, `resources`
+ *      and `thread` are always present.
+ */
+import { STATE_VERSION_KEY } from "./keys";
+import { label } from "./messages";
+
+export const STATE_VERSION = 2;
+
+type Props = Record<string, unknown>;
+
+/** The version a record was written with (1 when it carries none). */
+export function stateVersionOf(props: Props | undefined): number {
+  const v = props?.[STATE_VERSION_KEY];
+  return typeof v === "number" && Number.isInteger(v) && v >= 1 ? v : 1;
+}
+
+/** A recorded state in the current shape (a copy); throws for a state from a newer package. */
+export function migrateState(props: Props | undefined, name?: string, ticketId?: string): Props {
+  const version = stateVersionOf(props);
+  if (version > STATE_VERSION) {
+    throw new Error(
+      `${label(name, ticketId)}: the stack was written by a newer pulumi-rackspace-ticketing (state version ${version}; this one reads up to ${STATE_VERSION}). ` +
+        "Install the version that wrote it (see the stack's last update) in the program's package.json, then run the command again.",
+    );
+  }
+  const out: Props = { ...(props ?? {}) };
+  if (version < 2) {
+    for (const k of ["comments", "resources", "thread"]) if (!Array.isArray(out[k])) out[k] = [];
+    if (typeof out.status !== "string") out.status = "";
+  }
+  out[STATE_VERSION_KEY] = STATE_VERSION;
+  return out;
+}
+
+/** Stamps outputs with the current version. */
+export function versioned<T extends object>(outs: T): T & { [STATE_VERSION_KEY]: number } {
+  return { ...outs, [STATE_VERSION_KEY]: STATE_VERSION };
+}

@@ -1,0 +1,154 @@
+/**
+ * Posting the declared comments onto a ticket, in order, each exactly once: entries
+ * already on the ticket (a lost answer, an interrupted run) are found in the thread and
+ * not posted again; a comment whose answer was lost is looked for before it is sent
+ * again; nothing is written to a ticket Rackspace has closed. A failure after the ticket
+ * exists becomes a TicketPartialFailure that records what is really on the ticket.
+ */
+import { isRackspaceApiError } from "../api/errors";
+import type { Ticket } from "../api/schemas";
+import type { OperationContext } from "./context";
+import { CommentInput, entryAttachments, entryText } from "./entries";
+import { TicketPartialFailure } from "./errors";
+import type { TicketInputs } from "./inputs";
+import { describe, label } from "./messages";
+import { customerComments, outputsFrom, TicketOutputs } from "./outputs";
+import { isClosed, isRefused, isTicketGone } from "./status";
+import { uploadAll } from "./uploads";
+
+export interface PostJob {
+  name: string | undefined;
+  inputs: TicketInputs;
+  /** The ticket as last known (from the API, or rebuilt from the recorded outputs). */
+  ticket: Ticket;
+  /** Entries of `comments` known to be on the ticket. */
+  posted: CommentInput[];
+  /** Entries to post after them, in order. */
+  toPost: CommentInput[];
+  verb: "opened" | "updated" | "adopted";
+  /** Whether `ticket` is exactly what the API just returned (its thread is current). */
+  fresh: boolean;
+}
+
+/** Customer comments on the ticket (after the description) not matched by `known`, counted by text. */
+function unaccounted(ticket: Ticket, known: readonly CommentInput[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const text of customerComments(ticket)) counts.set(text, (counts.get(text) ?? 0) + 1);
+  for (const k of known.map(entryText)) if (counts.has(k)) counts.set(k, (counts.get(k) as number) - 1);
+  return counts;
+}
+
+function takeOne(counts: Map<string, number>, text: string): boolean {
+  const n = counts.get(text) ?? 0;
+  if (n <= 0) return false;
+  counts.set(text, n - 1);
+  return true;
+}
+
+/** The ticket as the API has it now, or undefined when it cannot say. */
+export async function currentTicket(op: OperationContext, name: string | undefined, id: string, accountId?: string): Promise<Ticket | undefined> {
+  try {
+    return await op.api().getTicket(id, op.call(name, id, accountId));
+  } catch (e) {
+    if (isTicketGone(e)) return { ticketId: id, status: "Closed", comments: [], resources: [], recipients: [] };
+    return undefined;
+  }
+}
+
+/** The message for a ticket found closed before a write: nothing is sent to it, and the next `up` replaces it. */
+export function closedMessage(name: string | undefined, id: string, what: string): string {
+  return (
+    `${label(name, id)}: Rackspace has closed the ticket, so ${what} was not sent: nothing is written to a closed ticket. ` +
+    `The stack now records it as Closed; run \`pulumi up\` again to open a new ticket that names ${id} and carries the declared comments (or remove the resource to stop declaring it).`
+  );
+}
+
+/** Posts `job.toPost` in order after `job.posted`, then reads the ticket back once. */
+export async function postComments(op: OperationContext, job: PostJob): Promise<TicketOutputs> {
+  const { name, inputs } = job;
+  const api = op.api();
+  const id = job.ticket.ticketId;
+  const ctx = op.call(name, id, inputs.accountId);
+  const done = [...job.posted];
+  let latest = job.ticket;
+  if (!job.fresh && job.toPost.length > 0) latest = (await currentTicket(op, name, id, inputs.accountId)) ?? latest;
+  if (job.toPost.length > 0 && isClosed(latest.status)) {
+    throw new TicketPartialFailure(closedMessage(name, id, `comments[${done.length}]`), id, outputsFrom(inputs, latest, done));
+  }
+  const surplus = unaccounted(latest, done);
+  let sent = 0;
+  for (const entry of job.toPost) {
+    const at = `comments[${done.length}]`;
+    if (takeOne(surplus, entryText(entry))) {
+      op.log(`${label(name, id)}: ${at} is already on the ticket; not posting it again`);
+      done.push(entry);
+      continue;
+    }
+    try {
+      await postOnce(op, name, id, inputs.accountId, entry, done);
+      done.push(entry);
+      sent++;
+    } catch (e) {
+      throw await postFailure(op, job, latest, done, e);
+    }
+  }
+  if (sent > 0 || (!job.fresh && job.toPost.length === 0)) {
+    try {
+      latest = await api.getTicket(id, ctx);
+    } catch {
+      // GET /tickets/{id} is undocumented (best effort): keep what we know, with the comments we posted.
+      latest = {
+        ...latest,
+        comments: [...latest.comments, ...job.toPost.map((e) => ({ id: "", text: entryText(e), created: "", author: { type: "customer" } }))],
+      };
+    }
+  }
+  return outputsFrom(inputs, latest, done);
+}
+
+/** The partial failure for a comment that could not be posted, with the guidance that fits why. */
+async function postFailure(op: OperationContext, job: PostJob, latest: Ticket, done: CommentInput[], e: unknown): Promise<TicketPartialFailure> {
+  const { name, inputs } = job;
+  const id = latest.ticketId;
+  const at = `comments[${done.length}]`;
+  if (isRefused(e) || isTicketGone(e)) {
+    const now = await currentTicket(op, name, id, inputs.accountId);
+    if (now && isClosed(now.status)) return new TicketPartialFailure(closedMessage(name, id, at), id, outputsFrom(inputs, now, done));
+  }
+  const outs = outputsFrom(inputs, latest, done);
+  const head = `${label(name, id)}: the ticket was ${job.verb}, but posting ${at} failed: ${describe(e)}`;
+  if (isRackspaceApiError(e) && e.mayHaveBeenApplied) {
+    return new TicketPartialFailure(`${head} That comment may have been posted: the next \`pulumi up\` reads the thread before posting it again.`, id, outs);
+  }
+  if (isRefused(e)) {
+    return new TicketPartialFailure(
+      `${head} ${at} was not posted: fix or remove it (entries not yet on the ticket can still change) and run \`pulumi up\` again.${done.length > 0 ? ` comments[0] to comments[${done.length - 1}] are on the ticket and recorded in the stack.` : " The ticket is recorded in the stack."}`,
+      id,
+      outs,
+    );
+  }
+  return new TicketPartialFailure(`${head} The ticket is recorded in the stack; run \`pulumi up\` again to post the remaining comments.`, id, outs);
+}
+
+/**
+ * POST one comment. If its answer is lost, read the thread: there → done. A thread that
+ * does not show it is no proof it was not posted (GET /tickets/{id} is undocumented), so
+ * the ambiguous error goes up and the comment is never sent twice in one run.
+ */
+async function postOnce(op: OperationContext, name: string | undefined, id: string, accountId: string, entry: CommentInput, known: CommentInput[]): Promise<void> {
+  const api = op.api();
+  const ctx = op.call(name, id, accountId);
+  const text = entryText(entry);
+  // Files go up right before their comment (an upload slot lasts 10 minutes).
+  const files = await uploadAll(op, name, entryAttachments(entry), `comments[${known.length}].attachments`, id, accountId);
+  const body = files.length > 0 ? { text, attachments: files } : { text };
+  try {
+    await api.addComment(id, body, ctx);
+  } catch (e) {
+    if (!isRackspaceApiError(e) || !e.mayHaveBeenApplied) throw e;
+    const now = await api.getTicket(id, ctx).catch(() => undefined);
+    if (!now) throw e;
+    if (takeOne(unaccounted(now, known), text)) return;
+    throw e;
+  }
+}

@@ -1,0 +1,54 @@
+/**
+ * A Pulumi program whose tickets come from a spec.json beside it, rewritten by the test
+ * between CLI commands: one program, many declarations, no code generation. Each ticket
+ * names its args and resource options; `secretDescription` wraps the description in
+ * pulumi.secret; `parent` puts the ticket under a component of that name.
+ */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { makeJsProgram } from "./pulumi-cli";
+
+export interface TicketSpec {
+  name: string;
+  args: Record<string, unknown>;
+  options?: Record<string, unknown>;
+  secretDescription?: boolean;
+  parent?: string;
+}
+
+const PROGRAM = `"use strict";
+const fs = require("fs");
+const path = require("path");
+const pulumi = require("@pulumi/pulumi");
+const { RackspaceTicket } = require("pulumi-rackspace-ticketing");
+const spec = JSON.parse(fs.readFileSync(path.join(__dirname, "spec.json"), "utf8"));
+const parents = {};
+const out = {};
+for (const t of spec.tickets) {
+  const args = { accountId: "hybrid:100001", category: "Change", subcategory: "General", ...t.args };
+  if (t.secretDescription) args.description = pulumi.secret(args.description);
+  const options = { ...(t.options || {}) };
+  if (t.parent) {
+    parents[t.parent] = parents[t.parent] || new pulumi.ComponentResource("test:index:Group", t.parent, {});
+    options.parent = parents[t.parent];
+  }
+  out[t.name] = new RackspaceTicket(t.name, args, options).ticketId;
+}
+module.exports = out;
+`;
+
+export class SpecProgram {
+  readonly dir: string;
+  constructor(name: string) {
+    this.dir = makeJsProgram(name, PROGRAM);
+    this.write([]);
+  }
+
+  write(tickets: TicketSpec[]): void {
+    fs.writeFileSync(path.join(this.dir, "spec.json"), `${JSON.stringify({ tickets }, null, 2)}\n`);
+  }
+
+  dispose(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}
