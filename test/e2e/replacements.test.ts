@@ -144,4 +144,16 @@ describeWithPulumiCli("e2e: replacements and resource options", () => {
     expectOk(await project.destroy());
     expect(open().map((t) => t.ticketId)).toEqual([ids.retained]);
   });
+
+  test("a strict import that does not match prints no secret and no description text (0.2.0 printed both texts)", async () => {
+    const secret = "SECRET-runbook-passphrase-7f3a";
+    const byHand = await openTicketByHand(sim, { accountId: "hybrid:100001", subject: "Replacement import", category: "Change", subcategory: "General", comment: { text: "Text typed in the portal." } });
+    program.write([ticket("imported", { subject: "Replacement import", description: secret }, { secretDescription: true, options: { import: byHand } })]);
+    const up = await project.up();
+    expect(up.code).not.toBe(0);
+    expect(up.output).toMatch(/cannot import the ticket: description differs from the ticket's first comment/);
+    expect(up.output).not.toContain(secret);
+    expect(up.output).not.toContain("Text typed in the portal.");
+    expect(sim.getTicket(byHand)?.status).not.toBe("Closed");
+  });
 });
