@@ -1,6 +1,6 @@
 /**
  * A faithful local simulator of the Rackspace Identity v2.0 and Ticketing v2 APIs
- * (see /work/shared/rackspace-ticketing-api.md), with attachments (upload slots and their temp
+ * (see the API reference kept with the project), with attachments (upload slots and their temp
  * URLs), the resources API on its own port, rate limits, fault injection, a request log, Racker
  * actions, JSON persistence and an admin API under /_sim/.
  *

@@ -1,7 +1,7 @@
 /**
  * Public types of the Rackspace Identity v2.0 + Ticketing v2 simulator.
  *
- * Shapes follow /work/shared/rackspace-ticketing-api.md §2 (identity) and §4 (ticketing).
+ * Shapes follow the API reference kept with the project, §2 (identity) and §4 (ticketing).
  * These are the simulator's own definitions: nothing here is shared with `src/api`, so the
  * simulator validates requests independently and can catch client bugs.
  */
