@@ -11,7 +11,8 @@
  * the footer is off (`rackspace:markerFooter false`): then only the token is appended.
  */
 import { createHash } from "node:crypto";
-import { attachmentKey, AttachmentInput } from "./entries";
+import { attachmentKey } from "./entries";
+import type { TicketInputs } from "./inputs";
 
 export const MARKER_PREFIX = "pulumi-rt-";
 const MARKER_RE = /pulumi-rt-[0-9a-f]{16}/;
@@ -26,16 +27,7 @@ export interface ResourceRef {
 }
 
 /** The replace-forcing inputs the marker covers. */
-export interface MarkerInputs {
-  accountId: string;
-  subject: string;
-  category: string;
-  subcategory: string;
-  severity?: string;
-  description?: string;
-  attachments?: AttachmentInput[];
-  recipients?: string[];
-}
+export type MarkerInputs = Pick<TicketInputs, "accountId" | "subject" | "category" | "subcategory" | "severity" | "description" | "attachments" | "recipients">;
 
 /** The marker of one logical ticket creation. */
 export function markerFor(ref: ResourceRef, inputs: MarkerInputs): string {

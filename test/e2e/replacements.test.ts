@@ -5,14 +5,13 @@
  * (replaceOnChanges, ignoreChanges, protect, retainOnDelete, deleteBeforeReplace,
  * --target) do what they do for any resource.
  */
-import { startSimulator, Simulator } from "../../src/simulator";
-import { describeWithPulumiCli, ensureBuilt, PulumiProject, uniqueStack } from "../helpers/pulumi-cli";
+import type { Simulator } from "../../src/simulator";
+import { describeWithPulumiCli, ensureBuilt, PulumiProject } from "../helpers/pulumi-cli";
 import { openTicketByHand } from "../helpers/sim";
-import { SpecProgram, TicketSpec } from "../helpers/spec-program";
+import { expectOk, SpecProgram, specStack, startFastSimulator, TicketSpec } from "../helpers/spec-program";
 
 jest.setTimeout(300_000);
 
-const WINDOW_MS = 1000;
 const R1 = "https://resources.api.rackspace.com/resources/dedicated:0001";
 const R2 = "https://resources.api.rackspace.com/resources/dedicated:0002";
 
@@ -29,11 +28,10 @@ describeWithPulumiCli("e2e: replacements and resource options", () => {
 
   const open = () => sim.tickets().filter((t) => t.status !== "Closed");
   const idOf = async (name: string) => (await project.resources()).find((r) => r.urn.endsWith(`::${name}`))?.id as string | undefined;
-  const expectOk = (r: { code: number | null; output: string }) => expect({ code: r.code, output: r.code === 0 ? "" : r.output }).toEqual({ code: 0, output: "" });
 
   beforeAll(async () => {
     ensureBuilt();
-    sim = await startSimulator({ port: 0, windowMs: WINDOW_MS, limits: { create: 10, patch: 20, comment: 20, read: 200 } });
+    sim = await startFastSimulator();
   });
   afterAll(async () => {
     await sim?.close();
@@ -41,9 +39,7 @@ describeWithPulumiCli("e2e: replacements and resource options", () => {
   beforeEach(async () => {
     sim.reset();
     program = new SpecProgram("rt-e2e-replacements");
-    project = await PulumiProject.create({ dir: program.dir, stack: uniqueStack("repl") });
-    await project.configureForSimulator(sim, WINDOW_MS);
-    await project.configSetAll({ "rackspace:rateLimitCreate": "10", "rackspace:rateLimitPatch": "20", "rackspace:rateLimitComment": "20", "rackspace:rateLimitRead": "200" });
+    project = await specStack(program, sim, "repl");
   });
   afterEach(async () => {
     try {

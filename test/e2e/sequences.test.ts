@@ -5,13 +5,12 @@
  * not undefined", the refused entry could not be fixed, a closed ticket got a PATCH or a
  * comment and every later `up` failed the same way).
  */
-import { startSimulator, Simulator } from "../../src/simulator";
-import { describeWithPulumiCli, ensureBuilt, PulumiProject, uniqueStack } from "../helpers/pulumi-cli";
-import { SpecProgram, TicketSpec } from "../helpers/spec-program";
+import type { Simulator } from "../../src/simulator";
+import { describeWithPulumiCli, ensureBuilt, PulumiProject } from "../helpers/pulumi-cli";
+import { expectOk, SpecProgram, specStack, startFastSimulator, TicketSpec } from "../helpers/spec-program";
 
 jest.setTimeout(300_000);
 
-const WINDOW_MS = 1000;
 const R1 = "https://resources.api.rackspace.com/resources/dedicated:0001";
 const R2 = "https://resources.api.rackspace.com/resources/dedicated:0002";
 
@@ -31,20 +30,17 @@ describeWithPulumiCli("e2e: sequences through the engine leave a true stack", ()
     sim.requests().filter((r) => r.seq > sinceSeq && r.ticketId === id && ["patchTicket", "addComment"].includes(r.operation) && r.status !== 0);
   const lastSeq = () => sim.requests().reduce((m, e) => Math.max(m, e.seq), 0);
   const stateIds = async () => (await project.resources()).map((r) => r.id as string);
-  const expectOk = (r: { code: number | null; output: string }) => expect({ code: r.code, output: r.code === 0 ? "" : r.output }).toEqual({ code: 0, output: "" });
 
   beforeAll(async () => {
     ensureBuilt();
-    sim = await startSimulator({ port: 0, windowMs: WINDOW_MS, limits: { create: 10, patch: 20, comment: 20, read: 200 } });
+    sim = await startFastSimulator();
   });
   afterAll(async () => {
     await sim?.close();
   });
   beforeEach(async () => {
     program = new SpecProgram("rt-e2e-sequences");
-    project = await PulumiProject.create({ dir: program.dir, stack: uniqueStack("seq") });
-    await project.configureForSimulator(sim, WINDOW_MS);
-    await project.configSetAll({ "rackspace:rateLimitCreate": "10", "rackspace:rateLimitPatch": "20", "rackspace:rateLimitComment": "20", "rackspace:rateLimitRead": "200" });
+    project = await specStack(program, sim, "seq");
   });
   afterEach(async () => {
     sim.clearFaults();

@@ -6,7 +6,35 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { makeJsProgram } from "./pulumi-cli";
+import { startSimulator, Simulator } from "../../src/simulator";
+import { makeJsProgram, PulumiProject, uniqueStack } from "./pulumi-cli";
+
+/** A 1 s window with limits high enough that pacing never slows a sequence down (pacing is tested elsewhere). */
+export const FAST_WINDOW_MS = 1000;
+const FAST_LIMITS = { create: 10, patch: 20, comment: 20, read: 200 };
+
+/** A simulator with the fast window and limits. */
+export function startFastSimulator(): Promise<Simulator> {
+  return startSimulator({ port: 0, windowMs: FAST_WINDOW_MS, limits: FAST_LIMITS });
+}
+
+/** A stack of `program` configured for `sim` with the same window and limits. */
+export async function specStack(program: SpecProgram, sim: Simulator, purpose: string): Promise<PulumiProject> {
+  const project = await PulumiProject.create({ dir: program.dir, stack: uniqueStack(purpose) });
+  await project.configureForSimulator(sim, FAST_WINDOW_MS);
+  await project.configSetAll({
+    "rackspace:rateLimitCreate": String(FAST_LIMITS.create),
+    "rackspace:rateLimitPatch": String(FAST_LIMITS.patch),
+    "rackspace:rateLimitComment": String(FAST_LIMITS.comment),
+    "rackspace:rateLimitRead": String(FAST_LIMITS.read),
+  });
+  return project;
+}
+
+/** `expect` that a CLI command succeeded, showing its whole output when it did not. */
+export function expectOk(r: { code: number | null; output: string }): void {
+  expect({ code: r.code, output: r.code === 0 ? "" : r.output }).toEqual({ code: 0, output: "" });
+}
 
 export interface TicketSpec {
   name: string;
