@@ -212,11 +212,10 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
     const api = this.op.api();
     const accountId = str(olds, "accountId");
     const ctx = this.op.call(name, id, accountId);
-    if (isClosed(olds.status) || seenClosed(id)) {
-      // Closed by Rackspace (as last read, or as the diff of this replacement found it): confirm, and send nothing to a closed ticket.
-      const now = await currentTicket(this.op, name, id, accountId);
-      if (now && isClosed(now.status)) return;
-    }
+    // Rackspace may have closed it since the last read: look first, and send nothing to a closed
+    // ticket (a read the API cannot answer is no reason not to close).
+    const now = seenClosed(id) ? undefined : await currentTicket(this.op, name, id, accountId);
+    if (seenClosed(id) || (now && isClosed(now.status))) return;
     try {
       await api.closeTicket(id, ctx);
     } catch (e) {

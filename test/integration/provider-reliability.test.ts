@@ -73,6 +73,22 @@ describe("provider reliability", () => {
       expect(writes(id).length).toBe(before);
     });
 
+    it("destroy after Rackspace closed the ticket (no refresh in between): it reads first and sends no PATCH", async () => {
+      const { id, outs } = await provider.create(fresh());
+      sim.actAsRacker(id, { status: "Closed" });
+      const before = writes(id).length;
+      await provider.delete(id, outs);
+      expect(writes(id).length).toBe(before);
+    });
+
+    it("destroy when the read fails still closes the ticket (a read the API cannot answer is no reason to keep it open)", async () => {
+      const { id, outs } = await provider.create(fresh());
+      sim.injectFault({ operation: "getTicket", kind: "status", status: 503, count: 50 });
+      await provider.delete(id, outs);
+      sim.clearFaults();
+      expect(sim.getTicket(id)?.status).toBe("Closed");
+    });
+
     it("a known-closed ticket in the state is replaced even without changes", async () => {
       const props = fresh();
       const { id, outs } = await provider.create(props);
