@@ -148,6 +148,12 @@ export interface RunOptions {
   env?: Record<string, string>;
   /** Told the process id once the command has started (e.g. to kill it mid-way). */
   onSpawn?: (pid: number) => void;
+  /**
+   * Keep the output out of the transcripts the security scan reads (default false). Only for a
+   * command that reveals secrets on purpose (`stack export --show-secrets`): what it prints is the
+   * test's request, not something Pulumi or the provider would show a user.
+   */
+  unrecorded?: boolean;
 }
 
 export interface PulumiProjectOptions {
@@ -235,7 +241,7 @@ export class PulumiProject {
   async run(args: string[], opts: RunOptions = {}): Promise<CliResult> {
     const full = [...args, "--non-interactive", "--color", "never", ...(opts.stack === false ? [] : ["--stack", this.stack])];
     const r = await runProcess("pulumi", full, { cwd: this.dir, env: { ...this.env, ...opts.env }, timeoutMs: opts.timeoutMs ?? this.timeoutMs, onSpawn: opts.onSpawn });
-    recordTranscript(this.stack, full, r.stdout, r.stderr);
+    if (!opts.unrecorded) recordTranscript(this.stack, full, r.stdout, r.stderr);
     return r;
   }
 
@@ -302,7 +308,7 @@ export class PulumiProject {
 
   /** `pulumi stack export`, parsed (secrets stay encrypted unless `showSecrets`). */
   async exportState(showSecrets = false): Promise<{ text: string; state: StackExport }> {
-    const r = await this.ok(["stack", "export", ...(showSecrets ? ["--show-secrets"] : [])]);
+    const r = await this.ok(["stack", "export", ...(showSecrets ? ["--show-secrets"] : [])], { unrecorded: showSecrets });
     return { text: r.stdout, state: JSON.parse(r.stdout) as StackExport };
   }
 
