@@ -1,0 +1,20 @@
+/** Guarantee: random step sequences through the real Pulumi CLI against the simulator keep the oracle (test/model/oracle.ts) after every step. */
+import { describeWithPulumiCli, ensureBuilt } from "../helpers/pulumi-cli";
+import { plansFromEnv, runModel } from "./runner";
+
+const plans = plansFromEnv();
+
+describeWithPulumiCli("model-based: random sequences of deployments, faults, Racker actions and kills keep the oracle", () => {
+  beforeAll(() => ensureBuilt(), 180_000);
+
+  for (const plan of plans) {
+    // A step is a few CLI commands (seconds each); shrinking is bounded by the plan's budget.
+    const timeoutMs = plan.runs * (plan.steps + 3) * 45_000 + plan.shrinkBudgetMs + 180_000;
+    test(`${plan.label}: ${plan.runs} run(s) × up to ${plan.steps} steps, seed ${plan.seed}`, async () => {
+      console.log(`model-based test "${plan.label}": seed ${plan.seed} (replay: npm run model -- --seed ${plan.seed} --runs ${plan.runs} --steps ${plan.steps})`);
+      const outcome = await runModel(plan);
+      if (!outcome.ok) throw new Error(outcome.report);
+      console.log(outcome.summary);
+    }, timeoutMs);
+  }
+});

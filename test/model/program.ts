@@ -1,0 +1,66 @@
+/** Guarantee: one plain-JS Pulumi program declares exactly the tickets of the spec.json the harness wrote beside it, nothing else. */
+import * as fs from "node:fs";
+import * as path from "node:path";
+import { makeJsProgram } from "../helpers/pulumi-cli";
+import { ACCOUNT_ID, Model, TicketDecl } from "./model";
+
+/** The spec file's shape: the declarations and resource options, as JSON. */
+export interface ProgramSpec {
+  tickets: Array<{ name: string; args: Record<string, unknown>; options: Record<string, unknown> }>;
+}
+
+const PROGRAM = `"use strict";
+const fs = require("fs");
+const path = require("path");
+const { RackspaceTicket } = require("pulumi-rackspace-ticketing");
+const specFile = process.env.MODEL_SPEC_FILE || path.join(__dirname, "spec.json");
+const spec = JSON.parse(fs.readFileSync(specFile, "utf8"));
+const out = {};
+for (const t of spec.tickets) {
+  out[t.name] = new RackspaceTicket(t.name, t.args, t.options).ticketId;
+}
+module.exports = out;
+`;
+
+export function specOf(m: Readonly<Model>): ProgramSpec {
+  return { tickets: m.tickets.map(declToSpec) };
+}
+
+function declToSpec(t: TicketDecl): ProgramSpec["tickets"][number] {
+  const args: Record<string, unknown> = {
+    accountId: ACCOUNT_ID,
+    subject: t.subject,
+    category: "Change",
+    subcategory: "General",
+    severity: t.severity,
+    description: t.description,
+    resources: [...t.resources],
+    comments: t.comments.map((c) => (typeof c === "string" ? c : { text: c.text, attachments: c.attachments.map((a) => ({ ...a })) })),
+  };
+  if (t.attachments.length > 0) args.attachments = t.attachments.map((a) => ({ ...a }));
+  if (t.adoptTicketId !== undefined) args.adoptTicketId = t.adoptTicketId;
+  const options: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(t.options)) if (v !== undefined) options[k] = v;
+  return { name: t.name, args, options };
+}
+
+/** The program directory (Pulumi.yaml, index.js, node_modules links) and its spec file. */
+export class ModelProgram {
+  readonly dir: string;
+  constructor() {
+    this.dir = makeJsProgram("rt-model", PROGRAM);
+    this.write({ tickets: [] });
+  }
+
+  get specFile(): string {
+    return path.join(this.dir, "spec.json");
+  }
+
+  write(spec: ProgramSpec): void {
+    fs.writeFileSync(this.specFile, `${JSON.stringify(spec, null, 2)}\n`);
+  }
+
+  dispose(): void {
+    fs.rmSync(this.dir, { recursive: true, force: true });
+  }
+}

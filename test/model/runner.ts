@@ -1,0 +1,139 @@
+/** Guarantee: runs the model-based property with fast-check's own seed/path replay and, on failure, reports seed, path, the shrunk commands, the oracle's message and the failing run's trace. */
+import fc from "fast-check";
+import { uniqueStack } from "../helpers/pulumi-cli";
+import { commandsArb, initialArb } from "./commands";
+import { applyEdit, describeEdit, Edit, emptyModel, Model } from "./model";
+import { checkConverged, checkInvariants, OracleViolation, violate } from "./oracle";
+import { specOf } from "./program";
+import { finalDestroy } from "./steps";
+import { errorLines, World } from "./world";
+
+export interface RunPlan {
+  label: string;
+  runs: number;
+  steps: number;
+  seed: number;
+  /** fast-check's counterexample path (replays one run, no further shrinking). */
+  path?: string;
+  /** fc.commands' replayPath, printed with a counterexample (needed with `path` for a shrunk sequence). */
+  replayPath?: string;
+  /** Shrinking stops (remaining candidates pass untried) this long after the first failure. */
+  shrinkBudgetMs: number;
+  /** Print every run's trace, not only the failing one's. */
+  verbose?: boolean;
+}
+
+export type Outcome = { ok: true; summary: string } | { ok: false; report: string };
+
+const log = (line: string) => process.stderr.write(`[model] ${line}\n`);
+
+/** The initial program: one `up` of 1–2 tickets, checked like any successful up. */
+async function deployInitial(m: Model, w: World, initial: Edit[]): Promise<void> {
+  w.note(`Initial(${initial.map(describeEdit).join(", ")})`);
+  for (const e of initial) w.note(`program ${applyEdit(m, e).detail}`);
+  w.program.write(specOf(m));
+  const r = await w.cli("up --yes --skip-preview", (p, o) => p.up([], o));
+  if (r.code !== 0) violate("1", "up-without-fault-succeeds", `the initial \`pulumi up\` exited ${r.code}: ${errorLines(r.output).join(" | ")}`);
+  await checkInvariants(m, w, "the initial up");
+  await checkConverged(m, w, "the initial up");
+}
+
+export async function runModel(plan: RunPlan): Promise<Outcome> {
+  let runNo = 0;
+  let firstFailureAt: number | undefined;
+  let untried = 0;
+  const times: number[] = [];
+  let lastFailure: { trace: string[]; message: string } | undefined;
+
+  const property = fc.asyncProperty(initialArb, commandsArb(plan.steps, plan.replayPath), async (initial, cmds) => {
+    if (firstFailureAt !== undefined && Date.now() - firstFailureAt > plan.shrinkBudgetMs) {
+      untried++;
+      return; // shrink budget spent: the remaining candidates count as passing, the last failure stands
+    }
+    const n = ++runNo;
+    const t0 = Date.now();
+    const role = plan.path !== undefined ? " (replay)" : firstFailureAt !== undefined ? " (shrinking)" : "";
+    const w = await World.start(uniqueStack(`model-${n}`));
+    const m = emptyModel();
+    let failed = false;
+    try {
+      await deployInitial(m, w, initial);
+      await fc.asyncModelRun(() => ({ model: m, real: w }), cmds);
+      await finalDestroy(m, w);
+    } catch (e) {
+      failed = true;
+      firstFailureAt ??= Date.now();
+      lastFailure = { trace: [...w.trace], message: e instanceof Error ? e.message : String(e) };
+      throw e;
+    } finally {
+      const secs = (Date.now() - t0) / 1000;
+      times.push(secs);
+      log(`${plan.label} run ${n}: ${w.step} steps, ${secs.toFixed(1)} s, ${failed ? "FAILED" : "ok"}${role}`);
+      if (plan.verbose || (failed && process.env.MODEL_VERBOSE === "1")) log(w.trace.join("\n"));
+      await w.dispose().catch((e: unknown) => log(`cleanup failed: ${String(e)}`));
+    }
+  });
+
+  const t0 = Date.now();
+  const details = await fc.check(property, {
+    seed: plan.seed,
+    numRuns: plan.runs,
+    ...(plan.path !== undefined ? { path: plan.path, endOnFailure: true } : {}),
+  });
+  const total = (Date.now() - t0) / 1000;
+  const timing = `${times.length} runs in ${total.toFixed(0)} s (per run: ${times.map((t) => t.toFixed(0)).join(", ")} s)`;
+  if (!details.failed) return { ok: true, summary: `${plan.label}: seed ${plan.seed}, ${timing}` };
+  return { ok: false, report: failureReport(plan, details, lastFailure, untried, timing) };
+}
+
+function failureReport(plan: RunPlan, d: fc.RunDetails<[Edit[], Iterable<fc.AsyncCommand<Model, World>>]>, last: { trace: string[]; message: string } | undefined, untried: number, timing: string): string {
+  const [initial, cmds] = d.counterexample ?? [[], []];
+  const shown = String(cmds);
+  const replayPath = /replayPath="([^"]*)"/.exec(shown)?.[1];
+  const ran = [...(cmds as Iterable<{ hasRan?: boolean; toString(): string }>)].filter((c) => c.hasRan !== false).map((c) => c.toString());
+  const message = d.errorInstance instanceof Error ? d.errorInstance.message : String(d.errorInstance);
+  const what = d.errorInstance instanceof OracleViolation ? "oracle" : "error (no oracle rule: the harness or a command threw)";
+  const replay = ["npm run model --", `--seed ${d.seed}`, `--runs ${plan.runs}`, `--steps ${plan.steps}`];
+  if (d.counterexamplePath) replay.push(`--path ${JSON.stringify(d.counterexamplePath)}`);
+  if (replayPath) replay.push(`--replay-path ${JSON.stringify(replayPath)}`);
+  return [
+    `Model-based test FAILED (${plan.label}).`,
+    `  seed: ${d.seed}`,
+    `  path: ${d.counterexamplePath ?? "(none)"}`,
+    `  replayPath: ${replayPath ?? "(none)"}`,
+    `  replay with: ${replay.join(" ")}`,
+    `  shrinks: ${d.numShrinks}${untried > 0 ? ` (shrink budget of ${plan.shrinkBudgetMs / 1000} s spent; ${untried} candidates left untried)` : ""}; ${timing}`,
+    `  initial program: ${initial.map(describeEdit).join(", ")}`,
+    `  shrunk commands:`,
+    ...ran.map((c, i) => `    ${i + 1}. ${c}`),
+    `  ${what}: ${message}`,
+    `  trace of the failing run:`,
+    ...(last?.trace ?? []).map((l) => `  ${l}`),
+  ].join("\n");
+}
+
+/** The plans the jest entry runs: from MODEL_* variables, or CI's defaults (fixed seed, plus one random seed). */
+export function plansFromEnv(env: NodeJS.ProcessEnv = process.env): RunPlan[] {
+  const int = (v: string | undefined) => (v !== undefined && v.trim() !== "" && Number.isInteger(Number(v)) ? Number(v) : undefined);
+  const random = () => (Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) >>> 0;
+  const shrinkBudgetMs = (int(env.MODEL_SHRINK_SECONDS) ?? 45) * 1000;
+  const verbose = env.MODEL_VERBOSE === "2";
+  if ([env.MODEL_RUNS, env.MODEL_STEPS, env.MODEL_SEED, env.MODEL_PATH].some((v) => v !== undefined && v !== "")) {
+    return [
+      {
+        label: "model",
+        runs: int(env.MODEL_RUNS) ?? 3,
+        steps: int(env.MODEL_STEPS) ?? 8,
+        seed: int(env.MODEL_SEED) ?? random(),
+        path: env.MODEL_PATH || undefined,
+        replayPath: env.MODEL_REPLAY_PATH || undefined,
+        shrinkBudgetMs,
+        verbose,
+      },
+    ];
+  }
+  return [
+    { label: "fixed seed", runs: 2, steps: 6, seed: 20261201, shrinkBudgetMs, verbose },
+    { label: "random seed", runs: 1, steps: 6, seed: random(), shrinkBudgetMs, verbose },
+  ];
+}

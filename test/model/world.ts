@@ -1,0 +1,201 @@
+/** Guarantee: one run's real system (simulator, stack, program) and a ledger of what the harness observed, every CLI command traced. */
+import * as fs from "node:fs";
+import { startSimulator, Simulator } from "../../src/simulator";
+import { CliResult, PulumiProject, RunOptions, TICKET_TYPE } from "../helpers/pulumi-cli";
+import { ModelProgram } from "./program";
+
+export const WINDOW_MS = 1000;
+/** The provider's per-request timeout: a hang longer than this is a lost answer. */
+export const TIMEOUT_MS = 4000;
+const SIM_LIMITS = { create: 5, patch: 10, comment: 10, read: 100, attachment: 20 };
+
+/** One ticket as the stack's state records it. */
+export interface StateRecord {
+  name: string;
+  id: string;
+  /** Neither pending deletion nor deleted-before-replace: the resource's current ticket. */
+  live: boolean;
+  retainOnDelete: boolean;
+  /** The status the state last recorded. */
+  status?: string;
+}
+
+export interface StackState {
+  records: StateRecord[];
+  pendingOperations: string[];
+}
+
+/** What the harness saw happen, by ticket id (ids come from the real system; the expectations from the model). */
+export interface Ledger {
+  /** Tickets the harness opened by hand (for adoptTicketId). */
+  handOpened: Set<string>;
+  /** Hand-opened tickets the state has recorded (adopted). */
+  adopted: Set<string>;
+  /** Tickets whose record had retainOnDelete when it left the state: they stay open. */
+  retained: Set<string>;
+  /** Tickets Rackspace closed, with the last request-log seq before the close. */
+  rackerClosedAt: Map<string, number>;
+  /** Request-log ranges of commands whose writes must spare closed tickets (every command but destroy). */
+  checkedRanges: Array<{ from: number; to: number; label: string }>;
+}
+
+type Props = Record<string, unknown>;
+
+export class World {
+  readonly trace: string[] = [];
+  readonly ledger: Ledger = { handOpened: new Set(), adopted: new Set(), retained: new Set(), rackerClosedAt: new Map(), checkedRanges: [] };
+  step = 0;
+
+  private constructor(
+    readonly sim: Simulator,
+    readonly program: ModelProgram,
+    readonly project: PulumiProject,
+  ) {}
+
+  /** A fresh simulator, program and stack, configured the way a user points a stack at an account. */
+  static async start(stackName: string): Promise<World> {
+    const sim = await startSimulator({ port: 0, windowMs: WINDOW_MS, limits: SIM_LIMITS });
+    const program = new ModelProgram();
+    try {
+      const project = await PulumiProject.create({ dir: program.dir, stack: stackName, timeoutMs: 120_000 });
+      await project.configSetAll({
+        "rackspace:username": "demo",
+        "rackspace:ticketingUrl": sim.ticketingUrl,
+        "rackspace:identityUrl": sim.identityUrl,
+        "rackspace:resourcesUrl": sim.resourcesUrl,
+        "rackspace:rateWindowMs": String(WINDOW_MS),
+        "rackspace:rateLimitCreate": String(SIM_LIMITS.create),
+        "rackspace:rateLimitPatch": String(SIM_LIMITS.patch),
+        "rackspace:rateLimitComment": String(SIM_LIMITS.comment),
+        "rackspace:rateLimitRead": String(SIM_LIMITS.read),
+        "rackspace:timeoutMs": String(TIMEOUT_MS),
+        "rackspace:retryBudgetMs": "20000",
+      });
+      await project.configSet("rackspace:apiKey", "demo-api-key", { secret: true });
+      return new World(sim, program, project);
+    } catch (e) {
+      program.dispose();
+      await sim.close();
+      throw e;
+    }
+  }
+
+  note(line: string): void {
+    this.trace.push(`  [${this.step}] ${line}`);
+  }
+
+  lastSeq(): number {
+    return this.sim.requests().reduce((m, e) => Math.max(m, e.seq), 0);
+  }
+
+  /**
+   * Runs one CLI command, tracing its exit code and time, recording its request-log range,
+   * and updating the ledger: tickets that left the state with retainOnDelete are retained,
+   * hand-opened tickets the state records are adopted.
+   */
+  async cli(label: string, run: (p: PulumiProject, opts: RunOptions) => Promise<CliResult>, opts: RunOptions & { checkWrites?: boolean } = {}): Promise<CliResult> {
+    const before = await this.state();
+    const from = this.lastSeq();
+    const t0 = Date.now();
+    const r = await run(this.project, opts);
+    const secs = ((Date.now() - t0) / 1000).toFixed(1);
+    this.note(`$ pulumi ${label} → ${r.timedOut ? "timed out" : r.code === null ? "killed" : `exit ${r.code}`} (${secs} s)`);
+    if (r.code !== 0) for (const l of errorLines(r.output)) this.note(`    | ${l}`);
+    if (opts.checkWrites !== false) this.ledger.checkedRanges.push({ from, to: Number.MAX_SAFE_INTEGER, label });
+    const after = await this.state();
+    const range = this.ledger.checkedRanges[this.ledger.checkedRanges.length - 1];
+    if (opts.checkWrites !== false && range) range.to = this.lastSeq();
+    const still = new Set(after.records.map((x) => x.id));
+    for (const rec of before.records) if (rec.retainOnDelete && !still.has(rec.id)) this.ledger.retained.add(rec.id);
+    for (const rec of after.records) if (this.ledger.handOpened.has(rec.id)) this.ledger.adopted.add(rec.id);
+    return r;
+  }
+
+  /** The stack's tickets as `pulumi stack export` shows them. */
+  async state(): Promise<StackState> {
+    const { state } = await this.project.exportState();
+    const resources = (state.deployment.resources ?? []).filter((r) => r.type === TICKET_TYPE && typeof r.id === "string" && r.id !== "");
+    const records = resources.map((r): StateRecord => {
+      const outs = (r.outputs ?? {}) as Props;
+      return {
+        name: r.urn.split("::").pop() ?? "",
+        id: r.id as string,
+        live: r.delete !== true && r.pendingReplacement !== true,
+        retainOnDelete: r.retainOnDelete === true,
+        status: typeof outs.status === "string" ? outs.status : undefined,
+      };
+    });
+    const pending = ((state.deployment as { pending_operations?: Array<{ type: string; resource?: { urn?: string } }> }).pending_operations ?? []).map(
+      (o) => `${o.type} ${o.resource?.urn?.split("::").pop() ?? "?"}`,
+    );
+    return { records, pendingOperations: pending };
+  }
+
+  /** The live record of a declared resource, if the state has one. */
+  async recordOf(name: string): Promise<StateRecord | undefined> {
+    return (await this.state()).records.find((r) => r.live && r.name === name);
+  }
+
+  async dispose(): Promise<void> {
+    try {
+      await this.project.dispose();
+    } finally {
+      this.program.dispose();
+      await this.sim.close();
+    }
+  }
+}
+
+/** The lines of a failed command's output worth showing in a trace (errors, not progress). */
+export function errorLines(output: string): string[] {
+  const lines = output
+    .split("\n")
+    .map((l) => l.trim())
+    .filter((l) => /error|failed|cannot|Rackspace has closed|interrupted/i.test(l) && !/^\s*$/.test(l));
+  return [...new Set(lines)].slice(0, 6).map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l));
+}
+
+/** Every descendant of `root`, from /proc (empty where there is no /proc). */
+function descendants(root: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[] = [];
+  try {
+    entries = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d));
+  } catch {
+    return [];
+  }
+  for (const d of entries) {
+    try {
+      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  const out: number[] = [];
+  const queue = [root];
+  while (queue.length > 0) {
+    for (const c of children.get(queue.shift() as number) ?? []) {
+      out.push(c);
+      queue.push(c);
+    }
+  }
+  return out;
+}
+
+/**
+ * Kills a CLI we started the way a dying CI runner goes: the CLI's process group and every
+ * process it started (the CLI starts its language host and provider host in process groups
+ * of their own, so killing the CLI's group alone leaves them running).
+ */
+export function killTree(pid: number): void {
+  const tree = descendants(pid);
+  for (const p of [-pid, ...tree]) {
+    try {
+      process.kill(p, "SIGKILL");
+    } catch {
+      // already gone
+    }
+  }
+}
