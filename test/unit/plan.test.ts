@@ -34,6 +34,12 @@ describe("planChanges", () => {
     expect(p.changes).toBe(true);
   });
 
+  it("reordering recipients is no change (the API keeps them as a set); a new recipient still replaces", () => {
+    const two = { ...olds, recipients: ["RPN-1", "ops@example.com"] };
+    expect(planChanges(two, { ...base, recipients: ["ops@example.com", "RPN-1"] })).toMatchObject({ replaces: [], changes: false });
+    expect(planChanges(two, { ...base, recipients: ["ops@example.com", "RPN-2"] }).replaces).toEqual(["recipients"]);
+  });
+
   it("removing an optional replace field counts; absent, null and empty are the same", () => {
     expect(planChanges(olds, { ...base, severity: undefined }).replaces).toEqual(["severity"]);
     expect(planChanges({ ...olds, severity: undefined }, { ...base, severity: null as unknown as string }).replaces).toEqual([]);
