@@ -99,12 +99,17 @@ describeRedis(`shared pacing in one process${skipNote}`, () => {
     const b = new SharedPacer(runner(), key, { limit: 1, windowMs: 200 });
     const s = slotSpacingMs(200, 1);
     expect(a.spacingMs).toBe(200 + defaultMargin(200));
+    // Connect and calibrate both runners first: a cold first claim (loading ioredis, the first
+    // round trips) can arrive after its slot started and rightly take the next one, which says
+    // nothing about how warm runners share the grid (seen once in a full run on a loaded machine).
+    await Promise.all([a.claim(), b.claim()]);
     const got = await Promise.all([a, b, a, b, a, b].map(async (p) => ({ slot: await p.claim(), at: Date.now() })));
     const slots = got.map((g) => g.slot!.index).sort((x, y) => x - y);
     expect(new Set(slots).size).toBe(6);
     expect(slots[5] - slots[0]).toBe(5);
     const times = got.map((g) => g.at).sort((x, y) => x - y);
-    for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(s - 5);
+    // Local resolution times carry timer jitter (a 6 ms shortfall was seen on an idle 2-core machine, with 0.2.0 too): the slot indexes above are exact.
+    for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(s - 15);
     // Each claim resolved at its slot's start (local time through the measured offset).
     for (const g of got) expect(g.at - g.slot!.startsAt).toBeLessThan(50);
     expect(lines).toEqual([]);
