@@ -57,7 +57,7 @@ export async function adoptTicket(op: OperationContext, req: AdoptRequest): Prom
   }
   op.log(`${label(name, id)}: ${strict ? "imported" : "adopted"} the existing ticket`);
   // The ticket was just read: its thread is current.
-  return { id, outs: await postComments(op, { name, inputs, ticket, posted: [], toPost: inputs.comments ?? [], verb: "adopted", fresh: true }) };
+  return { id, outs: await postComments(op, { name, inputs, ticket, posted: [], toPost: inputs.comments ?? [], note: strict ? undefined : inputs.note, verb: "adopted", fresh: true }) };
 }
 
 /** Where a ticket differs from the declared inputs (an import must match them all). */

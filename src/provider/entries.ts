@@ -147,6 +147,14 @@ export function digestInputs(
       return { ...entry, attachments: r.value };
     });
   }
+  const note = inputs.note;
+  if (note && typeof note === "object" && !Array.isArray(note) && (note as Record<string, unknown>).attachments !== undefined) {
+    const entry = note as Record<string, unknown>;
+    const prev = olds?.note && typeof olds.note === "object" ? (olds.note as Record<string, unknown>).attachments : undefined;
+    const r = withDigests(entry.attachments, "note.attachments", cwd, prev);
+    problems.push(...r.problems);
+    out.note = { ...entry, attachments: r.value };
+  }
   return { inputs: out, problems };
 }
 

@@ -8,6 +8,7 @@ import { ResourceUrl } from "../api/schemas";
 import { normalizeName } from "../lookups/catalog";
 import type { AttachmentInput, CommentInput } from "./entries";
 import { isUnknown, THREAD_KEY } from "./keys";
+import { WaitForInput, WaitForSchema } from "./wait-for";
 
 export { IMPORT_KEY, NAME_KEY, PROJECT_KEY, PROVIDER_KEY, STACK_KEY, THREAD_KEY, UNKNOWN } from "./keys";
 
@@ -52,12 +53,18 @@ export interface TicketInputs {
    * created; changing or removing it later changes nothing.
    */
   adoptTicketId?: string;
+  /** The approval gate: create (and, with `onUpdate`, update) returns only once Rackspace meets it. */
+  waitFor?: WaitForInput;
+  /** The deployment's note: posted as one comment each time its value changes (the history stays in the state). */
+  note?: CommentInput;
+  /** Posted on the ticket right before the stack closes it. */
+  closingComment?: string;
 }
 
 /** Fields that cannot change on an existing ticket: a change opens a new one. */
 export const REPLACE_FIELDS = ["accountId", "subject", "category", "subcategory", "severity", "description", "attachments", "recipients"] as const;
 /** Every input a user may set, in the order messages list them. */
-export const INPUT_FIELDS = [...REPLACE_FIELDS, "resources", "comments", "adoptTicketId"] as const;
+export const INPUT_FIELDS = [...REPLACE_FIELDS, "resources", "comments", "note", "closingComment", "waitFor", "adoptTicketId"] as const;
 
 const text = (what: string, max: number) =>
   z
@@ -153,6 +160,9 @@ export const TicketInputsSchema = z.strictObject(
       .optional(),
     comments: list("comments", CommentSchema).optional(),
     adoptTicketId: text("adoptTicketId", LIMITS.shortText).optional(),
+    waitFor: WaitForSchema.optional(),
+    note: CommentSchema.optional(),
+    closingComment: text("closingComment", LIMITS.text).optional(),
   },
   { error: (i) => (i.code === "unrecognized_keys" ? `unknown property; RackspaceTicket accepts ${INPUT_FIELDS.join(", ")}` : undefined) },
 );
@@ -207,7 +217,7 @@ function failureAt(path: string, reason: string, declared: Record<string, unknow
   const topLevel = /^[A-Za-z_]\w*$/.test(path);
   const value = topLevel ? declared[path] : undefined;
   const short = value === undefined || JSON.stringify(value).length <= 80;
-  if (topLevel && short && path !== "description" && path !== "comments") return { property: path, reason };
+  if (topLevel && short && !["description", "comments", "note", "closingComment"].includes(path)) return { property: path, reason };
   return { property: "", reason: `${path}: ${reason}` };
 }
 

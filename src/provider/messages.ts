@@ -28,7 +28,7 @@ export function cut(text: string, max: number = MAX_SHOWN): string {
 }
 
 /** Fields whose values are free text: shown by their length only, secret or not. */
-const TEXT_FIELDS = new Set(["description", "comments"]);
+const TEXT_FIELDS = new Set(["description", "comments", "note", "closingComment"]);
 
 /**
  * A value as a message may show it: `[secret]` for a field the program passed as a

@@ -41,7 +41,7 @@ export async function openTicket(op: OperationContext, req: OpenRequest): Promis
   const existing = await find().catch(() => undefined);
   if (existing) {
     op.log(`${label(name, existing.ticketId)}: adopting the open ticket this resource already created (marker ${marker})`);
-    return { id: existing.ticketId, outs: await postComments(op, { name, inputs, ticket: existing, posted: [], toPost: inputs.comments ?? [], verb: "opened", fresh: false }) };
+    return { id: existing.ticketId, outs: await postComments(op, { name, inputs, ticket: existing, posted: [], toPost: inputs.comments ?? [], note: inputs.note, verb: "opened", fresh: false }) };
   }
   const request: CreateTicketRequest = {
     accountId: inputs.accountId,
@@ -80,9 +80,9 @@ export async function openTicket(op: OperationContext, req: OpenRequest): Promis
       );
     }
     op.log(`${label(name, found.ticketId)}: the answer to the create was lost, but the ticket exists (marker ${marker}): adopting it`);
-    return { id: found.ticketId, outs: await postComments(op, { name, inputs, ticket: found, posted: [], toPost: inputs.comments ?? [], verb: "opened", fresh: true }) };
+    return { id: found.ticketId, outs: await postComments(op, { name, inputs, ticket: found, posted: [], toPost: inputs.comments ?? [], note: inputs.note, verb: "opened", fresh: true }) };
   }
-  return { id: ticket.ticketId, outs: await postComments(op, { name, inputs, ticket, posted: [], toPost: inputs.comments ?? [], verb: "opened", fresh: true }) };
+  return { id: ticket.ticketId, outs: await postComments(op, { name, inputs, ticket, posted: [], toPost: inputs.comments ?? [], note: inputs.note, verb: "opened", fresh: true }) };
 }
 
 /** The open ticket whose description carries `marker` (never `exclude`), if the API can list it. */

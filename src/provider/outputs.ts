@@ -3,9 +3,11 @@
  * outputs, so they must carry the inputs), plus what the API reports.
  */
 import type { Person, Ticket } from "../api/schemas";
+import type { ApprovalOutput } from "./approval";
 import type { CommentInput } from "./entries";
 import type { TicketInputs } from "./inputs";
 import { stripMarker } from "./marker";
+import type { NoteRecord } from "./notes";
 
 /** One comment on the ticket as last read, Racker replies included. */
 export interface ThreadEntry {
@@ -44,6 +46,16 @@ export interface TicketOutputs extends TicketInputs {
   resources: string[];
   /** The entries of `comments` posted so far (all of them after a successful update). */
   comments: CommentInput[];
+  /** Every `note` posted on this ticket, oldest first (digests: the texts are in the thread). */
+  notes: NoteRecord[];
+  /** How the approval gate (`waitFor`) ended, when there is one. */
+  approval?: ApprovalOutput;
+}
+
+/** What the outputs carry over from one record to the next, beside what the API reports. */
+export interface KeptOutputs {
+  notes?: NoteRecord[];
+  approval?: ApprovalOutput;
 }
 
 function person(p: Person | null | undefined): PersonOutput {
@@ -65,7 +77,7 @@ export function threadOf(ticket: Ticket): ThreadEntry[] {
  * Builds outputs from the declared inputs and a ticket read from (or returned by) the API.
  * `postedComments` is the prefix of `inputs.comments` known to be on the ticket.
  */
-export function outputsFrom(inputs: TicketInputs, ticket: Ticket, postedComments: CommentInput[]): TicketOutputs {
+export function outputsFrom(inputs: TicketInputs, ticket: Ticket, postedComments: CommentInput[], kept: KeptOutputs = {}): TicketOutputs {
   const out: TicketOutputs = {
     accountId: inputs.accountId,
     subject: inputs.subject,
@@ -81,12 +93,17 @@ export function outputsFrom(inputs: TicketInputs, ticket: Ticket, postedComments
     createdBy: person(ticket.createdBy),
     modifiedBy: person(ticket.modifiedBy),
     thread: threadOf(ticket),
+    notes: (kept.notes ?? []).map((n) => ({ ...n })),
   };
+  if (kept.approval) out.approval = { ...kept.approval };
   if (inputs.severity !== undefined) out.severity = inputs.severity;
   if (inputs.description !== undefined) out.description = inputs.description;
   if (inputs.attachments !== undefined) out.attachments = inputs.attachments.map((a) => ({ ...a }));
   if (inputs.recipients !== undefined) out.recipients = [...inputs.recipients];
   if (inputs.adoptTicketId !== undefined) out.adoptTicketId = inputs.adoptTicketId;
+  if (inputs.waitFor !== undefined) out.waitFor = JSON.parse(JSON.stringify(inputs.waitFor)) as TicketInputs["waitFor"];
+  if (inputs.note !== undefined) out.note = typeof inputs.note === "string" ? inputs.note : { ...inputs.note };
+  if (inputs.closingComment !== undefined) out.closingComment = inputs.closingComment;
   return out;
 }
 

@@ -4,6 +4,7 @@
  * the preview shows exactly the calls an update makes.
  */
 import { AttachmentInput, CommentInput, sameAttachments } from "./entries";
+import { notePending, notesOf } from "./notes";
 import { REPLACE_FIELDS } from "./inputs";
 import { UNKNOWN } from "./keys";
 
@@ -14,6 +15,10 @@ export interface TicketPlan {
   resources?: string[];
   /** Comments to post, in order. */
   newComments: CommentInput[];
+  /** The note to post after them: its value differs from the last note posted. */
+  note?: CommentInput;
+  /** Whether the update waits for the approval gate (not met on this ticket yet, or `onUpdate` after a write). */
+  gate: boolean;
   /** Whether anything differs (an unknown value counts as a possible change). */
   changes: boolean;
 }
@@ -34,6 +39,13 @@ function equalValue(a: unknown, b: unknown): boolean {
   // An optional input that is absent, null or empty means the same thing.
   const norm = (v: unknown) => (v === null || v === "" ? undefined : v);
   return norm(a) === norm(b);
+}
+
+/** JSON with sorted keys (a parsed value keeps the schema's key order, a declared one the program's). */
+function canonical(v: unknown): string {
+  return JSON.stringify(v ?? null, (_k, x: unknown) =>
+    x && typeof x === "object" && !Array.isArray(x) ? Object.fromEntries(Object.entries(x as Record<string, unknown>).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) : x,
+  );
 }
 
 /** Resource lists are sets to the API: order and repeats do not matter. */
@@ -100,5 +112,18 @@ export function planChanges(olds: Record<string, unknown>, news: Record<string, 
       if (!isUnknown(want[i])) newComments.push(want[i] as CommentInput);
     }
   }
-  return { replaces, resources, newComments, changes };
+  let note: CommentInput | undefined;
+  if (isUnknown(news.note)) changes = true;
+  else if (news.note !== undefined && notePending(news.note as CommentInput, notesOf(olds.notes))) {
+    note = news.note as CommentInput;
+    changes = true;
+  }
+  // Settings the ticket does not see: a change is recorded by an update that sends nothing.
+  for (const f of ["waitFor", "closingComment"]) if (canonical(olds[f]) !== canonical(news[f])) changes = true;
+  const waitFor = news.waitFor as { onUpdate?: boolean } | undefined;
+  const writes = resources !== undefined || newComments.length > 0 || note !== undefined;
+  const approval = olds.approval as { met?: boolean } | undefined;
+  const gate = waitFor !== undefined && !isUnknown(waitFor) && (approval?.met !== true || (waitFor.onUpdate === true && writes));
+  if (gate) changes = true;
+  return { replaces, resources, newComments, note, gate, changes };
 }

@@ -14,6 +14,8 @@ import { isRackspaceApiError } from "../api/errors";
 import type { Ticket } from "../api/schemas";
 import { cachedAccounts, cachedCategories, checkChoice } from "../lookups/catalog";
 import { appendOnlyProblems } from "./append-only";
+import { approved } from "./approve";
+import { closingText, postClosing } from "./closing";
 import { allowAnyCategoryFromConfig, ConfigSource, markerFooterFromConfig, optionsFromConfig, validateAgainstAccountFromConfig } from "./config";
 import { OperationContext } from "./context";
 import { digestInputs } from "./entries";
@@ -23,9 +25,10 @@ import { IMPORT_KEY, isUnknown, NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_
 import type { ResourceRef } from "./marker";
 import { describe, label, secretSet } from "./messages";
 import { openTicket } from "./open";
-import { inputsFromTicket, outputsFrom, ticketFromOutputs, TicketOutputs } from "./outputs";
+import { notesOf } from "./notes";
+import { inputsFromTicket, KeptOutputs, outputsFrom, ticketFromOutputs, TicketOutputs } from "./outputs";
 import { planChanges } from "./plan";
-import { forgetReplacement, noteClosed, noteReplacement, pendingReplacement, seenClosed } from "./replacements";
+import { forgetReplacement, noteClosed, noteReplacedBy, noteReplacement, pendingReplacement, replacedBy, seenClosed } from "./replacements";
 import { migrateState, versioned } from "./state";
 import { isClosed, isRefused, isTicketGone } from "./status";
 import { closedMessage, currentTicket, postComments } from "./thread";
@@ -113,7 +116,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
     if (plan.newComments.length > 0 || isUnknown(after.comments)) changed.push("comments");
     for (const k of changed) if (covers(news[REPLACE_ON_CHANGES_KEY], k) && !replaces.includes(k)) replaces.push(k);
     let closed = isClosed(olds.status);
-    if (!closed && replaces.length === 0 && (plan.resources || plan.newComments.length > 0)) {
+    if (!closed && replaces.length === 0 && (plan.resources || plan.newComments.length > 0 || plan.note !== undefined || plan.gate)) {
       const now = await currentTicket(this.op, ref.name, id, str(olds, "accountId"));
       closed = !!now && isClosed(now.status);
       if (closed) this.log(`${label(ref.name, id)}: Rackspace has closed the ticket: planning a new ticket instead of writing to it`);
@@ -137,15 +140,18 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
   async create(props: Props): Promise<dynamic.CreateResult> {
     const ref = refOf(props);
     try {
+      const replacing = pendingReplacement(ref);
       const r = await openTicket(this.op, {
         ref,
         inputs: parseInputs(props),
         strictImport: props[IMPORT_KEY] === true,
         secrets: secretSet(props[SECRET_INPUTS_KEY]),
-        replacing: pendingReplacement(ref),
+        replacing,
       });
       forgetReplacement(ref);
-      return { id: r.id, outs: this.record(r.outs, props) };
+      noteReplacedBy(replacing, r.id);
+      const outs = await approved(this.op, ref.name, parseInputs(props), r.outs as TicketOutputs);
+      return { id: r.id, outs: this.record(outs, props) };
     } catch (e) {
       throw this.recorded(e, props);
     }
@@ -159,23 +165,26 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
       const plan = planChanges(userInputs(olds), userInputs(news));
       const posted = Array.isArray(olds.comments) ? (olds.comments as TicketInputs["comments"] & unknown[]) : [];
       let ticket: Ticket = ticketFromOutputs(id, olds);
-      if (isClosed(olds.status)) throw new TicketPartialFailure(closedMessage(name, id, "the change"), id, outputsFrom(inputs, ticket, posted));
-      if (plan.resources) ticket = await this.replaceResources(name, inputs, ticket, posted, plan.resources);
-      return { outs: this.record(await postComments(this.op, { name, inputs, ticket, posted, toPost: plan.newComments, verb: "updated", fresh: plan.newComments.length === 0 }), news) };
+      const kept = keptOf(olds);
+      if (isClosed(olds.status)) throw new TicketPartialFailure(closedMessage(name, id, "the change"), id, outputsFrom(inputs, ticket, posted, kept));
+      if (plan.resources) ticket = await this.replaceResources(name, inputs, ticket, posted, kept, plan.resources);
+      const nothingToPost = plan.newComments.length === 0 && plan.note === undefined;
+      const outs = await postComments(this.op, { name, inputs, ticket, posted, toPost: plan.newComments, note: plan.note, kept, verb: "updated", fresh: nothingToPost });
+      return { outs: this.record(plan.gate ? await approved(this.op, name, inputs, outs) : outs, news) };
     } catch (e) {
       throw this.recorded(e, news);
     }
   }
 
   /** One PATCH with the full new list; a ticket found closed is recorded as such, and nothing else is sent. */
-  private async replaceResources(name: string | undefined, inputs: TicketInputs, ticket: Ticket, posted: NonNullable<TicketInputs["comments"]>, resources: string[]): Promise<Ticket> {
+  private async replaceResources(name: string | undefined, inputs: TicketInputs, ticket: Ticket, posted: NonNullable<TicketInputs["comments"]>, kept: KeptOutputs, resources: string[]): Promise<Ticket> {
     const id = ticket.ticketId;
     try {
       return (await this.op.api().setResources(id, resources, this.op.call(name, id, inputs.accountId))) ?? { ...ticket, resources: [...resources] };
     } catch (e) {
       if (isRefused(e) || isTicketGone(e)) {
         const now = await currentTicket(this.op, name, id, inputs.accountId);
-        if (now && isClosed(now.status)) throw new TicketPartialFailure(closedMessage(name, id, "the new resource list"), id, outputsFrom(inputs, now, posted));
+        if (now && isClosed(now.status)) throw new TicketPartialFailure(closedMessage(name, id, "the new resource list"), id, outputsFrom(inputs, now, posted, kept));
       }
       throw new TicketOperationError(
         `${label(name, id)}: replacing the resource list failed: ${describe(e)} Nothing else was changed; run \`pulumi up\` again once the cause is fixed.`,
@@ -199,7 +208,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
     if (refreshing) {
       const inputs = parseInputsLenient(userInputs(olds));
       const posted = Array.isArray(olds.comments) ? (olds.comments as NonNullable<TicketInputs["comments"]>) : [];
-      return { id: ticket.ticketId, props: this.record(outputsFrom(inputs, ticket, posted), olds) };
+      return { id: ticket.ticketId, props: this.record(outputsFrom(inputs, ticket, posted, keptOf(olds)), olds) };
     }
     // `pulumi import`: the inputs are whatever the ticket says.
     const inputs = inputsFromTicket(ticket);
@@ -216,6 +225,8 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
     // ticket (a read the API cannot answer is no reason not to close).
     const now = seenClosed(id) ? undefined : await currentTicket(this.op, name, id, accountId);
     if (seenClosed(id) || (now && isClosed(now.status))) return;
+    const last = closingText(str(olds, "closingComment"), replacedBy(id));
+    if (last) await postClosing(this.op, name, id, accountId, last, now);
     try {
       await api.closeTicket(id, ctx);
     } catch (e) {
@@ -248,6 +259,12 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider {
     }
     return e;
   }
+}
+
+/** What a recorded state carries over beside the API's view: the notes posted and the gate's record. */
+function keptOf(olds: Props): KeptOutputs {
+  const approval = olds.approval;
+  return { notes: notesOf(olds.notes), ...(approval && typeof approval === "object" ? { approval: approval as KeptOutputs["approval"] } : {}) };
 }
 
 /** Inputs from recorded state, without failing on a field an older version did not record. */

@@ -1,8 +1,9 @@
 /**
  * What this provider process learned in a deployment's diff and the create and delete
  * that follow it: "resource R replaces ticket X" (so the create never adopts X, by marker
- * or by adoptTicketId, and its description names X) and "ticket X is Closed" (so the delete
- * of the replaced resource sends nothing to it). The engine runs a deployment's diff,
+ * or by adoptTicketId, and its description names X), "ticket X is Closed" (so the delete
+ * of the replaced resource sends nothing to it) and "ticket X was replaced by Y" (so the
+ * delete names Y on X before closing it). The engine runs a deployment's diff,
  * create and delete in one provider process, so memory is enough; without an entry
  * nothing changes.
  */
@@ -66,4 +67,26 @@ export function noteClosed(id: string): void {
 /** Whether this process read ticket `id` as Closed. */
 export function seenClosed(id: string): boolean {
   return closedSet().has(id);
+}
+
+const SUCCESSORS_KEY = Symbol.for("pulumi-rackspace-ticketing.successors.v1");
+
+function successors(): Map<string, string> {
+  const g = globalThis as unknown as Record<symbol, Map<string, string> | undefined>;
+  let m = g[SUCCESSORS_KEY];
+  if (!m) {
+    m = new Map();
+    g[SUCCESSORS_KEY] = m;
+  }
+  return m;
+}
+
+/** Records that the ticket `pending` names was replaced by `newTicketId` (its delete then says so on it). */
+export function noteReplacedBy(pending: PendingReplacement | undefined, newTicketId: string): void {
+  if (pending && pending.ticketId !== newTicketId) successors().set(pending.ticketId, newTicketId);
+}
+
+/** The ticket that replaced ticket `id` in this deployment, if any. */
+export function replacedBy(id: string): string | undefined {
+  return successors().get(id);
 }

@@ -19,7 +19,10 @@ export interface AttachmentArgs {
 
 /** A comment as a program passes it: a text, or a text with files. */
 export type CommentArgs = pulumi.Input<string> | { text: pulumi.Input<string>; attachments?: pulumi.Input<pulumi.Input<AttachmentArgs>[]> };
+import type { ApprovalOutput } from "./approval";
+import type { NoteRecord } from "./notes";
 import type { PersonOutput, ThreadEntry } from "./outputs";
+import type { WaitForInput } from "./wait-for";
 import { providerStub } from "./stub";
 
 export interface RackspaceTicketArgs {
@@ -59,10 +62,27 @@ export interface RackspaceTicketArgs {
    * provider: pulumi/pulumi#3550.) Only used when the resource is created.
    */
   adoptTicketId?: pulumi.Input<string>;
+  /**
+   * The deployment's note, e.g. `Deployed ${commit} by run ${runId}`: posted as one comment
+   * each time its value changes (an `up` with the same value posts nothing). The history
+   * stays in the state (`notes`), so a CI job declares only the current note. A text, or
+   * `{ text, attachments }`. May be a secret. A replacement ticket gets the current note only.
+   */
+  note?: pulumi.Input<CommentArgs>;
+  /** Posted on the ticket right before the stack closes it (destroy, or the old ticket of a replacement). */
+  closingComment?: pulumi.Input<string>;
+  /**
+   * The approval gate: create returns (and resources that depend on this ticket deploy)
+   * only once Rackspace meets it: one of `statuses`, or a Racker reply after your last entry
+   * matching `approval`. A reply matching `rejection` fails the deployment with the Racker's
+   * words; `timeout` (default `1h`) fails it, or warns and goes on with `onTimeout: "continue"`.
+   * Each check is one GET /tickets/{id} every `pollInterval` (default `30s`) from the read budget.
+   */
+  waitFor?: pulumi.Input<WaitForInput>;
 }
 
 /** The inputs a program may pass as secrets: messages never print their values. */
-const SECRETABLE = ["accountId", "subject", "category", "subcategory", "severity", "description", "attachments", "recipients", "resources", "comments", "adoptTicketId"] as const;
+const SECRETABLE = ["accountId", "subject", "category", "subcategory", "severity", "description", "attachments", "recipients", "resources", "comments", "note", "closingComment", "adoptTicketId"] as const;
 
 /** The names of the inputs passed as secrets (the list itself is not secret: it holds only names). */
 function secretInputs(args: RackspaceTicketArgs): pulumi.Output<string[]> {
@@ -101,6 +121,13 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
   declare public readonly adoptTicketId: pulumi.Output<string | undefined>;
   /** The entries of `comments` posted so far. */
   declare public readonly comments: pulumi.Output<CommentInput[]>;
+  declare public readonly note: pulumi.Output<CommentInput | undefined>;
+  /** Every note posted on this ticket, oldest first: its digest, thread entry id and time (the texts are in `thread`). */
+  declare public readonly notes: pulumi.Output<NoteRecord[]>;
+  declare public readonly closingComment: pulumi.Output<string | undefined>;
+  declare public readonly waitFor: pulumi.Output<WaitForInput | undefined>;
+  /** How the approval gate ended: met (when, by whom, the Racker comment's id), rejected, closed or timed out. */
+  declare public readonly approval: pulumi.Output<ApprovalOutput | undefined>;
   /** The ticket id the API assigned (also the resource id). */
   declare public readonly ticketId: pulumi.Output<string>;
   /** Ticket status as last read, e.g. `Pending Rackspace`, `Pending Customer`, `Closed`. */
@@ -115,8 +142,8 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
   declare public readonly thread: pulumi.Output<ThreadEntry[]>;
 
   constructor(name: string, args: RackspaceTicketArgs, opts?: pulumi.CustomResourceOptions) {
-    const texts = pulumi.all([pulumi.output(args?.description), pulumi.output(args?.comments), pulumi.output(args?.attachments)]);
-    // The thread repeats the description and comments: when either is a secret, so is the thread.
+    const texts = pulumi.all([pulumi.output(args?.description), pulumi.output(args?.comments), pulumi.output(args?.attachments), pulumi.output(args?.note), pulumi.output(args?.closingComment)]);
+    // The thread repeats the description, comments and notes: when one is a secret, so is the thread.
     const thread = pulumi.output(pulumi.isSecret(texts)).apply((secret) => (secret ? pulumi.secret([] as ThreadEntry[]) : ([] as ThreadEntry[])));
     stub ??= providerStub();
     // The engine's own import cannot reach a dynamic provider's read (pulumi/pulumi#3550), so
@@ -145,6 +172,8 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
         modified: undefined,
         createdBy: undefined,
         modifiedBy: undefined,
+        notes: undefined,
+        approval: undefined,
       },
       options,
       "rackspace",

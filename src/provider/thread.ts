@@ -2,8 +2,9 @@
  * Posting the declared comments onto a ticket, in order, each exactly once: entries
  * already on the ticket (a lost answer, an interrupted run) are found in the thread and
  * not posted again; a comment whose answer was lost is looked for before it is sent
- * again; nothing is written to a ticket Rackspace has closed. A failure after the ticket
- * exists becomes a TicketPartialFailure that records what is really on the ticket.
+ * again; nothing is written to a ticket Rackspace has closed. The deployment's `note` follows
+ * the declared comments, under the same rules. A failure after the ticket exists becomes a
+ * TicketPartialFailure that records what is really on the ticket.
  */
 import { isRackspaceApiError } from "../api/errors";
 import type { Ticket } from "../api/schemas";
@@ -12,7 +13,8 @@ import { CommentInput, entryAttachments, entryText } from "./entries";
 import { TicketPartialFailure } from "./errors";
 import type { TicketInputs } from "./inputs";
 import { describe, label } from "./messages";
-import { customerComments, outputsFrom, TicketOutputs } from "./outputs";
+import { NoteRecord, notePending, recordOf, textDigest } from "./notes";
+import { customerComments, KeptOutputs, outputsFrom, TicketOutputs } from "./outputs";
 import { isClosed, isRefused, isTicketGone } from "./status";
 import { uploadAll } from "./uploads";
 
@@ -28,20 +30,31 @@ export interface PostJob {
   verb: "opened" | "updated" | "adopted";
   /** Whether `ticket` is exactly what the API just returned (its thread is current). */
   fresh: boolean;
+  /** The notes already on the ticket and the gate's record, carried into the outputs. */
+  kept?: KeptOutputs;
+  /** The deployment's note: posted after the comments when it differs from the last note posted. */
+  note?: CommentInput;
 }
 
-/** Customer comments on the ticket (after the description) not matched by `known`, counted by text. */
-function unaccounted(ticket: Ticket, known: readonly CommentInput[]): Map<string, number> {
+/**
+ * Customer comments on the ticket (after the description) not matched by `known` entries
+ * or by notes already recorded, counted by the digest of their text.
+ */
+function unaccounted(ticket: Ticket, known: readonly CommentInput[], notes: readonly NoteRecord[] = []): Map<string, number> {
   const counts = new Map<string, number>();
-  for (const text of customerComments(ticket)) counts.set(text, (counts.get(text) ?? 0) + 1);
-  for (const k of known.map(entryText)) if (counts.has(k)) counts.set(k, (counts.get(k) as number) - 1);
+  const drop = (k: string) => counts.has(k) && counts.set(k, (counts.get(k) as number) - 1);
+  for (const text of customerComments(ticket)) counts.set(textDigest(text), (counts.get(textDigest(text)) ?? 0) + 1);
+  for (const k of known.map(entryText)) drop(textDigest(k));
+  // A note's record digests its text and files; its text alone is what the thread shows.
+  for (const n of notes) drop(n.textSha256 ?? n.sha256);
   return counts;
 }
 
 function takeOne(counts: Map<string, number>, text: string): boolean {
-  const n = counts.get(text) ?? 0;
+  const k = textDigest(text);
+  const n = counts.get(k) ?? 0;
   if (n <= 0) return false;
-  counts.set(text, n - 1);
+  counts.set(k, n - 1);
   return true;
 }
 
@@ -63,66 +76,73 @@ export function closedMessage(name: string | undefined, id: string, what: string
   );
 }
 
-/** Posts `job.toPost` in order after `job.posted`, then reads the ticket back once. */
+/** Posts `job.toPost` in order after `job.posted`, then the note if it changed, then reads the ticket back once. */
 export async function postComments(op: OperationContext, job: PostJob): Promise<TicketOutputs> {
   const { name, inputs } = job;
   const api = op.api();
   const id = job.ticket.ticketId;
   const ctx = op.call(name, id, inputs.accountId);
   const done = [...job.posted];
+  const notes = [...(job.kept?.notes ?? [])];
+  const kept = (): KeptOutputs => ({ ...job.kept, notes });
+  const note = job.note !== undefined && notePending(job.note, notes) ? job.note : undefined;
+  const items = [...job.toPost.map((entry) => ({ entry, isNote: false })), ...(note !== undefined ? [{ entry: note, isNote: true }] : [])];
   let latest = job.ticket;
-  if (!job.fresh && job.toPost.length > 0) latest = (await currentTicket(op, name, id, inputs.accountId)) ?? latest;
-  if (job.toPost.length > 0 && isClosed(latest.status)) {
-    throw new TicketPartialFailure(closedMessage(name, id, `comments[${done.length}]`), id, outputsFrom(inputs, latest, done));
+  if (!job.fresh && items.length > 0) latest = (await currentTicket(op, name, id, inputs.accountId)) ?? latest;
+  const where = (isNote: boolean) => (isNote ? "the note" : `comments[${done.length}]`);
+  if (items.length > 0 && isClosed(latest.status)) {
+    throw new TicketPartialFailure(closedMessage(name, id, where(items[0].isNote)), id, outputsFrom(inputs, latest, done, kept()));
   }
-  const surplus = unaccounted(latest, done);
+  const surplus = unaccounted(latest, done, notes);
   let sent = 0;
-  for (const entry of job.toPost) {
-    const at = `comments[${done.length}]`;
+  let noteOnTicket = false;
+  for (const { entry, isNote } of items) {
+    const at = where(isNote);
     if (takeOne(surplus, entryText(entry))) {
       op.log(`${label(name, id)}: ${at} is already on the ticket; not posting it again`);
-      done.push(entry);
-      continue;
+    } else {
+      try {
+        await postOnce(op, name, id, inputs.accountId, entry, done, notes, at);
+        sent++;
+      } catch (e) {
+        throw await postFailure(op, job, latest, done, kept(), at, e);
+      }
     }
-    try {
-      await postOnce(op, name, id, inputs.accountId, entry, done);
-      done.push(entry);
-      sent++;
-    } catch (e) {
-      throw await postFailure(op, job, latest, done, e);
-    }
+    if (isNote) noteOnTicket = true;
+    else done.push(entry);
   }
-  if (sent > 0 || (!job.fresh && job.toPost.length === 0)) {
+  if (sent > 0 || (!job.fresh && items.length === 0) || noteOnTicket) {
     try {
       latest = await api.getTicket(id, ctx);
     } catch {
       // GET /tickets/{id} is undocumented (best effort): keep what we know, with the comments we posted.
       latest = {
         ...latest,
-        comments: [...latest.comments, ...job.toPost.map((e) => ({ id: "", text: entryText(e), created: "", author: { type: "customer" } }))],
+        comments: [...latest.comments, ...items.map(({ entry }) => ({ id: "", text: entryText(entry), created: "", author: { type: "customer" } }))],
       };
     }
   }
-  return outputsFrom(inputs, latest, done);
+  if (note !== undefined && noteOnTicket) notes.push(recordOf(note, latest));
+  return outputsFrom(inputs, latest, done, kept());
 }
 
-/** The partial failure for a comment that could not be posted, with the guidance that fits why. */
-async function postFailure(op: OperationContext, job: PostJob, latest: Ticket, done: CommentInput[], e: unknown): Promise<TicketPartialFailure> {
+/** The partial failure for a comment (or the note) that could not be posted, with the guidance that fits why. */
+async function postFailure(op: OperationContext, job: PostJob, latest: Ticket, done: CommentInput[], kept: KeptOutputs, at: string, e: unknown): Promise<TicketPartialFailure> {
   const { name, inputs } = job;
   const id = latest.ticketId;
-  const at = `comments[${done.length}]`;
   if (isRefused(e) || isTicketGone(e)) {
     const now = await currentTicket(op, name, id, inputs.accountId);
-    if (now && isClosed(now.status)) return new TicketPartialFailure(closedMessage(name, id, at), id, outputsFrom(inputs, now, done));
+    if (now && isClosed(now.status)) return new TicketPartialFailure(closedMessage(name, id, at), id, outputsFrom(inputs, now, done, kept));
   }
-  const outs = outputsFrom(inputs, latest, done);
+  const outs = outputsFrom(inputs, latest, done, kept);
   const head = `${label(name, id)}: the ticket was ${job.verb}, but posting ${at} failed: ${describe(e)}`;
   if (isRackspaceApiError(e) && e.mayHaveBeenApplied) {
     return new TicketPartialFailure(`${head} That comment may have been posted: the next \`pulumi up\` reads the thread before posting it again.`, id, outs);
   }
   if (isRefused(e)) {
+    const fix = at === "the note" ? "fix the note" : `fix or remove it (entries not yet on the ticket can still change)`;
     return new TicketPartialFailure(
-      `${head} ${at} was not posted: fix or remove it (entries not yet on the ticket can still change) and run \`pulumi up\` again.${done.length > 0 ? ` comments[0] to comments[${done.length - 1}] are on the ticket and recorded in the stack.` : " The ticket is recorded in the stack."}`,
+      `${head} ${at} was not posted: ${fix} and run \`pulumi up\` again.${done.length > 0 ? ` comments[0] to comments[${done.length - 1}] are on the ticket and recorded in the stack.` : " The ticket is recorded in the stack."}`,
       id,
       outs,
     );
@@ -135,12 +155,21 @@ async function postFailure(op: OperationContext, job: PostJob, latest: Ticket, d
  * does not show it is no proof it was not posted (GET /tickets/{id} is undocumented), so
  * the ambiguous error goes up and the comment is never sent twice in one run.
  */
-async function postOnce(op: OperationContext, name: string | undefined, id: string, accountId: string, entry: CommentInput, known: CommentInput[]): Promise<void> {
+async function postOnce(
+  op: OperationContext,
+  name: string | undefined,
+  id: string,
+  accountId: string,
+  entry: CommentInput,
+  known: CommentInput[],
+  notes: readonly NoteRecord[],
+  at: string,
+): Promise<void> {
   const api = op.api();
   const ctx = op.call(name, id, accountId);
   const text = entryText(entry);
   // Files go up right before their comment (an upload slot lasts 10 minutes).
-  const files = await uploadAll(op, name, entryAttachments(entry), `comments[${known.length}].attachments`, id, accountId);
+  const files = await uploadAll(op, name, entryAttachments(entry), `${at === "the note" ? "note" : at}.attachments`, id, accountId);
   const body = files.length > 0 ? { text, attachments: files } : { text };
   try {
     await api.addComment(id, body, ctx);
@@ -148,7 +177,7 @@ async function postOnce(op: OperationContext, name: string | undefined, id: stri
     if (!isRackspaceApiError(e) || !e.mayHaveBeenApplied) throw e;
     const now = await api.getTicket(id, ctx).catch(() => undefined);
     if (!now) throw e;
-    if (takeOne(unaccounted(now, known), text)) return;
+    if (takeOne(unaccounted(now, known, notes), text)) return;
     throw e;
   }
 }

@@ -1,5 +1,6 @@
 import { planChanges, sameResourceSet } from "../../src/provider/plan";
 import { UNKNOWN } from "../../src/provider/inputs";
+import { recordOf } from "../../src/provider/notes";
 
 const base = {
   accountId: "hybrid:100001",
@@ -17,7 +18,34 @@ const olds = { ...base, ticketId: "T1", status: "Pending Rackspace", thread: [] 
 
 describe("planChanges", () => {
   it("no change: no calls, changes=false", () => {
-    expect(planChanges(olds, base)).toEqual({ replaces: [], resources: undefined, newComments: [], changes: false });
+    expect(planChanges(olds, base)).toEqual({ replaces: [], resources: undefined, newComments: [], note: undefined, gate: false, changes: false });
+  });
+
+  it("a note is posted when its value differs from the last note posted, never for the same value", () => {
+    const first = planChanges(olds, { ...base, note: "run 1" });
+    expect(first).toMatchObject({ note: "run 1", changes: true, replaces: [] });
+    const posted = { ...olds, note: "run 1", notes: [recordOf("run 1", { ticketId: "T1", comments: [], resources: [], recipients: [] })] };
+    expect(planChanges(posted, { ...base, note: "run 1" })).toMatchObject({ note: undefined, changes: false });
+    expect(planChanges(posted, { ...base, note: "run 2" })).toMatchObject({ note: "run 2", changes: true });
+    // A changed file with the same text is a new note.
+    const withFile = { text: "run 1", attachments: [{ filename: "a.log", content: "x" }] };
+    expect(planChanges(posted, { ...base, note: withFile }).note).toEqual(withFile);
+    expect(planChanges(posted, { ...base, note: UNKNOWN })).toMatchObject({ note: undefined, changes: true });
+  });
+
+  it("the approval gate: pending until met; with onUpdate, again after a write; a changed setting alone is an update that sends nothing", () => {
+    const waitFor = { approval: "approved" };
+    expect(planChanges({ ...olds, waitFor }, { ...base, waitFor })).toMatchObject({ gate: true, changes: true });
+    const met = { ...olds, waitFor, approval: { met: true } };
+    expect(planChanges(met, { ...base, waitFor })).toMatchObject({ gate: false, changes: false });
+    expect(planChanges(met, { ...base, waitFor, comments: ["a", "b"] })).toMatchObject({ gate: false, changes: true });
+    const again = { ...waitFor, onUpdate: true };
+    expect(planChanges({ ...met, waitFor: again }, { ...base, waitFor: again, comments: ["a", "b"] })).toMatchObject({ gate: true });
+    expect(planChanges({ ...met, waitFor: again }, { ...base, waitFor: again })).toMatchObject({ gate: false, changes: false });
+    // Key order is no change (a parsed value keeps the schema's order).
+    expect(planChanges({ ...met, waitFor: { timeout: "5m", approval: "ok" } }, { ...base, waitFor: { approval: "ok", timeout: "5m" } }).changes).toBe(false);
+    expect(planChanges(met, { ...base, waitFor: { approval: "approved", timeout: "2h" } })).toMatchObject({ gate: false, changes: true, replaces: [] });
+    expect(planChanges(olds, { ...base, closingComment: "bye" })).toMatchObject({ changes: true, replaces: [] });
   });
 
   it.each([

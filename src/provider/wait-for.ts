@@ -1,0 +1,105 @@
+/**
+ * The `waitFor` input (the approval gate): its schema, its durations and patterns, and
+ * its defaults. A gate always ends: met, rejected, closed, or its timeout.
+ */
+import { z } from "zod";
+
+/** The gate as declared. Patterns are regular expressions (`approved`, or `/^approved\b/i`); durations are `90s`, `45m`, `2h`. */
+export interface WaitForInput {
+  /** Statuses that meet the gate (open strings; compared without case, `In Progess` counts as `In Progress`). */
+  statuses?: string[];
+  /** A Racker comment after the last customer entry that matches meets the gate. Plain text is matched case-insensitively. */
+  approval?: string;
+  /** A Racker comment after the last customer entry that matches fails the deployment with the Racker's words. */
+  rejection?: string;
+  /** How long to wait at most (default `1h`). */
+  timeout?: string;
+  /** What a timeout does: `fail` (default) or `continue` (warn and go on; the next `up` waits again). */
+  onTimeout?: "fail" | "continue";
+  /** How often to read the ticket (default `30s`, at least `1s`): one GET /tickets/{id} each time, from the read budget. */
+  pollInterval?: string;
+  /** Wait again after an update that wrote to the ticket (a PATCH, a comment, a note). Default false: only the create waits. */
+  onUpdate?: boolean;
+}
+
+export const DEFAULT_TIMEOUT = "1h";
+export const DEFAULT_POLL_INTERVAL = "30s";
+const MIN_POLL_MS = 1_000;
+const MAX_TIMEOUT_MS = 7 * 24 * 3_600_000;
+
+const DURATION = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|m|h)\s*$/;
+
+/** Milliseconds of a duration such as `90s`, `45m`, `2h` (undefined when it is not one). */
+export function durationMs(text: string): number | undefined {
+  const m = DURATION.exec(text);
+  if (!m) return undefined;
+  const n = Number(m[1]);
+  const unit = { ms: 1, s: 1_000, m: 60_000, h: 3_600_000 }[m[2] as "ms" | "s" | "m" | "h"];
+  return Math.round(n * unit);
+}
+
+/** A pattern as a RegExp: `/source/flags`, or plain text matched case-insensitively (undefined when invalid). */
+export function patternOf(text: string): RegExp | undefined {
+  const m = /^\/(.+)\/([a-z]*)$/s.exec(text);
+  try {
+    return m ? new RegExp(m[1], m[2]) : new RegExp(text, "i");
+  } catch {
+    return undefined;
+  }
+}
+
+const duration = (what: string, min: number) =>
+  z
+    .string({ error: `${what} must be a duration such as "30s", "45m" or "2h"` })
+    .refine((s) => durationMs(s) !== undefined, { error: `${what} must be a duration such as "30s", "45m" or "2h"`, abort: true })
+    .refine((s) => (durationMs(s) as number) >= min, { error: `${what} must be at least ${min / 1000}s` })
+    .refine((s) => (durationMs(s) as number) <= MAX_TIMEOUT_MS, { error: `${what} must be at most 168h` });
+
+const pattern = (what: string) =>
+  z
+    .string({ error: `${what} must be a string (a regular expression)` })
+    .min(1, { error: `${what} must not be empty` })
+    .max(500, { error: `${what} must be at most 500 characters` })
+    .refine((s) => patternOf(s) !== undefined, { error: `${what} is not a valid regular expression` });
+
+export const WaitForSchema = z
+  .strictObject(
+    {
+      statuses: z
+        .array(z.string({ error: "a status must be a string" }).trim().min(1, { error: "a status must not be empty" }), { error: "statuses must be a list" })
+        .max(20, { error: "statuses may hold at most 20 entries" })
+        .optional(),
+      approval: pattern("approval").optional(),
+      rejection: pattern("rejection").optional(),
+      timeout: duration("timeout", MIN_POLL_MS).optional(),
+      onTimeout: z.enum(["fail", "continue"], { error: "onTimeout must be fail or continue" }).optional(),
+      pollInterval: duration("pollInterval", MIN_POLL_MS).optional(),
+      onUpdate: z.boolean({ error: "onUpdate must be true or false" }).optional(),
+    },
+    { error: (i) => (i.code === "unrecognized_keys" ? "unknown property; waitFor accepts statuses, approval, rejection, timeout, onTimeout, pollInterval, onUpdate" : undefined) },
+  )
+  .refine((w) => (w.statuses?.length ?? 0) > 0 || w.approval !== undefined, { error: "waitFor needs `statuses` or an `approval` pattern (or both): without one it could never be met" });
+
+/** The gate with its defaults applied. */
+export interface Gate {
+  statuses: string[];
+  approval?: RegExp;
+  rejection?: RegExp;
+  timeoutMs: number;
+  onTimeout: "fail" | "continue";
+  pollMs: number;
+  onUpdate: boolean;
+}
+
+/** The gate a validated `waitFor` declares. */
+export function gateOf(w: WaitForInput): Gate {
+  return {
+    statuses: w.statuses ?? [],
+    approval: w.approval !== undefined ? patternOf(w.approval) : undefined,
+    rejection: w.rejection !== undefined ? patternOf(w.rejection) : undefined,
+    timeoutMs: durationMs(w.timeout ?? DEFAULT_TIMEOUT) as number,
+    onTimeout: w.onTimeout ?? "fail",
+    pollMs: durationMs(w.pollInterval ?? DEFAULT_POLL_INTERVAL) as number,
+    onUpdate: w.onUpdate ?? false,
+  };
+}

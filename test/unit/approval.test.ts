@@ -1,0 +1,46 @@
+import type { Ticket } from "../../src/api/schemas";
+import { normalStatus, standing } from "../../src/provider/approval";
+import { durationMs, gateOf, patternOf } from "../../src/provider/wait-for";
+
+const customer = (text: string, id = text) => ({ id, text, created: `2026-12-01T10:00:0${id.length % 10}Z`, author: { name: "Ops", type: "customer" } });
+const racker = (text: string, id: string, name = "Jane D.") => ({ id, text, created: "2026-12-01T11:00:00Z", author: { name, type: "racker" } });
+const ticket = (comments: Ticket["comments"], status = "Pending Rackspace"): Ticket => ({ ticketId: "T1", status, comments, resources: [], recipients: [], modifiedBy: { name: "Sam K." } });
+const gate = gateOf({ approval: "approved", rejection: "/rejected|denied/i", statuses: ["Solved"] });
+const now = new Date("2026-12-01T12:00:00Z");
+
+describe("approval standing", () => {
+  it("is pending until a Racker reply after the last customer entry matches", () => {
+    expect(standing(ticket([customer("plan")]), gate, now)).toEqual({ kind: "pending", status: "Pending Rackspace" });
+    // An approval before the customer's latest entry approved an earlier change.
+    expect(standing(ticket([customer("plan"), racker("Approved", "r1"), customer("plan B")]), gate, now).kind).toBe("pending");
+    expect(standing(ticket([customer("plan"), racker("Looking at it", "r1")]), gate, now).kind).toBe("pending");
+    expect(standing(ticket([customer("plan"), racker("APPROVED for tonight", "r1")]), gate, now)).toEqual({
+      kind: "met",
+      output: { met: true, how: "comment", at: "2026-12-01T11:00:00Z", by: "Jane D.", commentId: "r1", status: "Pending Rackspace" },
+    });
+  });
+
+  it("the latest matching reply decides; within one reply a rejection wins", () => {
+    expect(standing(ticket([customer("plan"), racker("rejected", "r1"), racker("approved after all", "r2")]), gate, now).kind).toBe("met");
+    expect(standing(ticket([customer("plan"), racker("approved", "r1"), racker("denied: freeze", "r2")]), gate, now)).toMatchObject({ kind: "rejected", words: "denied: freeze" });
+    expect(standing(ticket([customer("plan"), racker("not approved: rejected", "r1")]), gate, now).kind).toBe("rejected");
+  });
+
+  it("statuses meet it without case or spacing, with the In Progess typo; Closed ends it unless waited for", () => {
+    expect(standing(ticket([customer("plan")], " solved "), gate, now)).toMatchObject({ kind: "met", output: { how: "status", by: "Sam K.", at: now.toISOString() } });
+    expect(standing(ticket([customer("plan")], "In Progess"), gateOf({ statuses: ["in progress"] }), now).kind).toBe("met");
+    expect(normalStatus("In  Progess")).toBe("in progress");
+    expect(standing(ticket([customer("plan")], "Closed"), gate, now).kind).toBe("closed");
+    expect(standing(ticket([customer("plan")], "Closed"), gateOf({ statuses: ["Closed"] }), now).kind).toBe("met");
+  });
+});
+
+describe("waitFor values", () => {
+  it("durations and patterns", () => {
+    expect([durationMs("90s"), durationMs("45m"), durationMs("2h"), durationMs("1.5s"), durationMs("soon"), durationMs("5")]).toEqual([90_000, 2_700_000, 7_200_000, 1_500, undefined, undefined]);
+    expect(patternOf("approved")?.flags).toBe("i");
+    expect(patternOf("/^Approved$/")?.test("approved")).toBe(false);
+    expect(patternOf("(")).toBeUndefined();
+    expect(gateOf({ approval: "ok" })).toMatchObject({ timeoutMs: 3_600_000, pollMs: 30_000, onTimeout: "fail", onUpdate: false, statuses: [] });
+  });
+});
