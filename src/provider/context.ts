@@ -7,8 +7,10 @@ import { CallContext, TicketingClient, WaitInfo } from "../api/client";
 import type { ClientOptions } from "../api/config";
 import { label } from "./messages";
 
-/** Waits longer than this print one progress line (the CLI shows provider output). */
+/** Waits longer than this print a progress line (the CLI shows provider output). */
 export const WAIT_NOTICE_MS = 2_000;
+/** A long wait prints the time left again at most this often (per resource). */
+export const WAIT_REPEAT_MS = 60_000;
 
 function seconds(ms: number): string {
   return ms >= 10_000 ? `${Math.round(ms / 1000)}s` : `${(ms / 1000).toFixed(1)}s`;
@@ -42,7 +44,13 @@ export class OperationContext {
       onWait: (w: WaitInfo) => {
         if (w.waitMs < WAIT_NOTICE_MS) return;
         const what = w.reason === "rate-limit" ? "for a rate-limit slot" : `before retrying (${w.cause ?? "transient failure"})`;
-        this.log(`${label(name, ticketId ?? w.ticketId)}: ${w.operation} waiting ${seconds(w.waitMs)} ${what}`);
+        const who = label(name, ticketId ?? w.ticketId);
+        this.log(`${who}: ${w.operation} waiting ${seconds(w.waitMs)} ${what}`);
+        // A wait of minutes (W = 60 s) says again how long is left, once a minute, until it ends.
+        const end = Date.now() + w.waitMs;
+        for (let at = WAIT_REPEAT_MS; at < w.waitMs - WAIT_NOTICE_MS; at += WAIT_REPEAT_MS) {
+          setTimeout(() => this.log(`${who}: ${w.operation} still waiting ${what}, ${seconds(end - Date.now())} left`), at).unref();
+        }
       },
     };
   }
