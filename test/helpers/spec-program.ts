@@ -19,7 +19,7 @@ export function startFastSimulator(): Promise<Simulator> {
 }
 
 /** A stack of `program` configured for `sim` with the same window and limits. */
-export async function specStack(program: SpecProgram, sim: Simulator, purpose: string): Promise<PulumiProject> {
+export async function specStack(program: Pick<SpecProgram, "dir">, sim: Simulator, purpose: string): Promise<PulumiProject> {
   const project = await PulumiProject.create({ dir: program.dir, stack: uniqueStack(purpose) });
   await project.configureForSimulator(sim, FAST_WINDOW_MS);
   await project.configSetAll({
