@@ -3,14 +3,10 @@
  *
  * One stack per environment (`staging`, `production`, `pr-42`…), one ticket per stack:
  *   - the first deployment opens the ticket; its description names that commit and pull request;
- *   - every deployment appends one comment (the deployment summary);
- *   - `pulumi destroy` (the environment's teardown) closes the ticket.
- *
- * The comments already posted come back in through PREVIOUS_DEPLOYMENTS: the workflow reads the
- * stack's own `deployments` output before `pulumi up` and this program appends this run's
- * summary (the ticket's history is append-only, so the list must start with what is posted):
- *
- *   PREVIOUS_DEPLOYMENTS="$(pulumi stack output deployments --json 2>/dev/null || echo '[]')" pulumi up
+ *   - every deployment posts one comment, its `note` (the deployment summary); a re-run with
+ *     the same summary posts nothing. The history lives in the stack's state (`notes`), so a
+ *     fresh CI runner declares only this run's note: `pulumi up` is all the workflow runs;
+ *   - `pulumi destroy` (the environment's teardown) posts the closing comment and closes the ticket.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { RackspaceTicket } from "pulumi-rackspace-ticketing";
@@ -38,22 +34,6 @@ const summary =
   config.get("summary") ??
   `Deployed ${commit.slice(0, 12)}${pullRequest ? ` (pull request #${pullRequest})` : ""} to ${environment}${runUrl ? `: ${runUrl}` : "."}`;
 
-/** What is already on the ticket: the stack's previous `deployments` output, as JSON. */
-function previousDeployments(): string[] {
-  const raw = fromEnv("PREVIOUS_DEPLOYMENTS");
-  if (raw === undefined) return [];
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(raw);
-  } catch {
-    throw new Error(`PREVIOUS_DEPLOYMENTS must be the JSON of \`pulumi stack output deployments --json\`, got ${JSON.stringify(raw.slice(0, 80))}`);
-  }
-  if (!Array.isArray(parsed) || !parsed.every((x) => typeof x === "string")) {
-    throw new Error("PREVIOUS_DEPLOYMENTS must be a JSON array of strings (`pulumi stack output deployments --json`)");
-  }
-  return parsed;
-}
-
 const ticket = new RackspaceTicket(
   "change-record",
   {
@@ -67,10 +47,11 @@ const ticket = new RackspaceTicket(
       `Change record of the ${environment} environment of ${repository}.`,
       `Opened by the deployment of ${change}.`,
       ...(runUrl ? [`CI run: ${runUrl}`] : []),
-      "Each deployment is added as a comment; the ticket is closed when the environment is destroyed.",
+      "Each deployment adds one comment; the ticket is closed when the environment is destroyed.",
     ].join("\n"),
     resources: config.getObject<string[]>("resources"),
-    comments: [...previousDeployments(), summary],
+    note: summary,
+    closingComment: `The ${environment} environment was destroyed${runUrl ? ` by ${runUrl}` : ""}; closing its change record.`,
   },
   {
     // The description records the deployment that opened the ticket. Later commits go into
@@ -83,5 +64,5 @@ const ticket = new RackspaceTicket(
 export const environmentName = environment;
 export const ticketId = ticket.ticketId;
 export const status = ticket.status;
-/** The deployment summaries posted so far: the next run's PREVIOUS_DEPLOYMENTS. */
-export const deployments = ticket.comments;
+/** Every deployment's note on the ticket: when it was posted and its comment id. */
+export const deployments = ticket.notes;

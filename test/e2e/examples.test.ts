@@ -237,23 +237,22 @@ describeWithPulumiCli("e2e: the examples, installed and run as their READMEs say
     });
   });
 
-  describe("ci-change-record: one ticket per environment, a comment per deployment", () => {
+  describe("ci-change-record: one ticket per environment, a note per deployment", () => {
     let p: PulumiProject;
     let ticketId = "";
 
     beforeAll(async () => {
       p = await project("ci-change-record", "ci");
       // As on a developer's machine, whatever CI this test itself runs in.
-      for (const k of Object.keys(p.env)) if (/^(GITHUB_|PR_NUMBER$|DEPLOY_SUMMARY$|PREVIOUS_DEPLOYMENTS$)/.test(k)) delete p.env[k];
+      for (const k of Object.keys(p.env)) if (/^(GITHUB_|PR_NUMBER$|DEPLOY_SUMMARY$)/.test(k)) delete p.env[k];
     }, 300_000);
     afterAll(async () => {
       await p?.dispose();
     });
 
-    /** The workflow's deploy step: PREVIOUS_DEPLOYMENTS from the stack's own output, then `up`. */
-    async function deploy(env: Record<string, string> = {}): Promise<CliResult> {
-      const prev = await p.run(["stack", "output", "deployments", "--json"]);
-      return p.up([], { env: { ...env, PREVIOUS_DEPLOYMENTS: prev.code === 0 ? prev.stdout.trim() : "[]" } });
+    /** The workflow's deploy step: `pulumi up`, nothing else. */
+    function deploy(env: Record<string, string> = {}): Promise<CliResult> {
+      return p.up([], { env });
     }
 
     test("the first deployment opens the environment's ticket (commit and PR from stack config) and posts its summary", async () => {
@@ -272,7 +271,8 @@ describeWithPulumiCli("e2e: the examples, installed and run as their READMEs say
       const summary = `Deployed ${"a".repeat(12)} (pull request #41) to ${p.stack}.`;
       ticketId = (await p.outputs()).ticketId as string;
       expect(w[1]).toEqual({ operation: "addComment", ticketId, status: 204, body: { comment: { text: summary } } });
-      expect(await p.outputs()).toMatchObject({ ticketId, status: "Pending Rackspace", environmentName: p.stack, deployments: [summary] });
+      expect(await p.outputs()).toMatchObject({ ticketId, status: "Pending Rackspace", environmentName: p.stack });
+      expect(((await p.outputs()).deployments as { commentId: string }[]).map((d) => d.commentId)).toEqual([sim.getTicket(ticketId)?.comments[1].id]);
     });
 
     test("the next deployment (commit and PR from GitHub's variables) is exactly one comment on the same ticket", async () => {
@@ -290,23 +290,27 @@ describeWithPulumiCli("e2e: the examples, installed and run as their READMEs say
       expect(writes(sim, since)).toEqual([{ operation: "addComment", ticketId, status: 204, body: { comment: { text: summary } } }]);
       const outputs = await p.outputs();
       expect(outputs.ticketId).toBe(ticketId);
-      expect(outputs.deployments).toEqual([`Deployed ${"a".repeat(12)} (pull request #41) to ${p.stack}.`, summary]);
-      expect(sim.getTicket(ticketId)?.comments.map((c) => c.text).slice(1)).toEqual(outputs.deployments);
+      expect((outputs.deployments as unknown[]).length).toBe(2);
+      expect(sim.getTicket(ticketId)?.comments.map((c) => c.text).slice(1)).toEqual([`Deployed ${"a".repeat(12)} (pull request #41) to ${p.stack}.`, summary]);
     });
 
-    test("without PREVIOUS_DEPLOYMENTS the run fails in preview, naming the comment, and sends nothing", async () => {
+    test("a re-run of the same deployment posts nothing; its preview shows no change", async () => {
+      const env = { GITHUB_SHA: "b".repeat(40), GITHUB_REF: "refs/pull/42/merge", GITHUB_REPOSITORY: "acme/shop", GITHUB_SERVER_URL: "https://github.com", GITHUB_RUN_ID: "123" };
       const since = lastSeq(sim);
-      const r = await p.preview();
-      expect(r.code).not.toBe(0);
-      expect(r.output).toContain("comments[1]");
-      expect(r.output).toContain("append-only");
+      const r = await p.preview(["--diff"], { env });
+      expectOk(r);
+      expect(r.output).not.toMatch(/~ +note/);
+      expectOk(await deploy(env));
       expect(writes(sim, since)).toEqual([]);
     });
 
-    test("destroying the environment closes its ticket with one PATCH", async () => {
+    test("destroying the environment posts the closing comment (as the last deployment recorded it) and closes its ticket", async () => {
       const since = lastSeq(sim);
       expectOk(await p.destroy());
-      expect(writes(sim, since)).toEqual([CLOSE(ticketId)]);
+      const w = writes(sim, since);
+      expect(w.map((c) => c.operation)).toEqual(["addComment", "patchTicket"]);
+      expect((w[0].body as { comment: { text: string } }).comment.text).toBe(`The ${p.stack} environment was destroyed by https://github.com/acme/shop/actions/runs/123; closing its change record.`);
+      expect(w[1]).toEqual(CLOSE(ticketId));
       expect(await p.resources()).toEqual([]);
     });
   });
