@@ -1,5 +1,7 @@
 /**
- * Admin API under /_sim/ (no auth, JSON in and out) so that other processes — the Pulumi
+ * The admin API under /_sim/ drives a simulator only through its public Simulator controls, bodies checked with zod (400 on anything else).
+ *
+ * No auth, JSON in and out, so that other processes — the Pulumi
  * provider host, demo scripts, curl — can drive the simulator. Admin calls are not logged.
  *
  *   GET    /_sim                          status: URLs, limits, counts, endpoint list
@@ -23,8 +25,18 @@ import type * as http from "node:http";
 import type { z } from "zod";
 import { ApiFault, faultBody } from "./errors";
 import { FaultSchema, IssueTokenBody, LimitsUpdate, RackerActionSchema, describeIssues } from "./schemas";
-import type { SimulatorServer } from "./server";
-import type { Fault, RackerAction } from "./types";
+import { send } from "./pipeline/respond";
+import type { Fault } from "./types/faults";
+import type { RackerAction } from "./types/racker";
+import type { Simulator } from "./types/simulator";
+
+/** What the admin API needs of a simulator: its public controls, never its listeners. */
+export type AdminTarget = Omit<Simulator, "close">;
+
+/** Whether a main-listener path belongs to the admin API. */
+export function isAdminPath(pathname: string): boolean {
+  return pathname === "/_sim" || pathname.startsWith("/_sim/");
+}
 
 const ENDPOINTS = [
   "GET /_sim",
@@ -45,9 +57,9 @@ const ENDPOINTS = [
   "POST /_sim/tokens",
 ];
 
-export function handleAdmin(sim: SimulatorServer, req: http.IncomingMessage, res: http.ServerResponse, url: URL, rawBody: string): void {
+export function handleAdmin(sim: AdminTarget, req: http.IncomingMessage, res: http.ServerResponse, url: URL, rawBody: string): void {
   const method = (req.method ?? "GET").toUpperCase();
-  const ok = (body: unknown, status = 200) => sim.send(res, { status, body, contentType: "application/json" });
+  const ok = (body: unknown, status = 200) => send(res, { status, body, contentType: "application/json" });
   try {
     const segs = url.pathname.replace(/\/+$/, "").split("/").slice(2); // after "/_sim"
     const key = segs.length >= 2 && segs[0] === "tickets" ? ["tickets", "{id}", ...segs.slice(2)].join("/") : segs.join("/");
@@ -156,8 +168,8 @@ export function handleAdmin(sim: SimulatorServer, req: http.IncomingMessage, res
         throw new ApiFault(404, `No such admin endpoint: ${method} ${url.pathname} (see GET /_sim)`, "notFound");
     }
   } catch (e) {
-    if (e instanceof ApiFault) return sim.send(res, { status: e.status, body: e.body, contentType: "application/json", headers: e.headers });
-    if (e instanceof RangeError || e instanceof URIError) return sim.send(res, { status: 400, body: faultBody(400, e.message), contentType: "application/json" });
+    if (e instanceof ApiFault) return send(res, { status: e.status, body: e.body, contentType: "application/json", headers: e.headers });
+    if (e instanceof RangeError || e instanceof URIError) return send(res, { status: 400, body: faultBody(400, e.message), contentType: "application/json" });
     throw e;
   }
 }

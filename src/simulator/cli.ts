@@ -1,13 +1,15 @@
 #!/usr/bin/env node
 /**
- * rackspace-ticketing-sim: run the Rackspace Identity + Ticketing simulator from a shell.
+ * rackspace-ticketing-sim: turns command-line flags into SimulatorOptions (exit 2 on a bad flag) and runs a simulator until SIGINT/SIGTERM.
  *
  *   rackspace-ticketing-sim --port 8383 --data ./sim-state.json   (resources API on 8384)
  */
 import { parseArgs } from "node:util";
 import { startSimulator } from "./index";
 import { DEFAULT_USERS } from "./seed";
-import type { RateLimits, SimQuirks, Simulator, SimulatorOptions } from "./types";
+import type { RateLimits } from "./types/operations";
+import type { SimQuirks, SimulatorOptions } from "./types/options";
+import type { Simulator } from "./types/simulator";
 
 export const DEFAULT_CLI_PORT = 8383;
 

@@ -1,4 +1,6 @@
 /**
+ * The public entry of the simulator: startSimulator and every type and default a caller may name, nothing internal.
+ *
  * A faithful local simulator of the Rackspace Identity v2.0 and Ticketing v2 APIs
  * (see the API reference kept with the project), with attachments (upload slots and their temp
  * URLs), the resources API on its own port, rate limits, fault injection, a request log, Racker
@@ -9,38 +11,17 @@
  *   await sim.close();
  */
 import { createSimulator } from "./server";
-import type { Simulator, SimulatorOptions } from "./types";
+import type { SimulatorOptions } from "./types/options";
+import type { Simulator } from "./types/simulator";
 
-export type {
-  Account,
-  ArmedFault,
-  Attachment,
-  Category,
-  Comment,
-  DropAfterFault,
-  DropBeforeFault,
-  Fault,
-  FaultKind,
-  HangFault,
-  Person,
-  RackerAction,
-  RateClass,
-  RateLimits,
-  Recipient,
-  RequestFilter,
-  RequestLogEntry,
-  SimAttachmentInfo,
-  SimOperation,
-  SimQuirks,
-  SimResource,
-  SimUser,
-  Simulator,
-  SimulatorOptions,
-  StatusFault,
-  Subcategory,
-  Ticket,
-} from "./types";
-export { SIM_OPERATIONS } from "./types";
+export type { Account, Attachment, Category, Comment, Person, Recipient, SimAttachmentInfo, SimResource, SimUser, Subcategory, Ticket } from "./types/entities";
+export type { ArmedFault, DropAfterFault, DropBeforeFault, Fault, FaultKind, HangFault, StatusFault } from "./types/faults";
+export type { RequestFilter, RequestLogEntry } from "./types/log";
+export type { RateClass, RateLimits, SimOperation } from "./types/operations";
+export type { SimQuirks, SimulatorOptions } from "./types/options";
+export type { RackerAction } from "./types/racker";
+export type { Simulator } from "./types/simulator";
+export { SIM_OPERATIONS } from "./types/operations";
 export {
   DEFAULT_ACCOUNTS,
   DEFAULT_ATTACHMENT_MAX_BYTES,
@@ -54,7 +35,7 @@ export {
   DEMO_API_KEY,
   DEMO_USERNAME,
 } from "./seed";
-export { FORBIDDEN_EXTENSIONS } from "./attachments";
+export { FORBIDDEN_EXTENSIONS } from "./attachment-names";
 export { RESOURCES_DEFAULT_LIMIT, RESOURCES_MAX_LIMIT } from "./resources";
 
 /** Starts a simulator (default 127.0.0.1, both listeners on ephemeral ports). Always `close()` it. */

@@ -1,12 +1,11 @@
 /**
- * The simulator's own request validation (zod), independent of the client's schemas in
- * src/api so that a client bug is caught here instead of being mirrored.
+ * The simulator's own request validation (zod), independent of src/api's schemas so that a client bug is caught here, not mirrored.
  *
  * Ticketing request bodies are strict: unknown fields are rejected with 400 (docs §4.3–4.5
  * list every field). Identity requests are lenient about extra fields, like Identity itself.
  */
 import { z } from "zod";
-import { SIM_OPERATIONS } from "./types";
+import { SIM_OPERATIONS } from "./types/operations";
 
 const nonEmpty = z.string().regex(/\S/, "must not be empty");
 
