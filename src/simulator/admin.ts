@@ -12,10 +12,14 @@
  *   DELETE /_sim/faults                   disarm all
  *   GET    /_sim/tickets                  every ticket ({tickets: [...]})
  *   GET    /_sim/tickets/{id}             one ticket
- *   POST   /_sim/tickets/{id}/racker      act as a Racker (body as actAsRacker)
+ *   POST   /_sim/tickets/{id}/racker      act as a Racker (body as actAsRacker) → the ticket;
+ *                                          with afterMs: later (as scheduleRacker) → 202 {scheduled}
+ *   GET    /_sim/racker-rules             {rules} in force
+ *   PUT    /_sim/racker-rules             {rules: [...]} or [...] (as setRackerRules) → {rules}
+ *   GET    /_sim/racker-actions           {actions: rackerActions(), pending: pendingRackerActions()}
  *   GET    /_sim/attachments              upload slots ({attachments: [...]}, as sim.attachments())
  *   GET    /_sim/resources                devices of the resources host ({resources: [...]}, every status)
- *   POST   /_sim/reset                    clear tickets, attachments, log, faults and rate windows
+ *   POST   /_sim/reset                    clear tickets, attachments, log, faults, rate windows and Racker actions
  *   GET    /_sim/limits                   {windowMs, limits}
  *   PUT    /_sim/limits                   {windowMs?, limits?}
  *   POST   /_sim/expire-tokens            expire every token
@@ -24,10 +28,10 @@
 import type * as http from "node:http";
 import type { z } from "zod";
 import { ApiFault, faultBody } from "./errors";
-import { FaultSchema, IssueTokenBody, LimitsUpdate, RackerActionSchema, describeIssues } from "./schemas";
+import { FaultSchema, IssueTokenBody, LimitsUpdate, RackerRequestSchema, RackerRulesBody, describeIssues } from "./schemas";
 import { send } from "./pipeline/respond";
 import type { Fault } from "./types/faults";
-import type { RackerAction } from "./types/racker";
+import type { RackerAction, RackerRule } from "./types/racker";
 import type { Simulator } from "./types/simulator";
 
 /** What the admin API needs of a simulator: its public controls, never its listeners. */
@@ -48,6 +52,9 @@ const ENDPOINTS = [
   "GET /_sim/tickets",
   "GET /_sim/tickets/{id}",
   "POST /_sim/tickets/{id}/racker",
+  "GET /_sim/racker-rules",
+  "PUT /_sim/racker-rules",
+  "GET /_sim/racker-actions",
   "GET /_sim/attachments",
   "GET /_sim/resources",
   "POST /_sim/reset",
@@ -99,6 +106,7 @@ export function handleAdmin(sim: AdminTarget, req: http.IncomingMessage, res: ht
           attachments: sim.attachments().length,
           requests: sim.requests().length,
           faults: sim.faults(),
+          racker: { rules: sim.rackerRules().length, pending: sim.pendingRackerActions().length, ran: sim.rackerActions().length },
           endpoints: ENDPOINTS,
         });
       case "requests": {
@@ -129,9 +137,23 @@ export function handleAdmin(sim: AdminTarget, req: http.IncomingMessage, res: ht
         if (!t) throw new ApiFault(404, "Ticket with this ID could not be found", "ticketNotFound");
         return ok(t);
       }
-      case "tickets/{id}/racker":
+      case "tickets/{id}/racker": {
         allow(["POST"]);
-        return ok(sim.actAsRacker(ticketId as string, body(RackerActionSchema) as RackerAction));
+        const { afterMs, ...action } = body(RackerRequestSchema);
+        if (afterMs !== undefined) return ok({ scheduled: sim.scheduleRacker(ticketId as string, { ...action, afterMs }) }, 202);
+        return ok(sim.actAsRacker(ticketId as string, action as RackerAction));
+      }
+      case "racker-rules": {
+        allow(["GET", "PUT"]);
+        if (method === "PUT") {
+          const b = body(RackerRulesBody);
+          sim.setRackerRules((Array.isArray(b) ? b : b.rules) as RackerRule[]);
+        }
+        return ok({ rules: sim.rackerRules() });
+      }
+      case "racker-actions":
+        allow(["GET"]);
+        return ok({ actions: sim.rackerActions(), pending: sim.pendingRackerActions() });
       case "attachments":
         allow(["GET"]);
         return ok({ attachments: sim.attachments() });

@@ -6,6 +6,7 @@ import { FaultQueue } from "./faults";
 import { HeldRequests } from "./holds";
 import { RequestLog } from "./log";
 import { SlidingWindow } from "./ratelimit";
+import { RackerScheduler } from "./racker";
 import { checkResources } from "./resources";
 import {
   DEFAULT_ACCOUNTS,
@@ -76,6 +77,7 @@ export class SimCore {
   readonly service: TicketService;
   readonly faultQueue = new FaultQueue();
   readonly holds = new HeldRequests();
+  readonly racker: RackerScheduler;
 
   constructor(options: SimulatorOptions) {
     this.window = new SlidingWindow(options.windowMs ?? parseEnvWindow() ?? DEFAULT_WINDOW_MS);
@@ -107,6 +109,11 @@ export class SimCore {
       this.quirks,
       this.files,
     );
+    this.racker = new RackerScheduler(
+      { act: (id, action) => this.service.racker(id, action), ticket: (id) => this.store.get(id), logger: this.logger },
+      options.racker ?? [],
+    );
+    this.service.onCreate((t) => this.racker.ticketCreated(t));
   }
 
   /** The account of a stored ticket (for the account rate-limit scope). */

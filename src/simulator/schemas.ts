@@ -86,13 +86,46 @@ export const FaultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("drop-after"), operation: OperationName, count }),
 ]);
 
-export const RackerActionSchema = z
+const rackerShape = {
+  comment: nonEmpty.optional(),
+  status: nonEmpty.optional(),
+  name: nonEmpty.optional(),
+};
+const commentOrStatus = { message: "give a comment and/or a status" };
+const hasEffect = (a: { comment?: string; status?: string }) => a.comment !== undefined || a.status !== undefined;
+/** Longest delay a Node.js timer takes (about 24.8 days); beyond it setTimeout fires at once. */
+export const MAX_RACKER_DELAY_MS = 2_147_483_647;
+const afterMs = z.number().int().min(0).max(MAX_RACKER_DELAY_MS);
+
+export const RackerActionSchema = z.strictObject(rackerShape).refine(hasEffect, commentOrStatus);
+
+/** POST /_sim/tickets/{id}/racker: at once, or `afterMs` from now. */
+export const RackerRequestSchema = z.strictObject({ ...rackerShape, afterMs: afterMs.optional() }).refine(hasEffect, commentOrStatus);
+
+export const ScheduledRackerActionSchema = z.strictObject({ ...rackerShape, afterMs }).refine(hasEffect, commentOrStatus);
+
+const subjectPattern = z.string().refine(
+  (src) => {
+    try {
+      new RegExp(src, "i");
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be a valid regular expression" },
+);
+
+export const RackerRuleSchema = z
   .strictObject({
-    comment: nonEmpty.optional(),
-    status: nonEmpty.optional(),
-    name: nonEmpty.optional(),
+    ...rackerShape,
+    afterMs,
+    match: z.strictObject({ subject: subjectPattern.optional(), category: nonEmpty.optional() }).optional(),
   })
-  .refine((a) => a.comment !== undefined || a.status !== undefined, { message: "give a comment and/or a status" });
+  .refine(hasEffect, commentOrStatus);
+
+/** PUT /_sim/racker-rules and the --racker-rules file: `{rules: [...]}` or the bare array. */
+export const RackerRulesBody = z.union([z.array(RackerRuleSchema), z.strictObject({ rules: z.array(RackerRuleSchema) })]);
 
 const limit = z.number().int().min(0);
 export const LimitsSchema = z.strictObject({

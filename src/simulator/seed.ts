@@ -116,4 +116,7 @@ export const DEFAULT_RESOURCES: readonly SimResource[] = [
 export const DEFAULT_WINDOW_MS = 60_000;
 export const DEFAULT_TOKEN_LIFETIME_MS = 24 * 3_600_000;
 export const DEFAULT_PERSON_ROLES = ["Administrative"];
+/** Display name of the Racker when an action names none. */
 export const DEFAULT_RACKER_NAME = "Jane D.";
+/** The Racker approval `--racker-approve-after` gives every new ticket: this comment and status, in one action. */
+export const DEFAULT_RACKER_APPROVAL: Readonly<{ comment: string; status: string }> = { comment: "Approved: change window confirmed.", status: "In Progress" };

@@ -19,7 +19,7 @@ import type { ArmedFault, Fault } from "./types/faults";
 import type { RequestFilter, RequestLogEntry } from "./types/log";
 import type { RateLimits } from "./types/operations";
 import type { SimulatorOptions } from "./types/options";
-import type { RackerAction } from "./types/racker";
+import type { PendingRackerAction, RackerAction, RackerActionRecord, RackerRule, ScheduledRackerAction } from "./types/racker";
 import type { Simulator } from "./types/simulator";
 
 export class SimulatorServer implements Simulator {
@@ -105,6 +105,7 @@ export class SimulatorServer implements Simulator {
       this.closing = (async () => {
         const stopped = Promise.all([stop(this.server), stop(this.resourcesServer)]);
         this.core.holds.releaseAll();
+        this.core.racker.cancelAll();
         for (const s of this.sockets) s.destroy();
         await stopped;
       })();
@@ -187,10 +188,33 @@ export class SimulatorServer implements Simulator {
   }
 
   reset(): void {
+    this.core.racker.cancelAll(true);
     this.core.store.clear();
     this.core.log.clear();
     this.core.faultQueue.clear();
     this.core.window.clear();
+  }
+
+  // ------------------------------------------------------------ delayed Racker actions
+
+  scheduleRacker(ticketId: string, action: ScheduledRackerAction): PendingRackerAction {
+    return this.core.racker.schedule(ticketId, action);
+  }
+
+  setRackerRules(rules: RackerRule[]): void {
+    this.core.racker.setRules(rules);
+  }
+
+  rackerRules(): RackerRule[] {
+    return this.core.racker.rules();
+  }
+
+  rackerActions(): RackerActionRecord[] {
+    return this.core.racker.actions();
+  }
+
+  pendingRackerActions(): PendingRackerAction[] {
+    return this.core.racker.pending();
   }
 
   // ------------------------------------------------------------ attachments and resources

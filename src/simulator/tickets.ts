@@ -31,6 +31,8 @@ export interface ListFilters {
 }
 
 export class TicketService {
+  private readonly createdListeners: ((ticket: Ticket) => void)[] = [];
+
   constructor(
     private readonly store: TicketStore,
     private readonly accounts: readonly Account[],
@@ -39,6 +41,11 @@ export class TicketService {
     private readonly attachments: AttachmentService,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** Calls `listener` with a copy of every ticket created from now on, once it is stored. */
+  onCreate(listener: (ticket: Ticket) => void): void {
+    this.createdListeners.push(listener);
+  }
 
   accountsFor(user: SimUser): Account[] {
     const ids = user.accountIds;
@@ -85,6 +92,7 @@ export class TicketService {
     };
     if (body.comment) ticket.comments.push(this.newComment(ticket, body.comment.text, person, stamp, files));
     this.store.put(ticket);
+    for (const listener of this.createdListeners) listener(structuredClone(ticket));
     return structuredClone(ticket);
   }
 

@@ -3,6 +3,7 @@
  */
 import type { Account, Category, SimResource, SimUser } from "./entities";
 import type { RateLimits } from "./operations";
+import type { RackerRule } from "./racker";
 
 export interface SimQuirks {
   /** Success status of PATCH/PUT /tickets/{id}: 204 (no body, docs prose) or 200 (the updated Ticket). Default 204. */
@@ -51,7 +52,9 @@ export interface SimulatorOptions {
   attachmentTtlMs?: number;
   /** `max_file_size` of an upload slot in bytes; larger uploads get 413. Default 26214400 (25 MiB). */
   attachmentMaxBytes?: number;
-  /** Called with one line per request (not for /_sim admin calls). */
+  /** Racker actions applied to every matching new ticket, `afterMs` after its creation (see RackerRule). Default none. */
+  racker?: RackerRule[];
+  /** Called with one line per request (not for /_sim admin calls) and per delayed Racker action. */
   logger?: (line: string) => void;
   /** Maximum number of request-log entries kept in memory (oldest dropped first). Default 10000. */
   maxLogEntries?: number;

@@ -5,7 +5,7 @@ import type { SimAttachmentInfo, SimResource, Ticket } from "./entities";
 import type { ArmedFault, Fault } from "./faults";
 import type { RequestFilter, RequestLogEntry } from "./log";
 import type { RateLimits } from "./operations";
-import type { RackerAction } from "./racker";
+import type { PendingRackerAction, RackerAction, RackerActionRecord, RackerRule, ScheduledRackerAction } from "./racker";
 
 export interface Simulator {
   /** Base URL, e.g. http://127.0.0.1:PORT */
@@ -49,8 +49,23 @@ export interface Simulator {
   tickets(): Ticket[];
   getTicket(id: string): Ticket | undefined;
   actAsRacker(ticketId: string, action: RackerAction): Ticket;
-  /** Clears tickets, attachments, the request log, faults and rate windows (tokens stay valid). */
+  /** Clears tickets, attachments, the request log, faults, rate windows, pending Racker actions and their history (tokens and Racker rules stay). */
   reset(): void;
+
+  // delayed Racker actions (unref'd timers, cancelled by reset() and close())
+  /**
+   * Runs a Racker action on one ticket `afterMs` from now; skipped if the ticket is Closed by
+   * then. Throws a 404 ticketNotFound error for an unknown ticket, a RangeError for a bad action.
+   */
+  scheduleRacker(ticketId: string, action: ScheduledRackerAction): PendingRackerAction;
+  /** Replaces the Racker rules applied to tickets created from now on (actions already pending stay). Throws a RangeError for a bad rule. */
+  setRackerRules(rules: RackerRule[]): void;
+  /** The Racker rules in force. */
+  rackerRules(): RackerRule[];
+  /** Every delayed Racker action that came due since start or reset(), in the order they ran: applied or skipped. */
+  rackerActions(): RackerActionRecord[];
+  /** Delayed Racker actions not yet due, soonest first. */
+  pendingRackerActions(): PendingRackerAction[];
 
   // attachments and resources
   /** Every upload slot handed out (oldest first), uploaded or not. */
