@@ -1,5 +1,7 @@
 /**
- * Admin API under /_sim/ (no auth, JSON in and out) so that other processes — the Pulumi
+ * The admin API under /_sim/ drives a simulator only through its public Simulator controls, bodies checked with zod (400 on anything else).
+ *
+ * No auth, JSON in and out, so that other processes — the Pulumi
  * provider host, demo scripts, curl — can drive the simulator. Admin calls are not logged.
  *
  *   GET    /_sim                          status: URLs, limits, counts, endpoint list
@@ -10,10 +12,14 @@
  *   DELETE /_sim/faults                   disarm all
  *   GET    /_sim/tickets                  every ticket ({tickets: [...]})
  *   GET    /_sim/tickets/{id}             one ticket
- *   POST   /_sim/tickets/{id}/racker      act as a Racker (body as actAsRacker)
+ *   POST   /_sim/tickets/{id}/racker      act as a Racker (body as actAsRacker) → the ticket;
+ *                                          with afterMs: later (as scheduleRacker) → 202 {scheduled}
+ *   GET    /_sim/racker-rules             {rules} in force
+ *   PUT    /_sim/racker-rules             {rules: [...]} or [...] (as setRackerRules) → {rules}
+ *   GET    /_sim/racker-actions           {actions: rackerActions(), pending: pendingRackerActions()}
  *   GET    /_sim/attachments              upload slots ({attachments: [...]}, as sim.attachments())
  *   GET    /_sim/resources                devices of the resources host ({resources: [...]}, every status)
- *   POST   /_sim/reset                    clear tickets, attachments, log, faults and rate windows
+ *   POST   /_sim/reset                    clear tickets, attachments, log, faults, rate windows and Racker actions
  *   GET    /_sim/limits                   {windowMs, limits}
  *   PUT    /_sim/limits                   {windowMs?, limits?}
  *   POST   /_sim/expire-tokens            expire every token
@@ -22,9 +28,19 @@
 import type * as http from "node:http";
 import type { z } from "zod";
 import { ApiFault, faultBody } from "./errors";
-import { FaultSchema, IssueTokenBody, LimitsUpdate, RackerActionSchema, describeIssues } from "./schemas";
-import type { SimulatorServer } from "./server";
-import type { Fault, RackerAction } from "./types";
+import { FaultSchema, IssueTokenBody, LimitsUpdate, RackerRequestSchema, RackerRulesBody, describeIssues } from "./schemas";
+import { send } from "./pipeline/respond";
+import type { Fault } from "./types/faults";
+import type { RackerAction, RackerRule } from "./types/racker";
+import type { Simulator } from "./types/simulator";
+
+/** What the admin API needs of a simulator: its public controls, never its listeners. */
+export type AdminTarget = Omit<Simulator, "close">;
+
+/** Whether a main-listener path belongs to the admin API. */
+export function isAdminPath(pathname: string): boolean {
+  return pathname === "/_sim" || pathname.startsWith("/_sim/");
+}
 
 const ENDPOINTS = [
   "GET /_sim",
@@ -36,6 +52,9 @@ const ENDPOINTS = [
   "GET /_sim/tickets",
   "GET /_sim/tickets/{id}",
   "POST /_sim/tickets/{id}/racker",
+  "GET /_sim/racker-rules",
+  "PUT /_sim/racker-rules",
+  "GET /_sim/racker-actions",
   "GET /_sim/attachments",
   "GET /_sim/resources",
   "POST /_sim/reset",
@@ -45,9 +64,9 @@ const ENDPOINTS = [
   "POST /_sim/tokens",
 ];
 
-export function handleAdmin(sim: SimulatorServer, req: http.IncomingMessage, res: http.ServerResponse, url: URL, rawBody: string): void {
+export function handleAdmin(sim: AdminTarget, req: http.IncomingMessage, res: http.ServerResponse, url: URL, rawBody: string): void {
   const method = (req.method ?? "GET").toUpperCase();
-  const ok = (body: unknown, status = 200) => sim.send(res, { status, body, contentType: "application/json" });
+  const ok = (body: unknown, status = 200) => send(res, { status, body, contentType: "application/json" });
   try {
     const segs = url.pathname.replace(/\/+$/, "").split("/").slice(2); // after "/_sim"
     const key = segs.length >= 2 && segs[0] === "tickets" ? ["tickets", "{id}", ...segs.slice(2)].join("/") : segs.join("/");
@@ -87,6 +106,7 @@ export function handleAdmin(sim: SimulatorServer, req: http.IncomingMessage, res
           attachments: sim.attachments().length,
           requests: sim.requests().length,
           faults: sim.faults(),
+          racker: { rules: sim.rackerRules().length, pending: sim.pendingRackerActions().length, ran: sim.rackerActions().length },
           endpoints: ENDPOINTS,
         });
       case "requests": {
@@ -117,9 +137,23 @@ export function handleAdmin(sim: SimulatorServer, req: http.IncomingMessage, res
         if (!t) throw new ApiFault(404, "Ticket with this ID could not be found", "ticketNotFound");
         return ok(t);
       }
-      case "tickets/{id}/racker":
+      case "tickets/{id}/racker": {
         allow(["POST"]);
-        return ok(sim.actAsRacker(ticketId as string, body(RackerActionSchema) as RackerAction));
+        const { afterMs, ...action } = body(RackerRequestSchema);
+        if (afterMs !== undefined) return ok({ scheduled: sim.scheduleRacker(ticketId as string, { ...action, afterMs }) }, 202);
+        return ok(sim.actAsRacker(ticketId as string, action as RackerAction));
+      }
+      case "racker-rules": {
+        allow(["GET", "PUT"]);
+        if (method === "PUT") {
+          const b = body(RackerRulesBody);
+          sim.setRackerRules((Array.isArray(b) ? b : b.rules) as RackerRule[]);
+        }
+        return ok({ rules: sim.rackerRules() });
+      }
+      case "racker-actions":
+        allow(["GET"]);
+        return ok({ actions: sim.rackerActions(), pending: sim.pendingRackerActions() });
       case "attachments":
         allow(["GET"]);
         return ok({ attachments: sim.attachments() });
@@ -156,8 +190,8 @@ export function handleAdmin(sim: SimulatorServer, req: http.IncomingMessage, res
         throw new ApiFault(404, `No such admin endpoint: ${method} ${url.pathname} (see GET /_sim)`, "notFound");
     }
   } catch (e) {
-    if (e instanceof ApiFault) return sim.send(res, { status: e.status, body: e.body, contentType: "application/json", headers: e.headers });
-    if (e instanceof RangeError || e instanceof URIError) return sim.send(res, { status: 400, body: faultBody(400, e.message), contentType: "application/json" });
+    if (e instanceof ApiFault) return send(res, { status: e.status, body: e.body, contentType: "application/json", headers: e.headers });
+    if (e instanceof RangeError || e instanceof URIError) return send(res, { status: 400, body: faultBody(400, e.message), contentType: "application/json" });
     throw e;
   }
 }

@@ -1,14 +1,12 @@
 /**
- * Attachments (docs §4.7, §8.22): POST /attachment hands out an upload slot — a uuid and an
- * object-storage style temp URL (Swift TempURL: `temp_url_sig` + `temp_url_expires`) — the file
- * is PUT to that URL without any token, and the uuid (with the same file name) is then named in a
- * new ticket (§4.3) or comment (§4.5), whose response shows the file's `url`.
+ * Accepts an upload only on its slot's signed, unexpired temp URL, and ties each file to the one comment that names it (docs §4.7, §8.22).
+ *
+ * POST /attachment hands out an upload slot — a uuid and an object-storage style temp URL (Swift
+ * TempURL: `temp_url_sig` + `temp_url_expires`) — the file is PUT to that URL without any token,
+ * and the uuid (with the same file name) is then named in a new ticket (§4.3) or comment (§4.5),
+ * whose response shows the file's `url`. File names are checked in attachment-names.ts.
  *
  * Assumptions, where the docs are silent:
- * - The file name must not be blank, contain '/' or '\', a control character, be longer than 255
- *   characters, or end in a forbidden extension. The extension is the text after the last '.'
- *   once trailing dots and spaces are dropped (Windows drops them too): ".exe", "a.EXE" and
- *   "a.exe." all count as .exe.
  * - Only one file per slot (`max_file_count` 1); `max_file_size` 25 MiB by default (413 beyond).
  * - The upload URL answers like Swift: 401 "Temp URL invalid" for an unknown slot, a wrong
  *   signature or expiry, or an expired slot; 201 with an Etag (MD5) on success. It may be PUT
@@ -22,78 +20,10 @@
  *   after the upload the stored ticket shows `{filename, uuid, url}`.
  */
 import { createHash, createHmac, randomBytes, randomUUID, timingSafeEqual } from "node:crypto";
+import { filenameProblem } from "./attachment-names";
 import { ApiFault } from "./errors";
-import { mediaTypes } from "./media";
 import type { AttachmentRecord, TicketStore } from "./state";
-import type { Attachment, SimAttachmentInfo, Ticket } from "./types";
-
-/** Extensions the API refuses (docs §4.7), compared case-insensitively. */
-export const FORBIDDEN_EXTENSIONS: ReadonlySet<string> = new Set(
-  (
-    "ade adp app asp bas bat cer chm cla class cmd cnt com cpl crt csh der exe fxp gadget grp hlp hpj hta inf ins isp its jar js jse ksh lnk " +
-    "mad maf mag mam maq mar mas mat mau mav maw mcf mda mdb mde mdt mdw mdz msc msh msh1 msh1xml msh2 msh2xml mshxml msi msp mst ocx ops osd " +
-    "pcd pif pl plg prf prg ps1 ps1xml ps2 ps2xml psc1 psc2 pst reg scf scr sct shb shs tmp url vb vbe vbp vbs vsmacros vsw ws wsc wsf wsh xbap xnk"
-  ).split(" "),
-);
-
-export const MAX_FILENAME_LENGTH = 255;
-
-/** Lower-case extension of a file name (see the module notes), "" when there is none. */
-export function fileExtension(filename: string): string {
-  const trimmed = filename.replace(/[.\s]+$/, "");
-  const dot = trimmed.lastIndexOf(".");
-  return dot < 0 ? "" : trimmed.slice(dot + 1).toLowerCase();
-}
-
-/** Why a file name is refused (a 400 message), or undefined when it is acceptable. */
-export function filenameProblem(filename: string): string | undefined {
-  if (filename.trim() === "") return "The file name is empty";
-  if (/[/\\]/.test(filename)) return `File name ${JSON.stringify(filename)} must not contain '/' or '\\'`;
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f]/.test(filename)) return `File name ${JSON.stringify(filename)} contains a control character`;
-  if (filename.length > MAX_FILENAME_LENGTH) return `File name is longer than ${MAX_FILENAME_LENGTH} characters`;
-  const ext = fileExtension(filename);
-  if (ext !== "" && FORBIDDEN_EXTENSIONS.has(ext)) return `File extension .${ext} is not allowed`;
-  return undefined;
-}
-
-export interface FormFile {
-  filename: string;
-  size: number;
-  type: string;
-}
-
-/**
- * The one file part named `filename` of a POST /attachment body (multipart parsing by undici's
- * `Response.formData()`). Throws a 400 ApiFault saying what is wrong.
- */
-export async function parseAttachmentForm(contentType: string | undefined, bytes: Buffer): Promise<FormFile> {
-  const [type] = mediaTypes(contentType);
-  if (type !== "multipart/form-data") {
-    const got = type ? `unsupported Content-Type '${type}'` : "a request body needs a Content-Type header";
-    throw new ApiFault(400, `${got}: send multipart/form-data with one file part named 'filename'`, "badRequest");
-  }
-  if (bytes.length === 0) throw new ApiFault(400, "The form needs a file part named 'filename'", "badRequest");
-  let form: FormData;
-  try {
-    form = await new Response(new Uint8Array(bytes), { headers: { "content-type": contentType as string } }).formData();
-  } catch {
-    throw new ApiFault(400, "The request body is not valid multipart/form-data (check the boundary and the part headers)", "badRequest");
-  }
-  const files: FormFile[] = [];
-  let textPart = false;
-  for (const [name, value] of form.entries()) {
-    if (name !== "filename") throw new ApiFault(400, `Unexpected form part '${name}': send one file part named 'filename'`, "badRequest");
-    if (typeof value === "string") textPart = true;
-    else files.push({ filename: value.name, size: value.size, type: value.type });
-  }
-  if (textPart) {
-    throw new ApiFault(400, `The part 'filename' must be a file part with a file name (Content-Disposition: form-data; name="filename"; filename="…")`, "badRequest");
-  }
-  if (files.length === 0) throw new ApiFault(400, "The form needs a file part named 'filename'", "badRequest");
-  if (files.length > 1) throw new ApiFault(400, `One file per request (max_file_count is 1); the form has ${files.length} parts named 'filename'`, "badRequest");
-  return files[0];
-}
+import type { Attachment, SimAttachmentInfo, Ticket } from "./types/entities";
 
 /** A ticket or comment attachment as sent: `{filename, uuid?}`. */
 export interface AttachmentRefInput {

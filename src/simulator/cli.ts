@@ -1,13 +1,19 @@
 #!/usr/bin/env node
 /**
- * rackspace-ticketing-sim: run the Rackspace Identity + Ticketing simulator from a shell.
+ * rackspace-ticketing-sim: turns command-line flags into SimulatorOptions (exit 2 on a bad flag) and runs a simulator until SIGINT/SIGTERM.
  *
  *   rackspace-ticketing-sim --port 8383 --data ./sim-state.json   (resources API on 8384)
  */
+import * as fs from "node:fs";
 import { parseArgs } from "node:util";
 import { startSimulator } from "./index";
-import { DEFAULT_USERS } from "./seed";
-import type { RateLimits, SimQuirks, Simulator, SimulatorOptions } from "./types";
+import { checkRackerRules } from "./racker";
+import { describeIssues, RackerRulesBody } from "./schemas";
+import { DEFAULT_RACKER_APPROVAL, DEFAULT_USERS } from "./seed";
+import type { RateLimits } from "./types/operations";
+import type { SimQuirks, SimulatorOptions } from "./types/options";
+import type { RackerRule } from "./types/racker";
+import type { Simulator } from "./types/simulator";
 
 export const DEFAULT_CLI_PORT = 8383;
 
@@ -35,6 +41,12 @@ Options:
   --comment-status 200|204 success status of POST comments (default 204)
   --create-status 200|201  success status of POST /tickets (default 200)
   --remap-subcategory      remap a subcategory not allowed for the account instead of 400
+  --racker-approve-after N every new ticket gets, N ms after its creation, the Racker comment
+                           "${DEFAULT_RACKER_APPROVAL.comment}" and status "${DEFAULT_RACKER_APPROVAL.status}"
+  --racker-rules FILE      Racker rules from a JSON file: [{"match": {"subject": "REGEX", "category": "NAME"},
+                           "afterMs": N, "comment": "...", "status": "...", "name": "..."}, ...] (or {"rules": [...]});
+                           each matching new ticket gets each rule's action afterMs after its creation
+                           (match optional; subject is a case-insensitive regex; comment and/or status)
   --quiet                  do not print a line per request
   --help                   show this help
 `;
@@ -100,6 +112,8 @@ export function parseCli(argv: string[]): { help: boolean; quiet: boolean; optio
         "comment-status": { type: "string" },
         "create-status": { type: "string" },
         "remap-subcategory": { type: "boolean" },
+        "racker-approve-after": { type: "string" },
+        "racker-rules": { type: "string" },
         quiet: { type: "boolean" },
         help: { type: "boolean", short: "h" },
       },
@@ -147,7 +161,25 @@ export function parseCli(argv: string[]): { help: boolean; quiet: boolean; optio
   if (windowMs !== undefined) options.windowMs = windowMs;
   const lifetime = int("token-lifetime-ms", values["token-lifetime-ms"], 1);
   if (lifetime !== undefined) options.tokenLifetimeMs = lifetime;
+  const racker = [...rackerRulesFile(values["racker-rules"])];
+  const approveAfter = int("racker-approve-after", values["racker-approve-after"], 0, 2_147_483_647);
+  if (approveAfter !== undefined) racker.push({ afterMs: approveAfter, ...DEFAULT_RACKER_APPROVAL });
+  if (racker.length > 0) options.racker = racker;
   return { help: values.help === true, quiet: values.quiet === true, options };
+}
+
+/** The rules of a --racker-rules file (none without one); a UsageError says what is wrong with it. */
+function rackerRulesFile(file: string | undefined): RackerRule[] {
+  if (file === undefined) return [];
+  let json: unknown;
+  try {
+    json = JSON.parse(fs.readFileSync(file, "utf8"));
+  } catch (e) {
+    throw new UsageError(`--racker-rules ${file}: ${(e as Error).message}`);
+  }
+  const parsed = RackerRulesBody.safeParse(json);
+  if (!parsed.success) throw new UsageError(`--racker-rules ${file}: ${describeIssues(parsed.error)}`);
+  return checkRackerRules((Array.isArray(parsed.data) ? parsed.data : parsed.data.rules) as RackerRule[]);
 }
 
 function isLoopback(host: string | undefined): boolean {
@@ -202,6 +234,10 @@ export async function main(argv: string[], io: CliIO = consoleIO): Promise<CliRe
   io.out(
     `  rate limits per ${windowMs} ms: create ${limits.create}, patch ${limits.patch}, comment ${limits.comment}, read ${limits.read}, attachment ${limits.attachment}, resources ${limits.resources}`,
   );
+  const rules = sim.rackerRules();
+  if (rules.length > 0) {
+    io.out(`  racker rules: ${rules.map((r) => `${r.match ? `${JSON.stringify(r.match)} ` : "every ticket "}after ${r.afterMs} ms → ${[r.comment && JSON.stringify(r.comment), r.status && `status ${r.status}`].filter(Boolean).join(" + ")}`).join("; ")}`);
+  }
   io.out(options.dataFile ? `  data file: ${options.dataFile}` : "  data: in memory (use --data FILE to keep tickets)");
   io.out(
     `  env: RACKSPACE_IDENTITY_URL=${sim.identityUrl} RACKSPACE_TICKETING_URL=${sim.ticketingUrl} RACKSPACE_USERNAME=${demo.username} RACKSPACE_API_KEY=${demo.apiKey} RACKSPACE_RESOURCES_URL=${sim.resourcesUrl}`,

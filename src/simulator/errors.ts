@@ -1,5 +1,5 @@
 /**
- * Fault bodies (docs §6): `{status, message, faultCode, moreInfo}`, served as application/json.
+ * Every error the simulator answers has the documented fault body (docs §6): `{status, message, faultCode, moreInfo}`, as application/json.
  *
  * Only `badRequest` and `ticketNotFound` appear in the docs; the other faultCodes used by the
  * simulator are descriptive names and non-contractual.

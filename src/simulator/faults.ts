@@ -1,9 +1,9 @@
 /**
- * Armed fault injections. The first armed fault (in the order they were injected) that matches
- * a request's operation is consumed; a fault with `count` n affects n matching requests.
+ * Armed fault injections: the first armed fault (in injection order) matching an operation is consumed; one with `count` n affects n requests.
  */
 import { FaultSchema } from "./schemas";
-import type { ArmedFault, Fault, SimOperation } from "./types";
+import type { ArmedFault, Fault } from "./types/faults";
+import type { SimOperation } from "./types/operations";
 
 export class FaultQueue {
   private armed: ArmedFault[] = [];

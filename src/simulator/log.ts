@@ -1,7 +1,7 @@
 /**
- * The request log, with credential redaction. Entries never contain token values or API keys.
+ * The request log: bounded, in arrival order, and its entries never contain token values or API keys.
  */
-import type { RequestFilter, RequestLogEntry } from "./types";
+import type { RequestFilter, RequestLogEntry } from "./types/log";
 
 /** Keys whose values are always replaced by "***" in logged bodies, at any depth. */
 const SECRET_KEYS = new Set(["apikey", "password", "passcode", "token", "x-auth-token", "secret"]);

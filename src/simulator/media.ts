@@ -1,5 +1,5 @@
 /**
- * Media types (docs §3). The simulator implements contract version 2 only.
+ * Media types (docs §3): reads Accept and Content-Type headers; the simulator serves contract version 2 only.
  */
 
 export const V2_MEDIA_TYPE = "application/vnd.ticketing.v2+json";

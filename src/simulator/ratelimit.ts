@@ -1,6 +1,5 @@
 /**
- * Server-side sliding-window rate limiter: per key (user or token + class), at most `limit` accepted
- * requests in any `windowMs`. Rejected requests do not consume a slot.
+ * Sliding-window rate limiter: per key, at most `limit` accepted requests in any `windowMs`; rejected requests do not consume a slot.
  */
 
 export type Acquire = { ok: true } | { ok: false; retryAfterMs: number; retryAfterSeconds: number };

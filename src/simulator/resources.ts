@@ -1,6 +1,7 @@
 /**
- * The resources API (docs §4.8, §8.23), served on its own listener like the real
- * resources.api.rackspace.com host: GET /resources and GET /resources/{id}.
+ * The resources API (docs §4.8, §8.23): a user sees only the devices of their accounts, filtered, sorted and paged as the query asks (400 on a bad query).
+ *
+ * Served on its own listener like the real resources.api.rackspace.com host: GET /resources and GET /resources/{id}.
  *
  * Assumptions, where the docs are silent:
  * - `limit` defaults to 100 and must be 1–500; `offset` defaults to 0; both whole numbers.
@@ -16,7 +17,7 @@
  */
 import { ApiFault } from "./errors";
 import { describeIssues, SimResourceSchema } from "./schemas";
-import type { SimResource } from "./types";
+import type { SimResource } from "./types/entities";
 
 export const RESOURCES_DEFAULT_LIMIT = 100;
 export const RESOURCES_MAX_LIMIT = 500;

@@ -1,12 +1,11 @@
 /**
- * The simulator's own request validation (zod), independent of the client's schemas in
- * src/api so that a client bug is caught here instead of being mirrored.
+ * The simulator's own request validation (zod), independent of src/api's schemas so that a client bug is caught here, not mirrored.
  *
  * Ticketing request bodies are strict: unknown fields are rejected with 400 (docs §4.3–4.5
  * list every field). Identity requests are lenient about extra fields, like Identity itself.
  */
 import { z } from "zod";
-import { SIM_OPERATIONS } from "./types";
+import { SIM_OPERATIONS } from "./types/operations";
 
 const nonEmpty = z.string().regex(/\S/, "must not be empty");
 
@@ -87,13 +86,46 @@ export const FaultSchema = z.discriminatedUnion("kind", [
   z.strictObject({ kind: z.literal("drop-after"), operation: OperationName, count }),
 ]);
 
-export const RackerActionSchema = z
+const rackerShape = {
+  comment: nonEmpty.optional(),
+  status: nonEmpty.optional(),
+  name: nonEmpty.optional(),
+};
+const commentOrStatus = { message: "give a comment and/or a status" };
+const hasEffect = (a: { comment?: string; status?: string }) => a.comment !== undefined || a.status !== undefined;
+/** Longest delay a Node.js timer takes (about 24.8 days); beyond it setTimeout fires at once. */
+export const MAX_RACKER_DELAY_MS = 2_147_483_647;
+const afterMs = z.number().int().min(0).max(MAX_RACKER_DELAY_MS);
+
+export const RackerActionSchema = z.strictObject(rackerShape).refine(hasEffect, commentOrStatus);
+
+/** POST /_sim/tickets/{id}/racker: at once, or `afterMs` from now. */
+export const RackerRequestSchema = z.strictObject({ ...rackerShape, afterMs: afterMs.optional() }).refine(hasEffect, commentOrStatus);
+
+export const ScheduledRackerActionSchema = z.strictObject({ ...rackerShape, afterMs }).refine(hasEffect, commentOrStatus);
+
+const subjectPattern = z.string().refine(
+  (src) => {
+    try {
+      new RegExp(src, "i");
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: "must be a valid regular expression" },
+);
+
+export const RackerRuleSchema = z
   .strictObject({
-    comment: nonEmpty.optional(),
-    status: nonEmpty.optional(),
-    name: nonEmpty.optional(),
+    ...rackerShape,
+    afterMs,
+    match: z.strictObject({ subject: subjectPattern.optional(), category: nonEmpty.optional() }).optional(),
   })
-  .refine((a) => a.comment !== undefined || a.status !== undefined, { message: "give a comment and/or a status" });
+  .refine(hasEffect, commentOrStatus);
+
+/** PUT /_sim/racker-rules and the --racker-rules file: `{rules: [...]}` or the bare array. */
+export const RackerRulesBody = z.union([z.array(RackerRuleSchema), z.strictObject({ rules: z.array(RackerRuleSchema) })]);
 
 const limit = z.number().int().min(0);
 export const LimitsSchema = z.strictObject({

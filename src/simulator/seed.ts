@@ -1,11 +1,12 @@
 /**
- * Default users, accounts and categories of the simulator (docs §4.1, §4.2, §7).
+ * The defaults a simulator starts with when options name none: users, accounts, categories, devices, limits (docs §4.1, §4.2, §7).
  *
  * Assumptions (the docs leave these open): ids and classifications of "Request for
  * Information" (4, Service Request) and "Incident" (5, Incident); every category gets the
  * two subcategories of the categories page (General for hybrid, Other for the rest).
  */
-import type { Account, Category, RateLimits, SimResource, SimUser } from "./types";
+import type { Account, Category, SimResource, SimUser } from "./types/entities";
+import type { RateLimits } from "./types/operations";
 
 export const DEMO_USERNAME = "demo";
 export const DEMO_API_KEY = "demo-api-key";
@@ -115,4 +116,7 @@ export const DEFAULT_RESOURCES: readonly SimResource[] = [
 export const DEFAULT_WINDOW_MS = 60_000;
 export const DEFAULT_TOKEN_LIFETIME_MS = 24 * 3_600_000;
 export const DEFAULT_PERSON_ROLES = ["Administrative"];
+/** Display name of the Racker when an action names none. */
 export const DEFAULT_RACKER_NAME = "Jane D.";
+/** The Racker approval `--racker-approve-after` gives every new ticket: this comment and status, in one action. */
+export const DEFAULT_RACKER_APPROVAL: Readonly<{ comment: string; status: string }> = { comment: "Approved: change window confirmed.", status: "In Progress" };

@@ -1,5 +1,5 @@
 /**
- * Ticket store with optional JSON persistence.
+ * Ticket store: every change is saved atomically to the optional JSON data file, which never holds tokens or the request log.
  *
  * The file holds tickets, the id counter and attachment slots with their uploaded bytes
  * (base64) — never tokens or the request log. Every change is saved with an atomic write: a
@@ -10,7 +10,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import { randomBytes } from "node:crypto";
 import { PersistedState } from "./schemas";
-import type { Ticket } from "./types";
+import type { Ticket } from "./types/entities";
 
 /** An upload slot from POST /attachment (or from a ticket/comment attachment given without uuid). */
 export interface AttachmentRecord {

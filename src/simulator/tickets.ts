@@ -1,5 +1,5 @@
 /**
- * Ticketing business rules, independent of HTTP (docs §4.1–4.6).
+ * Ticketing business rules, independent of HTTP (docs §4.1–4.6): a change is applied whole or refused whole with its ApiFault.
  *
  * Assumptions, where the docs are silent:
  * - A ticket is visible only to users who have its account; others get 404 ticketNotFound.
@@ -19,7 +19,9 @@ import { ApiFault, ticketNotFound } from "./errors";
 import type { AddCommentBody, CreateTicketBody, PatchTicketBody } from "./schemas";
 import { DEFAULT_PERSON_ROLES, DEFAULT_RACKER_NAME } from "./seed";
 import type { TicketStore } from "./state";
-import type { Account, Category, Comment, Person, RackerAction, SimQuirks, SimUser, Ticket } from "./types";
+import type { Account, Category, Comment, Person, SimUser, Ticket } from "./types/entities";
+import type { SimQuirks } from "./types/options";
+import type { RackerAction } from "./types/racker";
 
 export interface ListFilters {
   accountId?: string;
@@ -29,6 +31,8 @@ export interface ListFilters {
 }
 
 export class TicketService {
+  private readonly createdListeners: ((ticket: Ticket) => void)[] = [];
+
   constructor(
     private readonly store: TicketStore,
     private readonly accounts: readonly Account[],
@@ -37,6 +41,11 @@ export class TicketService {
     private readonly attachments: AttachmentService,
     private readonly now: () => Date = () => new Date(),
   ) {}
+
+  /** Calls `listener` with a copy of every ticket created from now on, once it is stored. */
+  onCreate(listener: (ticket: Ticket) => void): void {
+    this.createdListeners.push(listener);
+  }
 
   accountsFor(user: SimUser): Account[] {
     const ids = user.accountIds;
@@ -83,6 +92,7 @@ export class TicketService {
     };
     if (body.comment) ticket.comments.push(this.newComment(ticket, body.comment.text, person, stamp, files));
     this.store.put(ticket);
+    for (const listener of this.createdListeners) listener(structuredClone(ticket));
     return structuredClone(ticket);
   }
 

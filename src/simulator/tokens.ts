@@ -1,6 +1,5 @@
 /**
- * Identity tokens, kept in memory only and keyed by their SHA-256 hash: the raw token value
- * is returned to the caller once and never stored, logged or persisted.
+ * Identity tokens, kept in memory only and keyed by their SHA-256 hash: a raw token is returned once and never stored, logged or persisted.
  */
 import { createHash, randomBytes } from "node:crypto";
 

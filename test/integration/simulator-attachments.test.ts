@@ -8,7 +8,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import { createHash } from "node:crypto";
 import { startSimulator, type Simulator, type Ticket } from "../../src/simulator";
-import { fileExtension, filenameProblem } from "../../src/simulator/attachments";
+import { fileExtension, filenameProblem } from "../../src/simulator/attachment-names";
 import { attachByHand } from "../helpers/sim";
 
 const V2 = "application/vnd.ticketing.v2+json";

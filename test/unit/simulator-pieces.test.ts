@@ -5,7 +5,7 @@ import { FaultQueue } from "../../src/simulator/faults";
 import { redact, RequestLog } from "../../src/simulator/log";
 import { contentTypeProblem, negotiate } from "../../src/simulator/media";
 import { CreateTicketBody, describeIssues, PatchTicketBody } from "../../src/simulator/schemas";
-import { route } from "../../src/simulator/server";
+import { route } from "../../src/simulator/routes";
 import { TicketStore } from "../../src/simulator/state";
 import { hashToken, TokenStore } from "../../src/simulator/tokens";
 import { parseCli } from "../../src/simulator/cli";
