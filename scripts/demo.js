@@ -3,7 +3,8 @@
  * npm run demo: the whole life of a change ticket under the real Pulumi engine,
  * against the embedded simulator (no Rackspace account, no Pulumi Cloud).
  *
- *   up (ticket opened) → a comment and a new resource list (update in place)
+ *   up (ticket opened; the cut-over waits for the Racker's approval) → a deployment note and a
+ *   new resource list (update in place)
  *   → preview --diff of a subject change (replacement) → a Racker replies
  *   → refresh (drift) → destroy (ticket closed) → what the simulator saw.
  *
@@ -14,7 +15,7 @@
 const { spawn, execFileSync } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
-const { startSimulator } = require("../dist/simulator");
+const { startSimulator, DEFAULT_RACKER_APPROVAL } = require("../dist/simulator");
 
 const ROOT = path.resolve(__dirname, "..");
 const DEMO_DIR = path.join(ROOT, ".demo");
@@ -79,7 +80,9 @@ function main() {
   };
   const output = async (name) => JSON.parse((await run(["stack", "output", name, "--json"], { quiet: true })).stdout || "null");
 
-  return startSimulator({ port: 0, dataFile: path.join(DEMO_DIR, "simulator.json") }).then(async (sim) => {
+  // A Racker approves each new web tier ticket 6 s after it opens (the simulator's Racker rules).
+  const racker = [{ match: { subject: "web tier" }, afterMs: 6000, name: "Jane D.", ...DEFAULT_RACKER_APPROVAL }];
+  return startSimulator({ port: 0, dataFile: path.join(DEMO_DIR, "simulator.json"), racker }).then(async (sim) => {
     try {
       console.log(`Simulator of the Rackspace Identity + Ticketing APIs on ${sim.url} (tickets kept in .demo/simulator.json)`);
       await run(["stack", "select", "--create", STACK], { quiet: true });
@@ -87,16 +90,19 @@ function main() {
       await config("set", "--secret", "rackspace:apiKey", "demo-api-key");
       await config("set", "rackspace:ticketingUrl", sim.ticketingUrl);
       await config("set", "rackspace:identityUrl", sim.identityUrl);
-      for (const key of ["subject", "comments", "resources"]) await config("rm", `quickstart:${key}`);
+      await config("set", "quickstart:pollInterval", "2s");
+      for (const key of ["subject", "comments", "resources", "note"]) await config("rm", `quickstart:${key}`);
       sim.clearRequests();
 
-      step(1, "pulumi up: open the change ticket");
+      step(1, "pulumi up: open the change ticket; the cut-over waits for Rackspace's approval");
       await run(["up", "--yes", "--skip-preview", "--suppress-progress"]);
       const ticketId = await output("ticketId");
+      const approval = await output("approval");
       console.log(`→ ticket ${ticketId} is ${await output("status")}`);
+      if (approval && approval.met) console.log(`→ approved by ${approval.by} at ${approval.at}; the cut-over started at ${await output("cutoverStartedAt")}`);
 
-      step(2, "deployment notes and a new resource list: update in place");
-      await config("set", "--path", "quickstart:comments[0]", "Deployed build 42 to web01 and web02.");
+      step(2, "a deployment note and a new resource list: update in place");
+      await config("set", "quickstart:note", "Deployed build 42 to web01 and web02.");
       await config("set", "--path", "quickstart:resources[0]", "https://resources.api.rackspace.com/resources/dedicated:0001");
       await config("set", "--path", "quickstart:resources[1]", "https://resources.api.rackspace.com/resources/dedicated:0002");
       await run(["up", "--yes", "--skip-preview", "--suppress-progress"]);

@@ -6,6 +6,11 @@
  *   pulumi config set quickstart:subject "Deploy web tier v2"
  *   pulumi config set --path 'quickstart:comments[0]' "Deployed build 42"
  *   pulumi config set --path 'quickstart:resources[0]' https://resources.api.rackspace.com/resources/dedicated:0001
+ *   pulumi config set quickstart:note "Deployed build 43"
+ *
+ * The ticket is a gate: the part of the change that needs Rackspace's approval (here a
+ * stand-in resource) is created only once a Racker has replied "approved" after the
+ * stack's last entry on the ticket.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { RackspaceTicket } from "pulumi-rackspace-ticketing";
@@ -22,9 +27,35 @@ const ticket = new RackspaceTicket("web-tier-change", {
   description: config.getSecret("description") ?? "Rolling out web tier v2 to the DFW cluster. Rollback: redeploy v1.",
   resources: config.getObject<string[]>("resources") ?? ["https://resources.api.rackspace.com/resources/dedicated:0001"],
   comments: config.getObject<string[]>("comments") ?? [],
+  // One comment per deployment: posted when its value changes, nothing when it does not.
+  note: config.get("note"),
+  closingComment: "Change complete: the web tier stack was torn down.",
+  waitFor: {
+    approval: "approved",
+    rejection: "/rejected|denied/i",
+    timeout: config.get("approvalTimeout") ?? "30m",
+    pollInterval: config.get("pollInterval") ?? "30s",
+  },
 });
+
+/**
+ * Stands in for the risky part of the change (a failover, a DNS cut-over): it depends on the
+ * ticket, so the engine creates it only after the approval gate is met.
+ */
+const riskyPart = new pulumi.dynamic.Resource(
+  {
+    async create() {
+      return { id: `cutover-${Date.now()}`, outs: { startedAt: new Date().toISOString() } };
+    },
+  },
+  "web-tier-cutover",
+  { startedAt: undefined },
+  { dependsOn: [ticket] },
+);
 
 export const ticketId = ticket.ticketId;
 export const status = ticket.status;
 export const resources = ticket.resources;
+export const approval = ticket.approval;
+export const cutoverStartedAt = riskyPart.startedAt;
 export const thread = ticket.thread.apply((t) => t.map((c) => `${c.authorName} (${c.authorType}): ${c.text}`));
