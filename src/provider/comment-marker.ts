@@ -5,9 +5,10 @@
  * or the comment a replacement supersedes) for it.
  *
  * The token has the ticket markers' form (./marker: `pulumi-rt-` + 16 hex digits) and
- * covers the resource (organization, project, stack, parent, name), the ticket, the text,
- * the files (by name and content) and the comment it supersedes, if any: the same create
- * retried finds what it posted, while changing the text back to an earlier one posts anew.
+ * covers the resource (organization, project, stack, parent, name), the ticket, the text
+ * and the files (by name and content): the same create retried finds what it posted. A
+ * replacement only takes a comment posted after the one it supersedes, so changing the
+ * text back to an earlier one posts it anew rather than pointing at the old copy.
  */
 import { createHash } from "node:crypto";
 import type { Comment, Ticket } from "../api/schemas";
@@ -16,7 +17,7 @@ import type { CommentResourceInputs } from "./comment-inputs";
 import { findMarker, MARKER_PREFIX, ResourceRef } from "./marker";
 
 /** The marker of one logical comment creation. */
-export function commentMarker(ref: ResourceRef, inputs: Pick<CommentResourceInputs, "ticketId" | "text" | "attachments">, supersedes?: string): string {
+export function commentMarker(ref: ResourceRef, inputs: Pick<CommentResourceInputs, "ticketId" | "text" | "attachments">): string {
   const identity = JSON.stringify([
     "RackspaceTicketComment",
     ref.organization ?? "",
@@ -27,7 +28,6 @@ export function commentMarker(ref: ResourceRef, inputs: Pick<CommentResourceInpu
     inputs.ticketId,
     inputs.text,
     (inputs.attachments ?? []).map(attachmentKey),
-    supersedes ?? "",
   ]);
   return MARKER_PREFIX + createHash("sha256").update(identity).digest("hex").slice(0, 16);
 }
@@ -50,14 +50,19 @@ export function commentTextWithMarker(text: string, marker: string, ref: Resourc
 const byRacker = (c: Comment) => (c.author?.type ?? "customer") === "racker";
 
 /**
- * The thread entry of this comment: the one with the recorded id, else the first customer
- * entry carrying the marker. Undefined when the thread shows neither.
+ * The thread entry of this comment: the one with the recorded id, else the latest customer
+ * entry carrying the marker (only after the entry `after`, when the thread shows that one).
+ * Undefined when the thread shows neither.
  */
-export function findCommentEntry(ticket: Ticket, want: { commentId?: string; marker?: string }): Comment | undefined {
+export function findCommentEntry(ticket: Ticket, want: { commentId?: string; marker?: string; after?: string }): Comment | undefined {
   if (want.commentId) {
     const byId = ticket.comments.find((c) => c.id === want.commentId);
     if (byId) return byId;
   }
   if (!want.marker) return undefined;
-  return ticket.comments.find((c) => !byRacker(c) && findMarker(c.text) === want.marker);
+  const start = want.after ? ticket.comments.findIndex((c) => c.id === want.after) + 1 : 0;
+  return ticket.comments
+    .slice(start)
+    .reverse()
+    .find((c) => !byRacker(c) && findMarker(c.text) === want.marker);
 }

@@ -79,10 +79,12 @@ export async function postTicketComment(op: OperationContext, req: PostCommentRe
   const before = await readTicketBefore(op, req, inputs.accountId, "posting the comment");
   const accountId = accountOf(who, before, inputs, secrets);
   const supersedes = req.supersedes?.ticketId === id ? req.supersedes.commentId : undefined;
-  const marker = commentMarker(ref, inputs, supersedes);
+  const marker = commentMarker(ref, inputs);
+  // A replacement never takes the comment it supersedes, nor an older copy of its own text.
+  const mine = { marker, after: supersedes };
   const done = (ticket: Ticket, entry: Comment): PostedComment => ({ id: entry.id || marker, outs: commentOutputs(inputs, ticket, entry, marker) });
 
-  const earlier = findCommentEntry(before, { marker });
+  const earlier = findCommentEntry(before, mine);
   if (earlier) {
     op.log(`${who}: the comment this resource posted earlier is on the ticket (marker ${marker}): recording it, not posting it again`);
     return done(before, earlier);
@@ -118,7 +120,7 @@ export async function postTicketComment(op: OperationContext, req: PostCommentRe
     } catch (l) {
       lookup = `reading the thread to look for it failed too (${describe(l)})`;
     }
-    const found = after ? findCommentEntry(after, { marker }) : undefined;
+    const found = after ? findCommentEntry(after, mine) : undefined;
     if (after && found) {
       op.log(`${who}: the answer to the comment was lost, but it is on the ticket (marker ${marker}): recording it`);
       return done(after, found);
@@ -136,7 +138,7 @@ export async function postTicketComment(op: OperationContext, req: PostCommentRe
   } catch (e) {
     throw new TicketOperationError(`${who}: the comment was posted, but reading the thread to find its id failed: ${describe(e)} ${again}`, apiError(e));
   }
-  const entry = findCommentEntry(after, { marker });
+  const entry = findCommentEntry(after, mine);
   if (!entry) throw new TicketOperationError(`${who}: the comment was posted, but the thread read just now does not show it yet. ${again}`);
   return done(after, entry);
 }

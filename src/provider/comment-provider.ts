@@ -27,18 +27,17 @@ import type { ResourceRef } from "./marker";
 import { describe, secretSet } from "./messages";
 import { isClosed, isTicketGone } from "./status";
 
-type Props = Record<string, unknown>;
 
-const str = (props: Props | undefined, k: string) => (typeof props?.[k] === "string" ? (props[k] as string) : undefined);
+const str = (props: Record<string, unknown> | undefined, k: string) => (typeof props?.[k] === "string" ? (props[k] as string) : undefined);
 
-function refOf(props: Props): ResourceRef {
+function refOf(props: Record<string, unknown>): ResourceRef {
   return { organization: str(props, ORGANIZATION_KEY), project: str(props, PROJECT_KEY), stack: str(props, STACK_KEY), parent: str(props, PARENT_KEY), name: str(props, NAME_KEY) };
 }
 
 const hasUnknown = (v: unknown) => isUnknown(v) || (Array.isArray(v) && v.some(isUnknown));
 
 /** The declared inputs as an earlier run recorded them (refresh and update rebuild outputs from them). */
-function recordedInputs(olds: Props): CommentResourceInputs {
+function recordedInputs(olds: Record<string, unknown>): CommentResourceInputs {
   const inputs: CommentResourceInputs = { ticketId: str(olds, "ticketId") ?? "", text: str(olds, "text") ?? "" };
   if (Array.isArray(olds.attachments)) inputs.attachments = olds.attachments as AttachmentInput[];
   const accountId = str(olds, "accountId");
@@ -67,7 +66,7 @@ export class RackspaceTicketCommentProvider implements dynamic.ResourceProvider 
   }
 
   /** Runs one operation with the resource's secret ticket id hidden from what it prints and throws. */
-  private async guarded<T>(props: Props | undefined, run: () => Promise<T>): Promise<T> {
+  private async guarded<T>(props: Record<string, unknown> | undefined, run: () => Promise<T>): Promise<T> {
     const t = props?.ticketId;
     if (typeof t === "string" && t !== "" && !isUnknown(t) && secretSet(props?.[SECRET_INPUTS_KEY]).has("ticketId")) this.hidden.add(t);
     try {
@@ -91,7 +90,7 @@ export class RackspaceTicketCommentProvider implements dynamic.ResourceProvider 
   }
 
   /** Validates the inputs and records the SHA-256 of every attachment file, so the diff sees content changes. */
-  async check(olds: Props, news: Props): Promise<dynamic.CheckResult> {
+  async check(olds: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.CheckResult> {
     const { inputs, problems } = digestInputs(news, olds);
     const failures: CheckFailure[] = [...problems.map((p) => ({ property: "", reason: `${p.property}: ${p.reason}` })), ...checkCommentInputs(inputs)];
     return { inputs, failures };
@@ -101,11 +100,11 @@ export class RackspaceTicketCommentProvider implements dynamic.ResourceProvider 
    * A changed ticket, text or file is a replacement: its create posts a new comment, its
    * delete sends nothing. The reason is printed, since a comment cannot be taken back.
    */
-  async diff(id: string, oldState: Props, news: Props): Promise<dynamic.DiffResult> {
+  async diff(id: string, oldState: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.DiffResult> {
     return this.guarded(news, async () => this.plan(id, oldState, news));
   }
 
-  private plan(id: string, oldState: Props, news: Props): dynamic.DiffResult {
+  private plan(id: string, oldState: Record<string, unknown>, news: Record<string, unknown>): dynamic.DiffResult {
     const ref = refOf(news);
     const secrets = secretSet(news[SECRET_INPUTS_KEY]);
     const olds = migrateCommentState(oldState, ref.name);
@@ -134,7 +133,7 @@ export class RackspaceTicketCommentProvider implements dynamic.ResourceProvider 
     return { changes, replaces, stables: ["commentId", "created", "authorName", "marker"], deleteBeforeReplace: false };
   }
 
-  async create(props: Props): Promise<dynamic.CreateResult> {
+  async create(props: Record<string, unknown>): Promise<dynamic.CreateResult> {
     return this.guarded(props, async () => {
       const ref = refOf(props);
       const r = await postTicketComment(this.op, { ref, inputs: parseCommentInputs(props), secrets: secretSet(props[SECRET_INPUTS_KEY]), supersedes: superseded(ref) });
@@ -144,11 +143,11 @@ export class RackspaceTicketCommentProvider implements dynamic.ResourceProvider 
   }
 
   /** Only `accountId` changes without a replacement: the ticket is read again and the account checked; nothing is posted. */
-  async update(id: string, oldState: Props, news: Props): Promise<dynamic.UpdateResult> {
+  async update(id: string, oldState: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.UpdateResult> {
     return this.guarded(news, () => this.recheck(id, oldState, news));
   }
 
-  private async recheck(id: string, oldState: Props, news: Props): Promise<dynamic.UpdateResult> {
+  private async recheck(id: string, oldState: Record<string, unknown>, news: Record<string, unknown>): Promise<dynamic.UpdateResult> {
     const ref = refOf(news);
     const secrets = secretSet(news[SECRET_INPUTS_KEY]);
     const olds = migrateCommentState(oldState, ref.name);
@@ -171,11 +170,11 @@ export class RackspaceTicketCommentProvider implements dynamic.ResourceProvider 
    * Refresh: the comment stays in the stack unless the API says it is gone: the ticket's
    * `ticketNotFound`, or a thread read successfully without it (then the next `up` posts it again).
    */
-  async read(id: string, oldState?: Props): Promise<dynamic.ReadResult> {
+  async read(id: string, oldState?: Record<string, unknown>): Promise<dynamic.ReadResult> {
     return this.guarded(oldState, () => this.refresh(id, oldState));
   }
 
-  private async refresh(id: string, oldState?: Props): Promise<dynamic.ReadResult> {
+  private async refresh(id: string, oldState?: Record<string, unknown>): Promise<dynamic.ReadResult> {
     const name = str(oldState, NAME_KEY);
     const secrets = secretSet(oldState?.[SECRET_INPUTS_KEY]);
     const olds = migrateCommentState(oldState, name);
@@ -202,18 +201,18 @@ export class RackspaceTicketCommentProvider implements dynamic.ResourceProvider 
     }
     const entry = findCommentEntry(ticket, { commentId: str(olds, "commentId"), marker: str(olds, "marker") });
     if (!entry) {
-      this.emit(`${who}: the comment${shownComment(commentId, secrets)} is no longer in the ticket's thread: removing it from the stack (the next \`pulumi up\` posts it again)`);
+      this.emit(`${who}: the comment${shownComment(commentId, secrets)} is no longer in the ticket's thread: removing it from the stack (the next \`pulumi up\` looks for it by its marker, and posts it again if it is not there)`);
       return { id: "", props: {} };
     }
     return { id, props: this.record(commentOutputs(inputs, ticket, entry, str(olds, "marker") ?? ""), olds) };
   }
 
   /** Sends nothing: a posted comment cannot be removed through the API. It leaves the stack only. */
-  async delete(id: string, oldState: Props): Promise<void> {
+  async delete(id: string, oldState: Record<string, unknown>): Promise<void> {
     return this.guarded(oldState, async () => this.forget(id, oldState));
   }
 
-  private forget(id: string, oldState: Props): void {
+  private forget(id: string, oldState: Record<string, unknown>): void {
     const name = str(oldState, NAME_KEY);
     const secrets = secretSet(oldState?.[SECRET_INPUTS_KEY]);
     const ticketId = str(oldState, "ticketId");
@@ -224,7 +223,7 @@ export class RackspaceTicketCommentProvider implements dynamic.ResourceProvider 
   }
 
   /** Outputs as recorded: versioned, naming the resource and which inputs are secrets (for the messages of read and delete). */
-  private record(outs: TicketCommentOutputs | Props, from: Props): Props {
+  private record(outs: TicketCommentOutputs | Record<string, unknown>, from: Record<string, unknown>): Record<string, unknown> {
     const name = str(from, NAME_KEY);
     const secrets = from[SECRET_INPUTS_KEY];
     return { ...outs, ...(name ? { [NAME_KEY]: name } : {}), ...(Array.isArray(secrets) ? { [SECRET_INPUTS_KEY]: secrets } : {}), [STATE_VERSION_KEY]: COMMENT_STATE_VERSION };

@@ -137,6 +137,19 @@ describe("RackspaceTicketComment provider", () => {
     expect(customerTexts().map((t) => t.split("\n")[0])).toEqual(["A", "B", "A"]);
   });
 
+  it("an interrupted replacement: the retried one finds the new comment (posted after the one it supersedes) and posts nothing", async () => {
+    const a = await provider.create(props({ text: "A" }));
+    await provider.diff(a.id, a.outs, props({ text: "B" }));
+    const b = await provider.create(props({ text: "B" }));
+    // The engine never recorded `b`: the next up plans the same replacement again.
+    sim.clearRequests();
+    await provider.diff(a.id, a.outs, props({ text: "B" }));
+    const again = await provider.create(props({ text: "B" }));
+    expect(again.id).toBe(b.id);
+    expect(sim.writeCalls()).toEqual([]);
+    expect(customerTexts().map((t) => t.split("\n")[0])).toEqual(["A", "B"]);
+  });
+
   it("plans nothing for the same inputs, and an update (not a replacement) for accountId alone", async () => {
     const first = await provider.create(props());
     expect(await provider.diff(first.id, first.outs, props())).toMatchObject({ changes: false, replaces: [] });
@@ -204,7 +217,7 @@ describe("RackspaceTicketComment provider", () => {
       sim.injectFault({ operation: "getTicket", kind: "status", status: 200, body: withoutIt, count: 1 });
       const r = await provider.read(first.id, first.outs);
       expect(r).toEqual({ id: "", props: {} });
-      expect(lines.join("\n")).toMatch(new RegExp(`the comment ${first.id} is no longer in the ticket's thread: removing it from the stack \\(the next \`pulumi up\` posts it again\\)`));
+      expect(lines.join("\n")).toMatch(new RegExp(`the comment ${first.id} is no longer in the ticket's thread: removing it from the stack \\(the next \`pulumi up\` looks for it by its marker, and posts it again if it is not there\\)`));
     });
 
     it("the ticket gone (ticketNotFound): the comment leaves the stack; any other 404 or failure keeps it", async () => {
