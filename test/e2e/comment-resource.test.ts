@@ -21,11 +21,14 @@ const PROGRAM = `"use strict";
 const fs = require("fs");
 const path = require("path");
 const pulumi = require("@pulumi/pulumi");
-const { RackspaceTicketComment } = require("pulumi-rackspace-ticketing");
+const { RackspaceTicket, RackspaceTicketComment } = require("pulumi-rackspace-ticketing");
 const spec = JSON.parse(fs.readFileSync(path.join(__dirname, "spec.json"), "utf8"));
 const out = {};
+// A ticket of this stack, when the spec declares one: comments naming "$ticket" go on it.
+const ticket = spec.ticket ? new RackspaceTicket("managed", { accountId: "hybrid:100001", category: "Change", subcategory: "General", ...spec.ticket }) : undefined;
 for (const c of spec.comments) {
   const args = { ...c.args };
+  if (args.ticketId === "$ticket") args.ticketId = ticket.ticketId;
   if (c.secretText) args.text = pulumi.secret(args.text);
   const note = new RackspaceTicketComment(c.name, args);
   out[c.name] = { commentId: note.commentId, status: note.status, authorName: note.authorName };
@@ -44,7 +47,7 @@ describeWithPulumiCli("e2e: RackspaceTicketComment on a ticket opened by hand", 
   let dir: string;
   let project: PulumiProject;
 
-  const write = (comments: CommentSpec[]) => fs.writeFileSync(path.join(dir, "spec.json"), `${JSON.stringify({ comments }, null, 2)}\n`);
+  const write = (comments: CommentSpec[], ticket?: Record<string, unknown>) => fs.writeFileSync(path.join(dir, "spec.json"), `${JSON.stringify({ comments, ticket }, null, 2)}\n`);
   /** The thread's customer comments after the description, first line only (the rest is the marker footer). */
   const customerTexts = (id: string) =>
     (sim.getTicket(id)?.comments ?? [])
@@ -161,5 +164,23 @@ describeWithPulumiCli("e2e: RackspaceTicketComment on a ticket opened by hand", 
     expect(writesSince(seq)).toEqual([]);
     expect(await project.resources(COMMENT_TYPE)).toEqual([]);
     expect(customerTexts(ticketId)).toEqual(["Maintenance window: Saturday 02:00 UTC.", "Maintenance window moved: Sunday 03:00 UTC."]);
+  });
+
+  test("beside a RackspaceTicket of the same stack (its id unknown at preview): the two stubs differ, the comment goes on the new ticket, destroy closes the ticket and sends nothing for the comment", async () => {
+    write([{ name: "on-managed", args: { ticketId: "$ticket", text: "Approved by the CAB." } }], { subject: "Managed here", description: "Rotate the certificates." });
+    const preview = await project.preview();
+    expectOk(preview);
+    expectOk(await project.up());
+    const [ticket] = await project.resources("pulumi-nodejs:dynamic/rackspace:Ticket");
+    const id = ticket.id as string;
+    expect(customerTexts(id)).toEqual(["Approved by the CAB."]);
+    const [note] = await project.resources(COMMENT_TYPE);
+    expect(note.outputs?.ticketId).toBe(id);
+    expect(ticket.outputs?.__provider).not.toBe(note.outputs?.__provider);
+    const seq = lastSeq();
+    expectOk(await project.destroy());
+    expect(writesSince(seq).map((r) => `${r.operation} ${r.ticketId}`)).toEqual([`patchTicket ${id}`]);
+    expect(sim.getTicket(id)?.status).toBe("Closed");
+    expect(customerTexts(id)).toEqual(["Approved by the CAB."]);
   });
 });
