@@ -125,7 +125,7 @@ export class RackspaceTicketCommentProvider implements dynamic.ResourceProvider 
       noteSuperseded(ref, { ticketId: oldTicket ?? "", commentId: oldId });
       const where = shownTicket(oldTicket, secrets) ?? "?";
       this.emit(
-        `${commentLabel(ref.name, undefined)}: ${replaces.join(", ")} changed: a new comment will be posted; the old comment${shownComment(oldId, secrets)} stays on ticket ${where} ` +
+        `${commentLabel(ref.name, undefined)}: ${replaces.join(", ")} changed${replaces.some((f) => hasUnknown(after[f])) ? " (or is not known until apply)" : ""}: a new comment will be posted; the old comment${shownComment(oldId, secrets)} stays on ticket ${where} ` +
           "(the API cannot edit or remove a comment; removing this resource never removes it either)",
       );
       if (isClosed(olds.status) && !replaces.includes("ticketId")) this.emit(`${commentLabel(ref.name, oldTicket, secrets)}: the ticket was Closed when last read: the new comment will be refused`);

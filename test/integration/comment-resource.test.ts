@@ -156,6 +156,9 @@ describe("RackspaceTicketComment provider", () => {
     expect(await provider.diff(first.id, first.outs, props({ accountId: "hybrid:100001" }))).toMatchObject({ changes: false, replaces: [] });
     expect(await provider.diff(first.id, first.outs, props({ attachments: [{ filename: "plan.txt", content: "x" }] }))).toMatchObject({ replaces: ["attachments"] });
     expect(await provider.diff(first.id, first.outs, props({ ticketId: "other" }))).toMatchObject({ replaces: ["ticketId"] });
+    lines = [];
+    expect(await provider.diff(first.id, first.outs, props({ text: "04da6b54-80e4-46f7-96ec-b56ff0331ba9" }))).toMatchObject({ changes: true, replaces: ["text"] });
+    expect(lines.join("\n")).toMatch(/text changed \(or is not known until apply\): a new comment will be posted/);
     sim.clearRequests();
     const up = await provider.update(first.id, first.outs, props({ accountId: "hybrid:100001" }));
     expect(up.outs).toMatchObject({ commentId: first.id, accountId: "hybrid:100001" });
