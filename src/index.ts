@@ -3,6 +3,11 @@
  */
 export { RackspaceTicket } from "./provider/resource";
 export type { AttachmentArgs, CommentArgs, RackspaceTicketArgs } from "./provider/resource";
+export { RackspaceTicketComment } from "./provider/comment-resource";
+export type { RackspaceTicketCommentArgs } from "./provider/comment-resource";
+export { RackspaceTicketCommentProvider } from "./provider/comment-provider";
+export type { TicketCommentOutputs } from "./provider/comment-outputs";
+export type { CommentResourceInputs } from "./provider/comment-inputs";
 export { RackspaceTicketProvider, TicketOperationError, TicketPartialFailure } from "./provider/provider";
 export type { ThreadEntry, ThreadAttachment, PersonOutput, TicketOutputs } from "./provider/outputs";
 export type { WaitForInput } from "./provider/wait-for";

@@ -3,6 +3,7 @@
  * (`pulumi-rackspace-ticketing/provider/impl`). Keep it tiny: it only hands out the
  * real provider, and keeps a broken stderr from turning the host into a busy loop.
  */
+import { RackspaceTicketCommentProvider } from "./comment-provider";
 import { RackspaceTicketProvider } from "./provider";
 
 let guarded = false;
@@ -19,10 +20,22 @@ function guardStderr(): void {
   process.stderr.on("error", () => undefined);
 }
 
-/** A fresh provider; the dynamic provider host caches and configures it. */
-export function handler(): RackspaceTicketProvider {
+/**
+ * A fresh provider; the dynamic provider host caches and configures it. `kind` is what
+ * the resource's stub asks for: none (every RackspaceTicket state, old ones included) is
+ * the ticket provider, `"comment"` the RackspaceTicketComment provider.
+ */
+export function handler(): RackspaceTicketProvider;
+export function handler(kind: "comment"): RackspaceTicketCommentProvider;
+export function handler(kind?: string): RackspaceTicketProvider | RackspaceTicketCommentProvider;
+export function handler(kind?: string): RackspaceTicketProvider | RackspaceTicketCommentProvider {
   guardStderr();
-  return new RackspaceTicketProvider();
+  if (kind === undefined) return new RackspaceTicketProvider();
+  if (kind === "comment") return new RackspaceTicketCommentProvider();
+  throw new Error(
+    `pulumi-rackspace-ticketing: the stack asks for a provider of kind ${JSON.stringify(String(kind).slice(0, 40))}, which this version does not have; ` +
+      "it was probably written by a newer version: install that version in the program's package.json, then run the command again.",
+  );
 }
 
-export { RackspaceTicketProvider };
+export { RackspaceTicketCommentProvider, RackspaceTicketProvider };
