@@ -42,16 +42,18 @@ const ticket = new RackspaceTicket("web-tier-change", {
  * Stands in for the risky part of the change (a failover, a DNS cut-over): it depends on the
  * ticket, so the engine creates it only after the approval gate is met.
  */
-const riskyPart = new pulumi.dynamic.Resource(
-  {
-    async create() {
-      return { id: `cutover-${Date.now()}`, outs: { startedAt: new Date().toISOString() } };
-    },
-  },
-  "web-tier-cutover",
-  { startedAt: undefined },
-  { dependsOn: [ticket] },
-);
+class CutOver extends pulumi.dynamic.Resource {
+  declare public readonly startedAt: pulumi.Output<string>;
+  constructor(name: string, opts: pulumi.CustomResourceOptions) {
+    const provider: pulumi.dynamic.ResourceProvider = {
+      async create() {
+        return { id: `cutover-${Date.now()}`, outs: { startedAt: new Date().toISOString() } };
+      },
+    };
+    super(provider, name, { startedAt: undefined }, opts);
+  }
+}
+const riskyPart = new CutOver("web-tier-cutover", { dependsOn: [ticket] });
 
 export const ticketId = ticket.ticketId;
 export const status = ticket.status;
