@@ -5,6 +5,9 @@
  */
 import { label } from "./messages";
 
+/** The resource type the comment's messages name (shared helpers take it from the operation context). */
+export const COMMENT_KIND = "RackspaceTicketComment";
+
 /** The ticket id as a message may show it. */
 export function shownTicket(ticketId: string | undefined, secrets: ReadonlySet<string>): string | undefined {
   if (ticketId === undefined || ticketId === "") return undefined;
@@ -19,15 +22,5 @@ export function shownComment(commentId: string | undefined, secrets: ReadonlySet
 /** `RackspaceTicketComment "name" (ticket id)`: how every message of the comment resource starts. */
 export function commentLabel(name: string | undefined, ticketId: string | undefined, secrets: ReadonlySet<string> = new Set()): string {
   const t = shownTicket(ticketId, secrets);
-  return `RackspaceTicketComment${name ? ` "${name}"` : ""}${t ? ` (ticket ${t})` : ""}`;
-}
-
-/**
- * Lines and errors from the helpers shared with RackspaceTicket (uploads, waits for a
- * rate-limit slot) start with `RackspaceTicket …`; in the comment provider they are about a
- * comment, so the prefix is rewritten. Only that exact prefix (`label()` of ./messages) is.
- */
-export function relabel(text: string): string {
-  const prefix = label(undefined);
-  return text.startsWith(prefix) && !text.startsWith(`${prefix}Comment`) ? `${prefix}Comment${text.slice(prefix.length)}` : text;
+  return label(name, t, COMMENT_KIND);
 }

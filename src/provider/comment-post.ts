@@ -8,7 +8,7 @@ import { isRackspaceApiError } from "../api/errors";
 import type { Comment, Ticket } from "../api/schemas";
 import type { CommentResourceInputs } from "./comment-inputs";
 import { commentMarker, commentTextWithMarker, findCommentEntry } from "./comment-marker";
-import { commentLabel, relabel, shownTicket } from "./comment-messages";
+import { commentLabel, shownTicket } from "./comment-messages";
 import { commentOutputs, TicketCommentOutputs } from "./comment-outputs";
 import type { SupersededComment } from "./comment-replacements";
 import type { OperationContext } from "./context";
@@ -97,8 +97,7 @@ export async function postTicketComment(op: OperationContext, req: PostCommentRe
   try {
     files = await uploadAll(op, name, inputs.attachments, "attachments", shownTicket(id, secrets), accountId);
   } catch (e) {
-    // uploadAll names the resource as a RackspaceTicket: this one is a comment.
-    throw e instanceof TicketOperationError ? new TicketOperationError(`${relabel(e.message)} Nothing was posted; run \`pulumi up\` again once the cause is fixed.`, e.apiError) : e;
+    throw e instanceof TicketOperationError ? new TicketOperationError(`${e.message} Nothing was posted; run \`pulumi up\` again once the cause is fixed.`, e.apiError) : e;
   }
   const text = commentTextWithMarker(inputs.text, marker, ref, op.settings.markerFooter, supersedes);
   try {

@@ -13,7 +13,7 @@ import { isRackspaceApiError } from "../api/errors";
 import type { Ticket } from "../api/schemas";
 import { CommentResourceInputs, COMMENT_REPLACE_FIELDS, checkCommentInputs, parseCommentInputs } from "./comment-inputs";
 import { findCommentEntry } from "./comment-marker";
-import { commentLabel, relabel, shownComment, shownTicket } from "./comment-messages";
+import { COMMENT_KIND, commentLabel, shownComment, shownTicket } from "./comment-messages";
 import { commentOutputs, COMMENT_STATE_VERSION, migrateCommentState, TicketCommentOutputs } from "./comment-outputs";
 import { accountOf, postTicketComment, readTicketBefore } from "./comment-post";
 import { forgetSuperseded, noteSuperseded, superseded } from "./comment-replacements";
@@ -46,7 +46,7 @@ function recordedInputs(olds: Record<string, unknown>): CommentResourceInputs {
 }
 
 export class RackspaceTicketCommentProvider implements dynamic.ResourceProvider {
-  private op = new OperationContext({}, { markerFooter: true, validateAgainstAccount: false, allowAnyCategory: false }, (line) => this.emit(relabel(line)));
+  private op = new OperationContext({}, { markerFooter: true, validateAgainstAccount: false, allowAnyCategory: false }, (line) => this.emit(line), COMMENT_KIND);
   /** Where progress lines go (stderr: the engine shows provider output). */
   log: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
   /**
@@ -85,7 +85,8 @@ export class RackspaceTicketCommentProvider implements dynamic.ResourceProvider 
     this.op = new OperationContext(
       optionsFromConfig(req.config),
       { markerFooter: markerFooterFromConfig(req.config), validateAgainstAccount: false, allowAnyCategory: false },
-      (line) => this.emit(relabel(line)),
+      (line) => this.emit(line),
+      COMMENT_KIND,
     );
   }
 

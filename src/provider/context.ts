@@ -30,6 +30,8 @@ export class OperationContext {
     readonly settings: ProviderSettings,
     /** Where progress lines go (stderr: the engine shows provider output). */
     readonly log: (line: string) => void,
+    /** The resource type the lines name (`RackspaceTicket`, `RackspaceTicketComment`). */
+    readonly kind: string = "RackspaceTicket",
   ) {}
 
   api(): TicketingClient {
@@ -44,7 +46,7 @@ export class OperationContext {
       onWait: (w: WaitInfo) => {
         if (w.waitMs < WAIT_NOTICE_MS) return;
         const what = w.reason === "rate-limit" ? "for a rate-limit slot" : `before retrying (${w.cause ?? "transient failure"})`;
-        const who = label(name, ticketId ?? w.ticketId);
+        const who = label(name, ticketId ?? w.ticketId, this.kind);
         this.log(`${who}: ${w.operation} waiting ${seconds(w.waitMs)} ${what}`);
         // A wait of minutes (W = 60 s) says again how long is left, once a minute, until it ends.
         const end = Date.now() + w.waitMs;

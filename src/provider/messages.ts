@@ -9,9 +9,9 @@ import { isRackspaceApiError } from "../api/errors";
 /** Longest excerpt of a value a message prints. */
 export const MAX_SHOWN = 80;
 
-/** `RackspaceTicket "name" (ticket id)`: how every message starts. */
-export function label(name: string | undefined, ticketId?: string): string {
-  return `RackspaceTicket${name ? ` "${name}"` : ""}${ticketId ? ` (ticket ${ticketId})` : ""}`;
+/** `RackspaceTicket "name" (ticket id)`: how every message starts (`kind` names the resource type). */
+export function label(name: string | undefined, ticketId?: string, kind: string = "RackspaceTicket"): string {
+  return `${kind}${name ? ` "${name}"` : ""}${ticketId ? ` (ticket ${ticketId})` : ""}`;
 }
 
 /** The message of an error (API errors already carry operation, status, faultCode and hint). */

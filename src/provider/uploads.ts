@@ -21,14 +21,14 @@ export async function uploadAll(
 ): Promise<AttachmentRef[]> {
   const refs: AttachmentRef[] = [];
   if (!files || files.length === 0) return refs;
-  op.log(`${label(name, ticketId)}: uploading ${files.length} attachment${files.length === 1 ? "" : "s"} (${where})`);
+  op.log(`${label(name, ticketId, op.kind)}: uploading ${files.length} attachment${files.length === 1 ? "" : "s"} (${where})`);
   for (const [i, f] of files.entries()) {
     const what = `${where}[${i}] ${JSON.stringify(f.filename.slice(0, 80))}`;
     try {
       const bytes = loadAttachment(f, what);
       refs.push(await op.api().attachFile(f.filename, bytes, op.call(name, ticketId, accountId)));
     } catch (e) {
-      throw new TicketOperationError(`${label(name, ticketId)}: uploading ${what} failed: ${describe(e)}`, isRackspaceApiError(e) ? e : undefined);
+      throw new TicketOperationError(`${label(name, ticketId, op.kind)}: uploading ${what} failed: ${describe(e)}`, isRackspaceApiError(e) ? e : undefined);
     }
   }
   return refs;
