@@ -6,39 +6,44 @@
 import type { Ticket } from "../api/schemas";
 import { attachmentKey, CommentInput, entryAttachments, entryText, sha256 } from "./entries";
 
-/** One note posted on the ticket, as the state keeps it (about 150 bytes, whatever the text). */
+/** One note posted on the ticket, as the state keeps it (about 100 bytes, whatever the text). */
 export interface NoteRecord {
-  /** SHA-256 of the note's text and files: what "the same value" means. */
-  sha256: string;
-  /** SHA-256 of its text alone, when it had files (how the thread, which shows texts, is matched). */
-  textSha256?: string;
+  /** Digest of the note's text and files (128 bits of SHA-256, hex): what "the same value" means. */
+  digest: string;
+  /** Digest of its text alone, when it had files (how the thread, which shows texts, is matched). */
+  textDigest?: string;
   /** The thread entry's id (empty when the API did not show it yet). */
   commentId: string;
   /** When it was posted, as the API reports it. */
   created: string;
 }
 
-/** SHA-256 of a thread text (how the thread is matched against notes and comments). */
+/** 128 bits of SHA-256 in hex: ample to tell one stack's notes apart, and half the bytes in every record. */
+const short = (bytes: Buffer) => sha256(bytes).slice(0, 32);
+
+/** The digest of a thread text (how the thread is matched against notes and comments). */
 export function textDigest(text: string): string {
-  return sha256(Buffer.from(text, "utf8"));
+  return short(Buffer.from(text, "utf8"));
 }
 
 /** The identity of a note's value: its text and its files (name and content). */
 export function noteDigest(note: CommentInput): string {
   const files = entryAttachments(note).map(attachmentKey);
-  return files.length === 0 ? textDigest(entryText(note)) : sha256(Buffer.from([entryText(note), ...files].join("\u0001"), "utf8"));
+  return files.length === 0 ? textDigest(entryText(note)) : short(Buffer.from([entryText(note), ...files].join("\u0001"), "utf8"));
 }
 
 /** The notes recorded in a state (anything malformed is left out). */
 export function notesOf(value: unknown): NoteRecord[] {
   if (!Array.isArray(value)) return [];
-  return value.filter((n): n is NoteRecord => !!n && typeof n === "object" && typeof (n as NoteRecord).sha256 === "string").map((n) => ({ sha256: n.sha256, ...(typeof n.textSha256 === "string" ? { textSha256: n.textSha256 } : {}), commentId: String(n.commentId ?? ""), created: String(n.created ?? "") }));
+  return value
+    .filter((n): n is NoteRecord => !!n && typeof n === "object" && typeof (n as NoteRecord).digest === "string")
+    .map((n) => ({ digest: n.digest, ...(typeof n.textDigest === "string" ? { textDigest: n.textDigest } : {}), commentId: String(n.commentId ?? ""), created: String(n.created ?? "") }));
 }
 
 /** Whether `note` differs from the last one posted (a note never posted always does). */
 export function notePending(note: CommentInput | undefined, history: readonly NoteRecord[]): boolean {
   if (note === undefined) return false;
-  return history[history.length - 1]?.sha256 !== noteDigest(note);
+  return history[history.length - 1]?.digest !== noteDigest(note);
 }
 
 /** The record of a note just posted: its thread entry is the newest customer entry with its text. */
@@ -47,5 +52,5 @@ export function recordOf(note: CommentInput, ticket: Ticket): NoteRecord {
   const entry = [...ticket.comments].reverse().find((c) => (c.author?.type ?? "customer") !== "racker" && c.text === text);
   const digest = noteDigest(note);
   const plain = textDigest(text);
-  return { sha256: digest, ...(digest !== plain ? { textSha256: plain } : {}), commentId: entry?.id ?? "", created: entry?.created ?? "" };
+  return { digest, ...(digest !== plain ? { textDigest: plain } : {}), commentId: entry?.id ?? "", created: entry?.created ?? "" };
 }

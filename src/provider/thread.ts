@@ -46,7 +46,7 @@ function unaccounted(ticket: Ticket, known: readonly CommentInput[], notes: read
   for (const text of customerComments(ticket)) counts.set(textDigest(text), (counts.get(textDigest(text)) ?? 0) + 1);
   for (const k of known.map(entryText)) drop(textDigest(k));
   // A note's record digests its text and files; its text alone is what the thread shows.
-  for (const n of notes) drop(n.textSha256 ?? n.sha256);
+  for (const n of notes) drop(n.textDigest ?? n.digest);
   return counts;
 }
 

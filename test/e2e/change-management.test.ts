@@ -148,6 +148,13 @@ describeWithPulumiCli("e2e: change management", () => {
       const dir = program({ args: args(run) });
       fs.copyFileSync(project.stackConfigFile, path.join(dir, path.basename(project.stackConfigFile)));
       const runner = new PulumiProject(bin, { dir, stack: project.stack, backendDir: project.backendDir });
+      if (run === 5) {
+        // The review: the preview shows this run's note, not the history before it.
+        const preview = await runner.run(["preview", "--diff"]);
+        expectOk(preview);
+        expect(preview.output).toMatch(/~ note\s*: "Deployed build 4\." => "Deployed build 5\."/);
+        expect(preview.output).not.toMatch(/Deployed build [123]\./);
+      }
       expectOk(await runner.run(["up", "--yes", "--skip-preview"]));
       if (run === 5) {
         sim.clearRequests();

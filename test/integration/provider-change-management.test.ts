@@ -172,9 +172,9 @@ describe("change management", () => {
         state = (await provider.update(id, state, news)).outs;
       }
       expect(customerTexts(sim.getTicket(id)).slice(1)).toEqual(["run 1", "run 2", "run 3", "run 2"]);
-      const notes = state.notes as { sha256: string; commentId: string }[];
+      const notes = state.notes as { digest: string; commentId: string }[];
       expect(notes).toHaveLength(4);
-      expect(notes[1].sha256).toBe(notes[3].sha256);
+      expect(notes[1].digest).toBe(notes[3].digest);
       expect(new Set(notes.map((x) => x.commentId)).size).toBe(4);
       // The history keeps no text.
       expect(JSON.stringify(notes)).not.toContain("run");
