@@ -107,7 +107,7 @@ export async function awaitGate(op: OperationContext, job: GateJob, now: () => n
       }
     }
     const t = now();
-    if (t >= deadline) return timedOut(op, job, last, status, t - started);
+    if (t >= deadline) return timedOut(op, job, last, status);
     if (t - lastLine >= GATE_PROGRESS_MS) {
       op.log(
         lastLine === -Infinity
@@ -120,10 +120,10 @@ export async function awaitGate(op: OperationContext, job: GateJob, now: () => n
   }
 }
 
-function timedOut(op: OperationContext, job: GateJob, last: Ticket | undefined, status: string, waited: number): GateResult {
+function timedOut(op: OperationContext, job: GateJob, last: Ticket | undefined, status: string): GateResult {
   const who = label(job.name, job.ticketId);
   const output: ApprovalOutput = { met: false, how: "timeout", at: new Date().toISOString(), by: "", commentId: "", status };
-  const what = `no ${gateWords(job.gate)} after ${minutes(waited)} (status "${status}")`;
+  const what = `nothing met it within ${minutes(job.gate.timeoutMs)} (waiting for ${gateWords(job.gate)}; status "${status}")`;
   if (job.gate.onTimeout === "continue") {
     op.log(`${who}: warning: approval gate timed out: ${what}. Going on as \`onTimeout: "continue"\` asks; the next \`pulumi up\` waits again.`);
     return { output, ticket: last };

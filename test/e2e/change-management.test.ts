@@ -105,14 +105,21 @@ describeWithPulumiCli("e2e: change management", () => {
     expect(sim.getTicket(t2.ticketId)?.status).toBe("Closed");
   }, 240_000);
 
-  test("a timeout with onTimeout continue warns and deploys; the CLI killed while waiting resumes on the same ticket", async () => {
+  test("a timeout with onTimeout continue warns and deploys, with fail it fails the up; the CLI killed while waiting resumes on the same ticket", async () => {
     const subject = `Gate timeout ${Date.now()}`;
     const dir = program({ args: { subject, waitFor: { ...GATE, timeout: "3s", onTimeout: "continue" } }, dependent: true });
     const project = await stack(dir, "gate-timeout");
     const r = await project.up();
     expectOk(r);
-    expect(r.output).toMatch(/warning: approval gate timed out: no a Racker reply matching \/approved\/i after \ds/);
+    expect(r.output).toMatch(/warning: approval gate timed out: nothing met it within \ds \(waiting for a Racker reply matching \/approved\/i/);
     expect((await project.outputs()).approval).toMatchObject({ met: false, how: "timeout" });
+    // The same gate with onTimeout fail (the default): the up fails naming the ticket and the wait; the risky part is not deployed.
+    program({ args: { subject, waitFor: { ...GATE, timeout: "3s" } }, dependent: true }, dir);
+    const ticketId = (await project.outputs()).ticketId as string;
+    const failed = await project.up();
+    expect(failed.code).not.toBe(0);
+    expect(failed.output).toContain(`RackspaceTicket "change" (ticket ${ticketId}): approval gate timed out: nothing met it within 3s (waiting for a Racker reply matching /approved/i;`);
+    expect(failed.output).toContain("the resources that depend on it were not deployed");
 
     const killedSubject = `Gate killed ${Date.now()}`;
     const dir2 = program({ args: { subject: killedSubject, comments: ["step 1"], waitFor: GATE }, dependent: true });

@@ -106,7 +106,7 @@ describe("change management", () => {
       const failing = fresh({ waitFor: gate({ timeout: "2s" }) });
       const err = (await provider.create(failing).catch((e: unknown) => e)) as TicketPartialFailure;
       expect(err).toBeInstanceOf(TicketPartialFailure);
-      expect(err.message).toMatch(/approval gate timed out: no a Racker reply matching \/approved\/i after \ds \(status "[^"]+"\)\. The ticket stays open/);
+      expect(err.message).toMatch(/approval gate timed out: nothing met it within \ds \(waiting for a Racker reply matching \/approved\/i; status "[^"]+"\)\. The ticket stays open/);
       expect(err.properties.approval).toMatchObject({ met: false, how: "timeout" });
 
       const going = fresh({ waitFor: gate({ timeout: "2s", onTimeout: "continue" }) });

@@ -33,6 +33,8 @@ export interface TicketDecl {
   attachments: FileDecl[];
   resources: string[];
   comments: CommentDecl[];
+  /** The deployment's note (posted when it changes; every value is fresh, so none is ever posted twice). */
+  note?: string;
   adoptTicketId?: string;
   options: OptionsDecl;
   /** Counter for fresh texts (subjects, descriptions, file contents, comments). */
@@ -67,6 +69,7 @@ export type Edit =
   | { kind: "add"; severity: Severity; resources: number[]; comments: number; fileComment: boolean; attachment: boolean; option?: OptionName }
   | { kind: "remove"; pick: number }
   | { kind: "comment"; pick: number; withFile: boolean }
+  | { kind: "note"; pick: number; same: boolean }
   | { kind: "resources"; pick: number; set: number[] }
   | { kind: "replace"; pick: number; field: ReplaceField }
   | { kind: "adopt"; severity: Severity; comments: number }
@@ -80,6 +83,8 @@ export function describeEdit(e: Edit): string {
       return `remove(${pickName(e.pick)})`;
     case "comment":
       return `comment(${pickName(e.pick)}${e.withFile ? ", file" : ""})`;
+    case "note":
+      return `note(${pickName(e.pick)}${e.same ? ", same value" : ""})`;
     case "resources":
       return `resources(${pickName(e.pick)}, [${e.set.join("")}])`;
     case "replace":
@@ -179,6 +184,14 @@ export function applyEdit(m: Model, e: Edit, adoptTicketId?: string): { name: st
       excuseEnds(t);
       return { name: t.name, detail: `appends comments[${t.comments.length - 1}] to ${t.name}` };
     }
+    case "note": {
+      const t = picked(m, e.pick);
+      if (e.same && t.note !== undefined) return { name: t.name, detail: `keeps ${t.name}.note (the same value posts nothing)` };
+      t.rev += 1;
+      t.note = `${t.name} note r${t.rev}`;
+      excuseEnds(t);
+      return { name: t.name, detail: `sets ${t.name}.note to r${t.rev}` };
+    }
     case "resources": {
       const t = picked(m, e.pick);
       let set = resourceSet(e.set);
@@ -219,6 +232,9 @@ function toggled(o: OptionsDecl, k: OptionName): OptionsDecl {
 
 /** Whether the declared resources must equal the ticket's (ignoreChanges may freeze them). */
 export const resourcesChecked = (t: TicketDecl): boolean => !resourcesIgnored(t);
+
+/** Whether a thread text is one of the model's notes (they read `<name> note r<n>`). */
+export const isNoteText = (text: string): boolean => / note r\d+$/.test(text);
 
 /** The resource a ticket belongs to, from its subject. */
 export const nameOfSubject = (subject: string): string => subject.split(SUBJECT_SEP)[0];

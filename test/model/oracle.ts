@@ -1,6 +1,6 @@
 /** Guarantee: each oracle rule is a separately named check that throws an OracleViolation naming the rule, the resource and the ticket. */
 import type { Ticket } from "../../src/simulator";
-import { entryText, Model, nameOfSubject, resourcesChecked, TicketDecl } from "./model";
+import { entryText, isNoteText, Model, nameOfSubject, resourcesChecked, TicketDecl } from "./model";
 import type { StateRecord, World } from "./world";
 
 export class OracleViolation extends Error {
@@ -82,9 +82,13 @@ function checkOneTicket(m: Model, w: World, decl: TicketDecl, rec: StateRecord, 
   }
   const first = t.comments[0]?.text ?? "";
   if (!first.startsWith(decl.description)) violate("1", "description-starts-with-declared", `${at}: first comment is ${j(first.slice(0, 120))}, declared description ${j(decl.description)}`);
-  const have = customerComments(t);
+  const entries = customerComments(t);
+  const have = entries.filter((x) => !isNoteText(x));
   const want = decl.comments.map(entryText);
-  if (j(have) !== j(want)) violate("1", "customer-comments-exactly-declared", `${at}: customer comments after the description are ${j(have)}, declared ${j(want)}`);
+  if (j(have) !== j(want)) violate("1", "customer-comments-exactly-declared", `${at}: customer comments after the description (notes aside) are ${j(have)}, declared ${j(want)}`);
+  const notes = entries.filter(isNoteText);
+  if (decl.note !== undefined && notes[notes.length - 1] !== decl.note) violate("1", "latest-note-is-declared", `${at}: the notes on the ticket are ${j(notes)}, the program declares ${j(decl.note)} as the current one`);
+  if (decl.note === undefined && notes.length > 0) violate("1", "no-note-undeclared", `${at}: notes ${j(notes)} on a ticket whose resource never declared one`);
 }
 
 /** Rule 1 (closed tickets): no PATCH or comment was sent to a ticket after Rackspace closed it, by any command but destroy. */

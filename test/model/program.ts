@@ -39,6 +39,7 @@ function declToSpec(t: TicketDecl): ProgramSpec["tickets"][number] {
   };
   if (t.attachments.length > 0) args.attachments = t.attachments.map((a) => ({ ...a }));
   if (t.adoptTicketId !== undefined) args.adoptTicketId = t.adoptTicketId;
+  if (t.note !== undefined) args.note = t.note;
   const options: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(t.options)) if (v !== undefined) options[k] = v;
   return { name: t.name, args, options };
