@@ -18,12 +18,11 @@
  */
 import type { Redis as RedisClient } from "ioredis";
 import type { RateLimiterRedis as RateLimiterRedisType } from "rate-limiter-flexible";
-import { defaultMargin } from "./limiter";
 import { PacingLog, RedisCoordinator } from "./redis-coordinator";
-import { firstSlotIndex, SLOT_KEY_SLACK_S, slotKeyPrefix, slotSpacingMs, slotStartMs, slotTtlSeconds } from "./slot-grid";
+import { firstSlotIndex, LATE_TOLERANCE_MS, SLOT_KEY_SLACK_S, slotKeyPrefix, slotSpacingMs, slotStartMs, slotTtlSeconds } from "./slot-grid";
 
 export { checkRedisUrl, describeRedisError, redactRedisUrl } from "./redis-url";
-export { clockOffsetMs, firstSlotIndex, redisTimeMs, SLOT_KEY_SLACK_S, slotKeyPrefix, slotSpacingMs, slotStartMs, slotTtlSeconds } from "./slot-grid";
+export { clockOffsetMs, firstSlotIndex, fleetMargin, LATE_TOLERANCE_MS, redisTimeMs, SLOT_KEY_SLACK_S, slotKeyPrefix, slotSpacingMs, slotStartMs, slotTtlSeconds } from "./slot-grid";
 export { CONNECT_BUDGET_MS, RECALIBRATE_MS, RECONNECT_MAX_MS, RECONNECT_MIN_MS, REDIS_OPTIONS, RedisCoordinator } from "./redis-coordinator";
 export type { CoordinatorStatus, PacingLog } from "./redis-coordinator";
 
@@ -57,8 +56,6 @@ export interface ClaimedSlot {
 export class SharedPacer {
   private spacing = 1;
   private prefix = "";
-  /** How late a send may leave after its slot started: half the margin the slots carry. */
-  private lateToleranceMs = 0;
   private store?: RateLimiterRedisType;
   /** Slots known to be taken (ours or seen taken), so they are not asked about again. */
   private readonly taken = new Set<number>();
@@ -75,7 +72,6 @@ export class SharedPacer {
   /** Adopts new limits (the newest configuration in the process wins, as for the local limiter). */
   update(settings: { limit: number; windowMs: number }): void {
     const spacing = slotSpacingMs(settings.windowMs, settings.limit);
-    this.lateToleranceMs = defaultMargin(settings.windowMs) / 2;
     if (spacing === this.spacing && this.prefix) return;
     this.spacing = spacing;
     this.prefix = slotKeyPrefix(this.limiterKey, spacing);
@@ -127,7 +123,7 @@ export class SharedPacer {
       // Woken (or answered) so late that the send could land in the next slot's window: a
       // starved event loop. The slot is given up (it stays taken) and a later one claimed,
       // rather than risking a 429; after a few rounds the request goes anyway (a 429 is retried).
-      if (Date.now() - slot.startsAt <= this.lateToleranceMs || round >= MAX_LATE_ROUNDS) return slot;
+      if (Date.now() - slot.startsAt <= LATE_TOLERANCE_MS || round >= MAX_LATE_ROUNDS) return slot;
     }
   }
 

@@ -1,5 +1,5 @@
 /**
- * The fleet-wide grid's arithmetic, pure: slots S = (W + margin) / N ms apart on Redis's clock, so no window of W ms holds more than N slot starts.
+ * The fleet-wide grid's arithmetic, pure: slots S = (W + fleetMargin(W)) / N ms apart on Redis's clock, so no window of W ms holds more than N slot starts.
  *
  * Slot k starts at k·S on Redis's own clock (read with TIME, so the runners' clock skew does not
  * matter): any N + 1 consecutive slots span W + margin. Keys hold only a SHA-256 of the limiter
@@ -8,12 +8,25 @@
 import { createHash } from "node:crypto";
 import { defaultMargin, rateLimitProblem } from "./limiter";
 
-/** Spacing of the fleet-wide slots: S = (W + margin) / N ms, so that any W holds at most N sends. */
+/** How late a send may leave after its slot started before the slot is given up for a later one (a busy runner's timer). */
+export const LATE_TOLERANCE_MS = 25;
+
+/**
+ * The grid's margin: the in-process one (./limiter defaultMargin) plus twice the late tolerance.
+ * Sends k and k + N are W + margin apart by their slots; the first may leave up to
+ * LATE_TOLERANCE_MS late, and the rest covers latency differences between runners and the error
+ * of the measured clock offset.
+ */
+export function fleetMargin(windowMs: number): number {
+  return defaultMargin(windowMs) + 2 * LATE_TOLERANCE_MS;
+}
+
+/** Spacing of the fleet-wide slots: S = (W + fleetMargin(W)) / N ms, so that any W holds at most N sends. */
 export function slotSpacingMs(windowMs: number, limit: number): number {
   const problem = rateLimitProblem(limit);
   if (problem) throw new RangeError(problem);
   if (!Number.isFinite(windowMs) || windowMs < 1) throw new RangeError(`rate window must be ≥ 1 ms, got ${windowMs}`);
-  return (windowMs + defaultMargin(windowMs)) / limit;
+  return (windowMs + fleetMargin(windowMs)) / limit;
 }
 
 /** The first slot a caller may claim at `redisNowMs`: the first one that has not started yet (or starts right now). */

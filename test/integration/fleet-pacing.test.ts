@@ -19,8 +19,7 @@
 import * as fs from "node:fs";
 import IORedis from "ioredis";
 import { TicketingClient } from "../../src/api/client";
-import { defaultMargin } from "../../src/api/limiter";
-import { ClaimedSlot, RedisCoordinator, resetSharedPacing, setSharedPacingLog, SharedPacer, slotSpacingMs } from "../../src/api/shared-pacing";
+import { ClaimedSlot, fleetMargin, RedisCoordinator, resetSharedPacing, setSharedPacingLog, SharedPacer, slotSpacingMs } from "../../src/api/shared-pacing";
 import type { RequestLogEntry, Simulator } from "../../src/simulator";
 import { ensureBuilt, envWithoutRackspace, HostClient, HostProcess, makeProgramDir, Props, secretValue, serializedProvider, spawnHost } from "../helpers/provider-host";
 import { RedisServer, redisAvailability, startRedis } from "../helpers/redis";
@@ -98,7 +97,7 @@ describeRedis(`shared pacing in one process${skipNote}`, () => {
     const a = new SharedPacer(runner(), key, { limit: 1, windowMs: 200 });
     const b = new SharedPacer(runner(), key, { limit: 1, windowMs: 200 });
     const s = slotSpacingMs(200, 1);
-    expect(a.spacingMs).toBe(200 + defaultMargin(200));
+    expect(a.spacingMs).toBe(200 + fleetMargin(200));
     // Connect and calibrate both runners first: a cold first claim (loading ioredis, the first
     // round trips) can arrive after its slot started and rightly take the next one, which says
     // nothing about how warm runners share the grid (seen once in a full run on a loaded machine).
@@ -123,7 +122,7 @@ describeRedis(`shared pacing in one process${skipNote}`, () => {
     const key = `https://ticketing.test|user:queue-${Date.now()}|create`;
     const a = new SharedPacer(runner(), key, { limit: 1, windowMs: 50 });
     const b = new SharedPacer(runner(), key, { limit: 1, windowMs: 50 });
-    // 40 claims queued by one runner (each resolves when its slot starts, up to 3 s from now).
+    // 40 claims queued by one runner (each resolves when its slot starts, up to 40 slots from now).
     const queued = Array.from({ length: 40 }, () => a.claim());
     await sleep(300);
     const raw = new IORedis(redis.url, { lazyConnect: true });
@@ -136,10 +135,12 @@ describeRedis(`shared pacing in one process${skipNote}`, () => {
       const indexes = keys.map((k) => Number(k.split(":").pop())).sort((x, y) => x - y);
       const last = indexes[indexes.length - 1];
       const far = await raw.pttl(`${a.keyPrefix}:${last}`);
-      // The last slot starts ~3 s from now: its key must not expire before it ends.
+      // The last slot starts ~4 s from now: its key must not expire before it ends.
       expect(far).toBeGreaterThan((last + 1) * a.spacingMs - (await redisNowMs(raw)));
       // Keys hold a hash, never the user name.
-      expect(keys.every((k) => /^rackspace-ticketing:pace:v1:[0-9a-f]{64}:75:\d+$/.test(k))).toBe(true);
+      // …and the spacing, (W + fleetMargin(W)) / N = 110 ms here.
+      expect(a.spacingMs).toBe(110);
+      expect(keys.every((k) => /^rackspace-ticketing:pace:v1:[0-9a-f]{64}:110:\d+$/.test(k))).toBe(true);
       expect(keys.join()).not.toContain("queue-");
 
       let lastQueuedDone = false;
@@ -215,7 +216,7 @@ describeRedis(`shared pacing in one process${skipNote}`, () => {
       const at = creates.map((r) => Date.parse(r.at));
       // Slots are W + margin apart; the margin absorbs a late timer (the simulator shares this event loop).
       for (let i = 1; i < at.length; i++) expect(at[i] - at[i - 1]).toBeGreaterThanOrEqual(WINDOW_MS);
-      expect(slotSpacingMs(WINDOW_MS, 1)).toBe(WINDOW_MS + defaultMargin(WINDOW_MS));
+      expect(slotSpacingMs(WINDOW_MS, 1)).toBe(WINDOW_MS + fleetMargin(WINDOW_MS));
       expect(client.stats.http429).toBe(0);
       expect(client.stats.pacedWaits).toBeGreaterThan(0);
       expect(waits.length).toBeGreaterThan(0);

@@ -13,6 +13,8 @@ import {
   clockOffsetMs,
   describeRedisError,
   firstSlotIndex,
+  fleetMargin,
+  LATE_TOLERANCE_MS,
   redactRedisUrl,
   redisTimeMs,
   resetSharedPacing,
@@ -33,15 +35,18 @@ const PASSWORD = "s3cr3t-redis-pass";
 const USER = "fleet-user";
 
 describe("slot math", () => {
-  it("spaces slots by (W + margin) / N", () => {
-    expect(slotSpacingMs(1000, 1)).toBe(1000 + defaultMargin(1000));
-    expect(slotSpacingMs(60_000, 5)).toBe((60_000 + defaultMargin(60_000)) / 5);
-    expect(slotSpacingMs(60_000, 60)).toBeCloseTo(61_200 / 60, 9);
+  it("spaces slots by (W + fleet margin) / N; the fleet margin is the in-process one plus twice the late tolerance", () => {
+    expect(LATE_TOLERANCE_MS).toBe(25);
+    expect(fleetMargin(1000)).toBe(defaultMargin(1000) + 50);
+    expect([fleetMargin(1000), fleetMargin(10_000), fleetMargin(60_000)]).toEqual([63, 85, 210]);
+    expect(slotSpacingMs(1000, 1)).toBe(1000 + fleetMargin(1000));
+    expect(slotSpacingMs(60_000, 5)).toBe((60_000 + fleetMargin(60_000)) / 5);
+    expect(slotSpacingMs(60_000, 60)).toBeCloseTo(60_210 / 60, 9);
     expect(() => slotSpacingMs(1000, 0)).toThrow(RangeError);
     expect(() => slotSpacingMs(0, 1)).toThrow(RangeError);
   });
 
-  it("never lets more than N slots into any window W", () => {
+  it("never lets more than N slots into any window W, even with a send late by the whole tolerance", () => {
     for (const [w, n] of [
       [1000, 1],
       [1000, 5],
@@ -53,9 +58,11 @@ describe("slot math", () => {
       const s = slotSpacingMs(w, n);
       // N + 1 consecutive slots span N·S = W + margin > W.
       expect(slotStartMs(n, s) - slotStartMs(0, s)).toBeGreaterThan(w);
-      expect(slotStartMs(n, s) - slotStartMs(0, s)).toBeCloseTo(w + defaultMargin(w), 6);
+      expect(slotStartMs(n, s) - slotStartMs(0, s)).toBeCloseTo(w + fleetMargin(w), 6);
+      // A first send late by the tolerance, the (N+1)th on time: still more than W apart, with the in-process margin to spare.
+      expect(slotStartMs(n, s) - (slotStartMs(0, s) + LATE_TOLERANCE_MS) - w).toBeCloseTo(defaultMargin(w) + LATE_TOLERANCE_MS, 6);
       // …and the grid is no slower than that: N slots fit in W + margin.
-      expect(n * s).toBeLessThanOrEqual(w + defaultMargin(w) + 1e-6);
+      expect(n * s).toBeLessThanOrEqual(w + fleetMargin(w) + 1e-6);
     }
   });
 
