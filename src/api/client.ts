@@ -11,6 +11,7 @@ import { InvalidRequestError, UploadSlotExpiredError } from "./errors";
 import { HttpTransport } from "./http";
 import { IdentityClient } from "./identity";
 import { defaultMargin, OperationClass, sharedLimiter, SlidingWindowLimiter } from "./limiter";
+import { pacerFor } from "./pacing";
 import { PipelineDeps, runRequest } from "./pipeline";
 import { queryString, RequestSpec } from "./request-spec";
 import { SharedPacer, sharedPacer } from "./shared-pacing";
@@ -72,16 +73,15 @@ export class TicketingClient {
       transport: this.transport,
       identity: this.identity,
       stats: this.stats,
-      pacing: (cls, accountId) => ({ limiter: this.limiter(cls, accountId), fleet: this.sharedPacer(cls, accountId) }),
+      pacer: (cls, accountId) => pacerFor(this.limiter(cls, accountId), this.sharedPacer(cls, accountId)),
     };
   }
 
   /** The process-wide limiter of an operation class on `accountId` (without one: on this credential). */
   limiter(cls: OperationClass, accountId?: string): SlidingWindowLimiter {
     const windowMs = this.config.windowMs;
-    // With the fleet-wide grid in use, the grid holds the margin and the local limiter keeps
-    // only the in-process order, bursts and 429 holds: a margin here as well would make each
-    // process miss every other slot of its own.
+    // With the fleet-wide grid in use, the grid holds the margin and the local limiter only the in-process
+    // order, bursts and 429 holds: a margin here as well would make each process miss every other slot of its own.
     const shared = this.config.rateLimitRedisUrl ? { marginMs: this.sharedPacer(cls, accountId)?.active ? 0 : defaultMargin(windowMs) } : {};
     return sharedLimiter(this.limiterKey(cls, accountId), { limit: this.config.limits[cls], windowMs, ...shared });
   }

@@ -10,19 +10,13 @@ import type { ResolvedConfig } from "./config";
 import { InvalidRequestError, RackspaceApiError, RateLimitedError, retryAfterPastBudgetHint, RetryBudget } from "./errors";
 import { classifyResponse, classifyTransportFailure, HttpResponse, HttpTransport, TransportFailure } from "./http";
 import type { IdentityClient } from "./identity";
-import { LimiterHoldError, OperationClass, SlidingWindowLimiter, SlotHandle } from "./limiter";
+import { LimiterHoldError, OperationClass, SlotHandle } from "./limiter";
+import type { Pacer } from "./pacing";
 import { parseSuccess } from "./parse-response";
 import { CLASS_OF, pacingAccount, RequestSpec } from "./request-spec";
 import { RetryStats, withRetries } from "./retry";
 import { decideRetry } from "./retry-decision";
 import { describeIssues, TICKETING_MEDIA_TYPE } from "./schemas";
-import type { ClaimedSlot, SharedPacer } from "./shared-pacing";
-
-/** The pacing of one class on one account (or credential): the in-process limiter, and the fleet-wide grid when configured. */
-export interface Pacing {
-  limiter: SlidingWindowLimiter;
-  fleet?: SharedPacer;
-}
 
 /** What the pipeline needs from its client. */
 export interface PipelineDeps {
@@ -30,14 +24,8 @@ export interface PipelineDeps {
   transport: HttpTransport;
   identity: IdentityClient;
   stats: ClientStats;
-  /** The pacing of a class on an account (without one: on the credential); undefined with pacing off. */
-  pacing(cls: OperationClass, accountId?: string): Pacing | undefined;
-}
-
-/** The slot one attempt holds: the local one, and the fleet-wide one when Redis is in use. */
-interface Paced {
-  granted?: SlotHandle;
-  claimed?: ClaimedSlot;
+  /** The pacer of a class on an account (without one: on the credential), in process or fleet-wide (./pacing). */
+  pacer(cls: OperationClass, accountId?: string): Pacer;
 }
 
 /** Validates and serializes the body: nothing is sent when it does not match its schema. */
@@ -60,7 +48,8 @@ export async function runRequest<T>(deps: PipelineDeps, spec: RequestSpec<T>): P
 }
 
 class Request<T> {
-  private readonly pacingOf: Pacing | undefined;
+  /** Undefined with pacing off. */
+  private readonly pacer: Pacer | undefined;
   private readonly retryStats: RetryStats = { attempts: 0, waitedMs: 0 };
   private refreshedAuth = false;
   private lastToken?: string;
@@ -70,7 +59,7 @@ class Request<T> {
     private readonly spec: RequestSpec<T>,
     private readonly body: string | Buffer | undefined,
   ) {
-    this.pacingOf = deps.config.pacing ? deps.pacing(CLASS_OF[spec.operation], pacingAccount(spec)) : undefined;
+    this.pacer = deps.config.pacing ? deps.pacer(CLASS_OF[spec.operation], pacingAccount(spec)) : undefined;
   }
 
   private get ctx(): CallContext | undefined {
@@ -101,10 +90,10 @@ class Request<T> {
     if (n > 1) this.deps.stats.retries++;
     // The token first: a re-authentication must not sit between a slot and its send.
     await this.authenticate();
-    const paced = await this.pace(n);
+    const permit = await this.pace(n);
     // Cached: immediate, unless a long wait outlived the token.
     const token = await this.authenticate();
-    const res = await this.sendOnce(n, token, paced);
+    const res = await this.sendOnce(n, token, permit);
     return this.classify(res, n);
   }
 
@@ -114,25 +103,18 @@ class Request<T> {
     return token;
   }
 
-  /** Waits for a slot in process and, with Redis, on the fleet-wide grid (undefined there when Redis cannot be used). */
-  private async pace(n: number): Promise<Paced> {
-    const pacing = this.pacingOf;
-    if (!pacing) return {};
+  /** Waits for a send permit; a 429 hold longer than what is left of the budget fails at once. */
+  private async pace(attempts: number): Promise<SlotHandle | undefined> {
+    const pacer = this.pacer;
+    if (!pacer) return undefined;
     const onPaced = (waitMs: number) => {
       this.deps.stats.pacedWaits++;
       this.deps.stats.pacedWaitMs += waitMs;
       this.ctx?.onWait?.({ operation: this.spec.operation, ticketId: this.spec.ticketId, waitMs, reason: "rate-limit" });
     };
-    const granted = await this.localSlot(pacing.limiter, n, onPaced);
-    const claimed = pacing.fleet ? await pacing.fleet.claim(onPaced) : undefined;
-    return { granted, claimed };
-  }
-
-  /** A slot from the in-process limiter; a 429 hold longer than what is left of the budget fails at once. */
-  private async localSlot(limiter: SlidingWindowLimiter, attempts: number, onWait: (ms: number) => void): Promise<SlotHandle> {
     const budget = this.budget();
     try {
-      return await limiter.acquire(onWait, { maxHoldMs: budget.leftMs });
+      return await pacer.acquire(onPaced, { maxHoldMs: budget.leftMs });
     } catch (e) {
       if (!(e instanceof LimiterHoldError)) throw e;
       throw new RateLimitedError({
@@ -146,14 +128,14 @@ class Request<T> {
   }
 
   /** Sends the request once; a connection-level failure becomes a NetworkError (may-have-been-applied on a write that left). */
-  private async sendOnce(attempts: number, token: string, { granted, claimed }: Paced): Promise<HttpResponse> {
+  private async sendOnce(attempts: number, token: string, permit: SlotHandle | undefined): Promise<HttpResponse> {
     const { spec, body } = this;
     const baseUrl = this.baseUrl;
     const headers: Record<string, string> = { Accept: spec.accept ?? TICKETING_MEDIA_TYPE, "X-Auth-Token": token };
     if (body !== undefined) headers["Content-Type"] = spec.contentType ?? TICKETING_MEDIA_TYPE;
     this.deps.stats.requests++;
     // The send-time rule: however late this send comes after its slot, no window holds more than the limit.
-    await granted?.ready();
+    await permit?.ready();
     try {
       return await this.deps.transport.send({
         method: spec.method,
@@ -169,9 +151,7 @@ class Request<T> {
     } finally {
       // The server accepted the request somewhere between the send and the answer: count the
       // window from the answer, the one instant known to be no earlier than the server's.
-      // (Not on the fleet-wide grid: its slots carry the margin, and the local chain must
-      // stay in step with them.)
-      if (!claimed) granted?.sent();
+      permit?.sent();
     }
   }
 
@@ -189,10 +169,10 @@ class Request<T> {
     const err = classifyResponse(res, { ...this.classifyContext(attempts), budget: this.budget() });
     if (err instanceof RateLimitedError) {
       this.deps.stats.http429++;
-      const limiter = this.pacingOf?.limiter;
-      const hold = err.retryAfterMs ?? (limiter ? limiter.settings.windowMs / limiter.settings.limit : 0);
+      const pacer = this.pacer;
+      const hold = err.retryAfterMs ?? (pacer ? pacer.settings.windowMs / pacer.settings.limit : 0);
       // Hold the class for everyone, unless no request may wait that long at all (it then fails at once, holding nobody).
-      if (limiter && hold <= this.deps.config.retry.budgetMs) limiter.penalize(hold);
+      if (pacer && hold <= this.deps.config.retry.budgetMs) pacer.penalize(hold);
     }
     throw err;
   }
@@ -204,7 +184,7 @@ class Request<T> {
       maxAttempts: this.deps.config.retry.maxAttempts,
       budgetLeftMs: this.budget().leftMs,
       backoffMs,
-      paced: this.pacingOf !== undefined,
+      paced: this.pacer !== undefined,
       canRefreshToken: !this.refreshedAuth && this.deps.identity.canRefresh,
     });
     if (!decision.retry) return undefined;
