@@ -80,8 +80,8 @@ export class TicketingClient {
   /** The process-wide limiter of an operation class on `accountId` (without one: on this credential). */
   limiter(cls: OperationClass, accountId?: string): SlidingWindowLimiter {
     const windowMs = this.config.windowMs;
-    // With the fleet-wide grid in use, the grid holds the margin and the local limiter only the in-process
-    // order, bursts and 429 holds: a margin here as well would make each process miss every other slot of its own.
+    // With the fleet-wide schedule in use, it holds the margin and the local limiter only the in-process order,
+    // bursts and 429 holds: a margin here as well would make each process miss every other send time of its own.
     const shared = this.config.rateLimitRedisUrl ? { marginMs: this.sharedPacer(cls, accountId)?.active ? 0 : defaultMargin(windowMs) } : {};
     return sharedLimiter(this.limiterKey(cls, accountId), { limit: this.config.limits[cls], windowMs, ...shared });
   }

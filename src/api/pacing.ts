@@ -3,7 +3,7 @@
  *
  * The pipeline sees only a Pacer: `acquire()` resolves when a send may go, with a permit whose
  * `ready()` is awaited right before the send and `sent()` called when the answer came;
- * `penalize()` holds the class after a 429. With Redis in use, the fleet-wide grid decides the
+ * `penalize()` holds the class after a 429. With Redis in use, the fleet-wide schedule decides the
  * send time and the in-process limiter keeps only the order, bursts and 429 holds.
  */
 import type { AcquireOptions, SlidingWindowLimiter, SlotHandle } from "./limiter";
@@ -18,7 +18,7 @@ export interface Pacer {
   readonly settings: { readonly limit: number; readonly windowMs: number };
 }
 
-/** The in-process limiter in front of the fleet-wide grid: a local slot (order, 429 holds), then a slot on the grid. */
+/** The in-process limiter in front of the fleet-wide schedule: a local slot (order, 429 holds), then a send time from Redis. */
 class FleetPacer implements Pacer {
   constructor(
     private readonly local: SlidingWindowLimiter,
@@ -38,13 +38,13 @@ class FleetPacer implements Pacer {
     // Undefined when Redis cannot be used: this send is then paced in process only.
     const claimed = await this.grid.claim(onWait);
     if (!claimed) return granted;
-    // On the grid the slots carry the margin: the local chain stays in step with them, counted
+    // On the schedule the send times carry the margin: the local chain stays in step with them, counted
     // from the send (ready) rather than moved to the answer.
     return { ready: () => granted.ready(), sent: () => undefined };
   }
 }
 
-/** The pacer of a class: the local limiter alone, or in front of the fleet-wide grid when one is configured. */
+/** The pacer of a class: the local limiter alone, or in front of the fleet-wide schedule when one is configured. */
 export function pacerFor(local: SlidingWindowLimiter, grid?: SharedPacer): Pacer {
   return grid ? new FleetPacer(local, grid) : local;
 }

@@ -6,7 +6,7 @@
  */
 import type { Redis as RedisClient, RedisOptions } from "ioredis";
 import { redactRedisUrl, describeRedisError } from "./redis-url";
-import { clockOffsetMs, redisTimeMs } from "./slot-grid";
+import { clockOffsetMs, redisTimeMs } from "./pace-schedule";
 
 /** ioredis settings: fail fast, never queue, never retry a command; reconnects are ours (unref'd timers). */
 export const REDIS_OPTIONS: Readonly<RedisOptions> = Object.freeze({

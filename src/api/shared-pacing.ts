@@ -1,64 +1,44 @@
 /**
- * Fleet-wide pacing through Redis (opt-in: `rackspace:rateLimitRedisUrl`): no window of W ms holds more than N slot starts for one account and operation class, across every process sharing the Redis.
+ * Fleet-wide pacing through Redis (opt-in: `rackspace:rateLimitRedisUrl`): no window of W ms holds more than N sends to one account and operation class, across every process sharing the Redis.
  *
  * The API's limits are per account, but many CI runners deploy at once and the in-process
  * limiter (./limiter) cannot see the other processes. With a Redis URL set, every process using
  * the same ticketing URL + account (or credential, when no account is known) + operation class
- * draws send times from one grid of slots kept in Redis (./slot-grid): a caller claims the first
- * free slot k ≥ ceil(redisNow / S) with rate-limiter-flexible's RateLimiterRedis (1 point per
- * slot key), skipping taken ones, and sends when its slot starts.
- *
- * RateLimiterRedis is used as an atomic "claim this slot once" primitive, not as a
- * fixed-window limiter: its whole-second windows would let 2N requests through around a
- * window boundary, which a sliding-window server answers with 429.
+ * takes its send times from one GCRA schedule kept in Redis (./pace-schedule): one round trip,
+ * one small Lua script, send times S apart on Redis's clock.
  *
  * Redis is a helper, never a dependency of a deployment (./redis-coordinator): a failure falls
  * back to in-process pacing with one warning per process, and a quiet background reconnect
  * resumes fleet-wide pacing. Only host:port of the URL is ever printed (./redis-url).
  */
 import type { Redis as RedisClient } from "ioredis";
-import type { RateLimiterRedis as RateLimiterRedisType } from "rate-limiter-flexible";
 import { PacingLog, RedisCoordinator } from "./redis-coordinator";
-import { firstSlotIndex, LATE_TOLERANCE_MS, SLOT_KEY_SLACK_S, slotKeyPrefix, slotSpacingMs, slotStartMs, slotTtlSeconds } from "./slot-grid";
+import { KEY_SLACK_MS, LATE_TOLERANCE_MS, PACE_SCRIPT, paceKey, slotSpacingMs } from "./pace-schedule";
 
 export { checkRedisUrl, describeRedisError, redactRedisUrl } from "./redis-url";
-export { clockOffsetMs, firstSlotIndex, fleetMargin, LATE_TOLERANCE_MS, redisTimeMs, SLOT_KEY_SLACK_S, slotKeyPrefix, slotSpacingMs, slotStartMs, slotTtlSeconds } from "./slot-grid";
+export { clockOffsetMs, fleetMargin, KEY_SLACK_MS, LATE_TOLERANCE_MS, paceKey, paceStep, redisTimeMs, slotSpacingMs } from "./pace-schedule";
+export type { PaceStep } from "./pace-schedule";
 export { CONNECT_BUDGET_MS, RECALIBRATE_MS, RECONNECT_MAX_MS, RECONNECT_MIN_MS, REDIS_OPTIONS, RedisCoordinator } from "./redis-coordinator";
 export type { CoordinatorStatus, PacingLog } from "./redis-coordinator";
 
-/** Slots a caller looks at before giving up on the grid for one request (it is then paced in-process). */
-export const MAX_LOOKAHEAD = 4_096;
-/** Slots probed per round trip once the first candidate was taken. */
-export const PROBE_BATCH = 16;
-/** Slots a caller woken too late gives up before sending anyway. */
+/** Send times a caller woken too late gives up before sending anyway. */
 export const MAX_LATE_ROUNDS = 3;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-type RateLimiterFlexible = typeof import("rate-limiter-flexible");
-
-/** Loaded on first use only: without a Redis URL it is never required. */
-function rateLimiterFlexible(): RateLimiterFlexible {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports
-  return require("rate-limiter-flexible") as RateLimiterFlexible;
-}
-
-/** A claimed slot: its index and when it starts (local Date.now() ms). */
+/** A send time handed out: its place in the schedule (send time / S on Redis's clock; increasing) and when it starts (local Date.now() ms). */
 export interface ClaimedSlot {
   index: number;
   startsAt: number;
 }
 
 /**
- * One fleet-wide grid: the slots of one limiter key (endpoint + account or credential + class).
- * In-process callers claim one at a time (the local limiter in front already orders them).
+ * One fleet-wide schedule: the send times of one limiter key (endpoint + account or credential + class).
+ * In-process callers ask one at a time (the local limiter in front already orders them).
  */
 export class SharedPacer {
   private spacing = 1;
-  private prefix = "";
-  private store?: RateLimiterRedisType;
-  /** Slots known to be taken (ours or seen taken), so they are not asked about again. */
-  private readonly taken = new Set<number>();
+  private key = "";
   private claiming: Promise<void> = Promise.resolve();
 
   constructor(
@@ -71,114 +51,65 @@ export class SharedPacer {
 
   /** Adopts new limits (the newest configuration in the process wins, as for the local limiter). */
   update(settings: { limit: number; windowMs: number }): void {
-    const spacing = slotSpacingMs(settings.windowMs, settings.limit);
-    if (spacing === this.spacing && this.prefix) return;
-    this.spacing = spacing;
-    this.prefix = slotKeyPrefix(this.limiterKey, spacing);
-    this.store = undefined;
-    this.taken.clear();
+    this.spacing = slotSpacingMs(settings.windowMs, settings.limit);
+    this.key = paceKey(this.limiterKey, this.spacing);
   }
 
   get spacingMs(): number {
     return this.spacing;
   }
 
-  get keyPrefix(): string {
-    return this.prefix;
+  /** The schedule's key in Redis. */
+  get redisKey(): string {
+    return this.key;
   }
 
-  /** Whether the grid is in use (Redis not known to be down). */
+  /** Whether the schedule is in use (Redis not known to be down). */
   get active(): boolean {
     return this.coordinator.usable;
   }
 
   /**
-   * Claims the next free slot and resolves when it starts, or with undefined when Redis
-   * cannot be used (the caller then paces in-process only). `onWait` is told the wait for
-   * the slot up front when there is one.
+   * Takes the next send time and resolves when it comes, or with undefined when Redis cannot
+   * be used (the caller then paces in-process only). `onWait` is told the wait up front when
+   * there is one.
    */
   async claim(onWait?: (waitMs: number) => void): Promise<ClaimedSlot | undefined> {
     for (let round = 1; ; round++) {
       const client = await this.coordinator.ready();
       if (!client) return undefined;
-      let slot: ClaimedSlot | undefined;
+      let slot: ClaimedSlot;
       const previous = this.claiming;
       let release = () => {};
       this.claiming = new Promise<void>((resolve) => (release = resolve));
       try {
         await previous;
-        slot = await this.claimNext(client);
+        slot = await this.next(client);
       } catch (e) {
         this.coordinator.fail(e);
         return undefined;
       } finally {
         release();
       }
-      if (!slot) return undefined;
       const wait = slot.startsAt - Date.now();
       if (wait > 0) {
         if (round === 1) onWait?.(wait);
         await sleep(wait);
       }
-      // Woken (or answered) so late that the send could land in the next slot's window: a
-      // starved event loop. The slot is given up (it stays taken) and a later one claimed,
-      // rather than risking a 429; after a few rounds the request goes anyway (a 429 is retried).
+      // Woken (or answered) so late that the send could land in the window of the send N
+      // places later: a starved event loop. The send time is given up (it stays spent) and a
+      // later one taken, rather than risking a 429; after a few rounds the request goes anyway
+      // (a 429 is retried).
       if (Date.now() - slot.startsAt <= LATE_TOLERANCE_MS || round >= MAX_LATE_ROUNDS) return slot;
     }
   }
 
-  private limiter(client: RedisClient): RateLimiterRedisType {
-    if (!this.store) {
-      const { RateLimiterRedis } = rateLimiterFlexible();
-      this.store = new RateLimiterRedis({
-        storeClient: client,
-        keyPrefix: this.prefix,
-        points: 1,
-        // The default TTL; each claim sets its own (until the slot has ended, plus slack).
-        duration: Math.ceil(this.spacing / 1000) + SLOT_KEY_SLACK_S,
-        rejectIfRedisNotReady: true,
-      });
-    }
-    return this.store;
-  }
-
-  /** Walks the grid from the first slot not started yet to the first free one, and claims it. */
-  private async claimNext(client: RedisClient): Promise<ClaimedSlot | undefined> {
-    const store = this.limiter(client);
-    const { RateLimiterRes } = rateLimiterFlexible();
-    const s = this.spacing;
-    const first = firstSlotIndex(this.coordinator.redisNow(), s);
-    for (const k of this.taken) if (k < first - 1) this.taken.delete(k);
-    let k = first;
-    let looked = 0;
-    while (looked < MAX_LOOKAHEAD) {
-      k = Math.max(k, firstSlotIndex(this.coordinator.redisNow(), s));
-      if (this.taken.has(k)) {
-        k++;
-        continue;
-      }
-      looked++;
-      const ttl = slotTtlSeconds(k, s, this.coordinator.redisNow());
-      try {
-        await this.coordinator.run(() => store.consume(String(k), 1, { customDuration: ttl }));
-        this.taken.add(k);
-        return { index: k, startsAt: this.coordinator.toLocal(slotStartMs(k, s)) };
-      } catch (e) {
-        if (!(e instanceof RateLimiterRes)) throw e;
-        this.taken.add(k);
-      }
-      // Taken: look at the next slots in one round trip, then claim the first free one.
-      const candidates: number[] = [];
-      for (let i = k + 1; candidates.length < PROBE_BATCH; i++) if (!this.taken.has(i)) candidates.push(i);
-      const seen = await this.coordinator.run(() => Promise.all(candidates.map((i) => store.get(String(i)))));
-      looked += candidates.length;
-      const free = candidates.find((_, j) => seen[j] === null);
-      candidates.forEach((i, j) => {
-        if (seen[j] !== null) this.taken.add(i);
-      });
-      k = free ?? candidates[candidates.length - 1] + 1;
-    }
-    return undefined;
+  /** One GCRA step in Redis (PACE_SCRIPT): the next send time, on Redis's clock, as a local time. */
+  private async next(client: RedisClient): Promise<ClaimedSlot> {
+    const reply = await this.coordinator.run(() => client.eval(PACE_SCRIPT, 1, this.key, String(this.spacing), String(KEY_SLACK_MS)));
+    const at = Array.isArray(reply) ? Number(reply[0]) : NaN;
+    if (!Number.isFinite(at)) throw new Error("Redis answered the pacing script with something that is not a time");
+    return { index: Math.round(at / this.spacing), startsAt: this.coordinator.toLocal(at) };
   }
 }
 
