@@ -13,6 +13,8 @@ import type { ErrorKind, Operation } from "./errors";
 /** What the attempt ended with: the fields of its classified error that the decision reads. */
 export interface AttemptOutcome {
   kind: ErrorKind;
+  /** Whether another attempt of the same request could succeed (RackspaceApiError.transient: throttled, server, network). */
+  transient: boolean;
   operation: Operation;
   status?: number;
   faultCode?: string;
@@ -55,9 +57,8 @@ const retry = (delayMs: number, refreshToken = false): RetryDecision => ({ retry
 const fail = (reason: FailReason): RetryDecision => ({ retry: false, reason });
 
 /** Whether another attempt would be safe and useful: transient, and not a write that may already be applied. */
-export function isRetryableOutcome(o: Pick<AttemptOutcome, "kind" | "mayHaveBeenApplied">): boolean {
-  const transient = o.kind === "rateLimited" || o.kind === "server" || o.kind === "network";
-  return transient && !o.mayHaveBeenApplied;
+export function isRetryableOutcome(o: Pick<AttemptOutcome, "transient" | "mayHaveBeenApplied">): boolean {
+  return o.transient && !o.mayHaveBeenApplied;
 }
 
 /**
