@@ -5,7 +5,7 @@
  * - Rate limits are whole numbers ≥ 1; windows, timeouts and budgets are positive numbers.
  */
 import { DEFAULT_LIMITS, DEFAULT_WINDOW_MS, RateLimits } from "./limiter";
-import { checkRedisUrl } from "./shared-pacing";
+import { checkRedisUrl } from "./redis-url";
 
 export const DEFAULT_TICKETING_URL = "https://ticketing.api.rackspace.com";
 export const DEFAULT_IDENTITY_URL = "https://identity.api.rackspacecloud.com";

@@ -41,9 +41,19 @@ export interface AcquireOptions {
   maxHoldMs?: number;
 }
 
-/** Default margin: 2 % of the window, at least 25 ms, at most 2 s. */
+/** Fixed part of the default margin (ms): clock granularity and timer jitter, which do not grow with the window. */
+export const MARGIN_FLOOR_MS = 10;
+/** Share of the window added to the floor: a server whose window runs a little long. */
+export const MARGIN_FRACTION = 0.0025;
+
+/**
+ * Default margin: 10 ms + 0.25 % of the window, at most 2 s (13 ms at W = 1 s, 35 ms at 10 s,
+ * 160 ms at 60 s). The send-time rule counts each window from the answer, never earlier than the
+ * server counted the request, so the margin only covers jitter, not latency: 2 % of the window
+ * (1.2 s per slot at 60 s) paid for jitter a few milliseconds cover.
+ */
 export function defaultMargin(windowMs: number): number {
-  return Math.min(2_000, Math.max(25, Math.round(windowMs * 0.02)));
+  return Math.min(2_000, Math.round(MARGIN_FLOOR_MS + windowMs * MARGIN_FRACTION));
 }
 
 /** Why a rate limit is not usable, or undefined when it is (a whole number ≥ 1). */

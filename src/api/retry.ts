@@ -10,6 +10,7 @@
  */
 import pRetry from "p-retry";
 import { RackspaceApiError } from "./errors";
+import { isRetryableOutcome } from "./retry-decision";
 
 export interface RetryPolicy {
   maxAttempts: number;
@@ -38,9 +39,9 @@ export function backoffDelay(attempt: number, policy: Pick<RetryPolicy, "baseDel
   return Math.max(1, Math.round(ceiling * random()));
 }
 
-/** The generic rule: transient failures are retryable unless a write may already have been applied. */
+/** The generic rule: transient failures are retryable unless a write may already have been applied (./retry-decision). */
 export function isRetryable(error: RackspaceApiError): boolean {
-  return error.transient && !error.mayHaveBeenApplied;
+  return isRetryableOutcome(error);
 }
 
 export interface RetryStats {

@@ -2,8 +2,8 @@
  * Fleet-wide pacing through Redis (rackspace:rateLimitRedisUrl): several independent
  * provider processes deploying with one credential share the account's rate limit.
  *
- * - In this process: two Redis connections standing for two runners share one grid of
- *   slots; the client's request pipeline claims its slots; a Redis crash falls back with
+ * - In this process: two Redis connections standing for two runners share one schedule of
+ *   send times; the client's request pipeline takes its send times; a Redis crash falls back with
  *   one warning and a restart resumes; a password never shows.
  * - Real dynamic provider host processes (2, then 4) against one simulator: with Redis the
  *   simulator sees at most one 429 and every ticket is opened; without it, the 429s the
@@ -19,8 +19,7 @@
 import * as fs from "node:fs";
 import IORedis from "ioredis";
 import { TicketingClient } from "../../src/api/client";
-import { defaultMargin } from "../../src/api/limiter";
-import { ClaimedSlot, RedisCoordinator, resetSharedPacing, setSharedPacingLog, SharedPacer, slotSpacingMs } from "../../src/api/shared-pacing";
+import { ClaimedSlot, fleetMargin, RedisCoordinator, resetSharedPacing, setSharedPacingLog, SharedPacer, slotSpacingMs } from "../../src/api/shared-pacing";
 import type { RequestLogEntry, Simulator } from "../../src/simulator";
 import { ensureBuilt, envWithoutRackspace, HostClient, HostProcess, makeProgramDir, Props, secretValue, serializedProvider, spawnHost } from "../helpers/provider-host";
 import { RedisServer, redisAvailability, startRedis } from "../helpers/redis";
@@ -93,12 +92,12 @@ describeRedis(`shared pacing in one process${skipNote}`, () => {
     await resetSharedPacing();
   });
 
-  test("two runners share one grid: every slot once, spaced by (W + margin) / N on Redis's clock", async () => {
+  test("two runners share one schedule: every send time once, spaced by (W + margin) / N on Redis's clock", async () => {
     const key = `https://ticketing.test|user:grid-${Date.now()}|create`;
     const a = new SharedPacer(runner(), key, { limit: 1, windowMs: 200 });
     const b = new SharedPacer(runner(), key, { limit: 1, windowMs: 200 });
     const s = slotSpacingMs(200, 1);
-    expect(a.spacingMs).toBe(200 + defaultMargin(200));
+    expect(a.spacingMs).toBe(200 + fleetMargin(200));
     // Connect and calibrate both runners first: a cold first claim (loading ioredis, the first
     // round trips) can arrive after its slot started and rightly take the next one, which says
     // nothing about how warm runners share the grid (seen once in a full run on a loaded machine).
@@ -119,43 +118,40 @@ describeRedis(`shared pacing in one process${skipNote}`, () => {
     expect(lines).toEqual([]);
   });
 
-  test("a runner arriving behind a long queue skips the taken slots in a few round trips, and its key outlives the wait", async () => {
+  test("a runner arriving behind a long queue is handed its send time at once, after the queue, and the key outlives the wait", async () => {
     const key = `https://ticketing.test|user:queue-${Date.now()}|create`;
     const a = new SharedPacer(runner(), key, { limit: 1, windowMs: 50 });
     const b = new SharedPacer(runner(), key, { limit: 1, windowMs: 50 });
-    // 40 claims queued by one runner (each resolves when its slot starts, up to 3 s from now).
+    // 40 claims queued by one runner (each resolves when its send time comes, up to 40 × S from now).
     const queued = Array.from({ length: 40 }, () => a.claim());
     await sleep(300);
     const raw = new IORedis(redis.url, { lazyConnect: true });
     try {
       await raw.connect();
-      const keys = await raw.keys(`${a.keyPrefix}:*`);
-      // One key per claim (a claim woken late on a loaded machine gives its slot up and takes
-      // another, so there may be more).
-      expect(keys.length).toBeGreaterThanOrEqual(40);
-      const indexes = keys.map((k) => Number(k.split(":").pop())).sort((x, y) => x - y);
-      const last = indexes[indexes.length - 1];
-      const far = await raw.pttl(`${a.keyPrefix}:${last}`);
-      // The last slot starts ~3 s from now: its key must not expire before it ends.
-      expect(far).toBeGreaterThan((last + 1) * a.spacingMs - (await redisNowMs(raw)));
-      // Keys hold a hash, never the user name.
-      expect(keys.every((k) => /^rackspace-ticketing:pace:v1:[0-9a-f]{64}:75:\d+$/.test(k))).toBe(true);
-      expect(keys.join()).not.toContain("queue-");
+      // One key for the whole schedule, holding a hash, never the user name; and the spacing,
+      // (W + fleetMargin(W)) / N = 110 ms here.
+      expect(await raw.keys(`${a.redisKey}*`)).toEqual([a.redisKey]);
+      expect(a.spacingMs).toBe(110);
+      expect(a.redisKey).toMatch(/^rackspace-ticketing:pace:v2:[0-9a-f]{64}:110$/);
+      expect(a.redisKey).not.toContain("queue-");
+      // The last send queued is ~4 s ahead: the key must not expire before it has come.
+      const tat = Number(await raw.get(a.redisKey));
+      expect(tat - (await redisNowMs(raw))).toBeGreaterThan(2_000);
+      expect(await raw.pttl(a.redisKey)).toBeGreaterThan(tat - (await redisNowMs(raw)));
 
       let lastQueuedDone = false;
       void queued[39].then(() => (lastQueuedDone = true));
       let decided: { waitMs: number; queueDone: boolean } | undefined;
       const mine = await b.claim((waitMs) => (decided = { waitMs, queueDone: lastQueuedDone }));
-      // b's slot was decided (and written) long before it started: while the queue ahead of
+      // b's send time was decided (and written) long before it came: while the queue ahead of
       // it still waited.
       expect(decided).toBeDefined();
       expect(decided!.waitMs).toBeGreaterThan(0);
       expect(decided!.queueDone).toBe(false);
       const all = [...(await Promise.all(queued)), mine];
       expect(all.every((x) => x !== undefined)).toBe(true);
-      // After every slot the queue held when b arrived (the next one on an idle machine; a
-      // claim woken late on a loaded one takes a later slot), and no slot twice.
-      expect(mine!.index).toBeGreaterThan(last);
+      // After every send time the queue held when b arrived, and no send time twice.
+      expect(mine!.index).toBeGreaterThan(Math.max(...all.slice(0, 40).map((x) => x!.index)));
       expect(new Set(all.map((x) => x!.index)).size).toBe(41);
     } finally {
       raw.disconnect();
@@ -215,7 +211,7 @@ describeRedis(`shared pacing in one process${skipNote}`, () => {
       const at = creates.map((r) => Date.parse(r.at));
       // Slots are W + margin apart; the margin absorbs a late timer (the simulator shares this event loop).
       for (let i = 1; i < at.length; i++) expect(at[i] - at[i - 1]).toBeGreaterThanOrEqual(WINDOW_MS);
-      expect(slotSpacingMs(WINDOW_MS, 1)).toBe(WINDOW_MS + defaultMargin(WINDOW_MS));
+      expect(slotSpacingMs(WINDOW_MS, 1)).toBe(WINDOW_MS + fleetMargin(WINDOW_MS));
       expect(client.stats.http429).toBe(0);
       expect(client.stats.pacedWaits).toBeGreaterThan(0);
       expect(waits.length).toBeGreaterThan(0);

@@ -1,5 +1,5 @@
 /**
- * Fleet-wide pacing (src/api/shared-pacing.ts), the parts that need no Redis: the slot
+ * Fleet-wide pacing (src/api/shared-pacing.ts), the parts that need no Redis: the schedule's
  * math, keys, URL checks and redaction, configuration, and the fall-back to in-process
  * pacing with one warning when the Redis cannot be reached. (With a real Redis:
  * test/integration/fleet-pacing.test.ts.)
@@ -12,18 +12,18 @@ import {
   checkRedisUrl,
   clockOffsetMs,
   describeRedisError,
-  firstSlotIndex,
+  fleetMargin,
+  KEY_SLACK_MS,
+  LATE_TOLERANCE_MS,
+  paceKey,
+  paceStep,
   redactRedisUrl,
   redisTimeMs,
   resetSharedPacing,
   setSharedPacingLog,
   sharedCoordinator,
   sharedPacer,
-  SLOT_KEY_SLACK_S,
-  slotKeyPrefix,
   slotSpacingMs,
-  slotStartMs,
-  slotTtlSeconds,
 } from "../../src/api/shared-pacing";
 import { CONFIG_KEYS, optionsFromConfig } from "../../src/provider/config";
 import type { Simulator } from "../../src/simulator";
@@ -32,16 +32,37 @@ import { clientOptions, resetClientState, startSim } from "../helpers/sim";
 const PASSWORD = "s3cr3t-redis-pass";
 const USER = "fleet-user";
 
-describe("slot math", () => {
-  it("spaces slots by (W + margin) / N", () => {
-    expect(slotSpacingMs(1000, 1)).toBe(1000 + defaultMargin(1000));
-    expect(slotSpacingMs(60_000, 5)).toBe((60_000 + defaultMargin(60_000)) / 5);
-    expect(slotSpacingMs(60_000, 60)).toBeCloseTo(61_200 / 60, 9);
+/** The send times paceStep hands out to `n` callers arriving at `arrivals` (Redis ms), one after another. */
+function schedule(arrivals: number[], spacing: number): number[] {
+  let tat: number | undefined;
+  return arrivals.map((now) => {
+    const step = paceStep(tat, now, spacing);
+    tat = step.tat;
+    return step.at;
+  });
+}
+
+describe("the schedule's math", () => {
+  it("spaces sends by (W + fleet margin) / N; the fleet margin is the in-process one plus twice the late tolerance", () => {
+    expect(LATE_TOLERANCE_MS).toBe(25);
+    expect(fleetMargin(1000)).toBe(defaultMargin(1000) + 50);
+    expect([fleetMargin(1000), fleetMargin(10_000), fleetMargin(60_000)]).toEqual([63, 85, 210]);
+    expect(slotSpacingMs(1000, 1)).toBe(1000 + fleetMargin(1000));
+    expect(slotSpacingMs(60_000, 5)).toBe((60_000 + fleetMargin(60_000)) / 5);
+    expect(slotSpacingMs(60_000, 60)).toBeCloseTo(60_210 / 60, 9);
     expect(() => slotSpacingMs(1000, 0)).toThrow(RangeError);
     expect(() => slotSpacingMs(0, 1)).toThrow(RangeError);
   });
 
-  it("never lets more than N slots into any window W", () => {
+  it("sends at once on an idle schedule, then S apart however many arrive at once", () => {
+    const s = slotSpacingMs(1000, 1);
+    expect(schedule([5000], s)).toEqual([5000]);
+    expect(schedule([5000, 5000, 5000, 5001], s)).toEqual([5000, 5000 + s, 5000 + 2 * s, 5000 + 3 * s]);
+    // Idle again once the last send time has passed: the next one goes at once.
+    expect(schedule([5000, 5000 + s + 1], s)).toEqual([5000, 5000 + s + 1]);
+  });
+
+  it("never lets more than N sends into any window W, even with a send late by the whole tolerance", () => {
     for (const [w, n] of [
       [1000, 1],
       [1000, 5],
@@ -51,32 +72,25 @@ describe("slot math", () => {
       [1234, 7],
     ]) {
       const s = slotSpacingMs(w, n);
-      // N + 1 consecutive slots span N·S = W + margin > W.
-      expect(slotStartMs(n, s) - slotStartMs(0, s)).toBeGreaterThan(w);
-      expect(slotStartMs(n, s) - slotStartMs(0, s)).toBeCloseTo(w + defaultMargin(w), 6);
-      // …and the grid is no slower than that: N slots fit in W + margin.
-      expect(n * s).toBeLessThanOrEqual(w + defaultMargin(w) + 1e-6);
+      // A burst, a pause, a trickle: any N + 1 consecutive send times are at least W + margin apart.
+      const arrivals = [...Array.from({ length: 3 * n }, () => 0), 10 * w, 10 * w + 1, ...Array.from({ length: 2 * n }, (_, i) => 20 * w + i * (s / 2))];
+      const at = schedule(arrivals, s);
+      for (let i = 0; i + n < at.length; i++) {
+        expect(at[i + n] - at[i]).toBeGreaterThanOrEqual(w + fleetMargin(w) - 1e-6);
+        // The first of them late by the tolerance, the last on time: still more than W apart, with the in-process margin to spare.
+        expect(at[i + n] - (at[i] + LATE_TOLERANCE_MS) - w).toBeGreaterThanOrEqual(defaultMargin(w) + LATE_TOLERANCE_MS - 1e-6);
+      }
+      // …and no slower than that: N sends of a burst fit in W + margin.
+      expect(at[n] - at[0]).toBeCloseTo(w + fleetMargin(w), 6);
     }
   });
 
-  it("claims from the first slot that has not started", () => {
-    expect(firstSlotIndex(0, 1025)).toBe(0);
-    expect(firstSlotIndex(1, 1025)).toBe(1);
-    expect(firstSlotIndex(1025, 1025)).toBe(1);
-    expect(firstSlotIndex(1026, 1025)).toBe(2);
-    const now = 1_750_000_000_123.456;
-    const k = firstSlotIndex(now, 205);
-    expect(slotStartMs(k, 205)).toBeGreaterThanOrEqual(now);
-    expect(slotStartMs(k - 1, 205)).toBeLessThan(now);
-  });
-
-  it("keeps a slot key until its slot has ended, plus a few seconds, however far ahead it is", () => {
-    const s = 1025;
-    const now = 10 * s;
-    expect(slotTtlSeconds(10, s, now)).toBe(Math.ceil(s / 1000) + SLOT_KEY_SLACK_S);
-    // A slot 100 ahead (a long queue) outlives the wait for it.
-    expect(slotTtlSeconds(110, s, now) * 1000).toBeGreaterThan(slotStartMs(111, s) - now);
-    expect(slotTtlSeconds(0, s, now)).toBeGreaterThanOrEqual(1 + SLOT_KEY_SLACK_S);
+  it("keeps the key until its last send time has come, plus a few seconds, however far ahead it is", () => {
+    const s = 1063;
+    expect(paceStep(undefined, 10_000, s).ttlMs).toBe(s + KEY_SLACK_MS);
+    // 100 sends queued ahead: the key outlives the wait for the last.
+    const far = paceStep(10_000 + 100 * s, 10_000, s);
+    expect(far.ttlMs).toBeGreaterThanOrEqual(far.tat - 10_000 + KEY_SLACK_MS);
   });
 
   it("reads Redis's TIME and estimates the clock offset at the round trip's midpoint", () => {
@@ -93,17 +107,17 @@ describe("keys in Redis", () => {
   const key = `https://ticketing.example.com|user:${USER}|create`;
 
   it("hold a SHA-256 of the limiter key, never the user name or the endpoint", () => {
-    const prefix = slotKeyPrefix(key, 1025);
-    expect(prefix).toMatch(/^rackspace-ticketing:pace:v1:[0-9a-f]{64}:1025$/);
+    const prefix = paceKey(key, 1025);
+    expect(prefix).toMatch(/^rackspace-ticketing:pace:v2:[0-9a-f]{64}:1025$/);
     expect(prefix).not.toContain(USER);
     expect(prefix).not.toContain("example.com");
   });
 
   it("are the same for every runner with the same endpoint, credential, class and limits", () => {
-    expect(slotKeyPrefix(key, 1025)).toBe(slotKeyPrefix(key, 1025));
-    expect(slotKeyPrefix(key, 1025)).not.toBe(slotKeyPrefix(key.replace("create", "patch"), 1025));
-    expect(slotKeyPrefix(key, 1025)).not.toBe(slotKeyPrefix(key, 205));
-    expect(slotKeyPrefix(key, 1020 / 3)).toMatch(/:340$/);
+    expect(paceKey(key, 1025)).toBe(paceKey(key, 1025));
+    expect(paceKey(key, 1025)).not.toBe(paceKey(key.replace("create", "patch"), 1025));
+    expect(paceKey(key, 1025)).not.toBe(paceKey(key, 205));
+    expect(paceKey(key, 1020 / 3)).toMatch(/:340$/);
   });
 });
 
@@ -195,7 +209,7 @@ describe("registry", () => {
     expect(sharedCoordinator("redis://127.0.0.1:1")).toBe(a.coordinator);
     expect(a.coordinator.status).toBe("idle");
     expect(a.active).toBe(true);
-    expect(a.keyPrefix).toBe(slotKeyPrefix("k|create", slotSpacingMs(1000, 2)));
+    expect(a.redisKey).toBe(paceKey("k|create", slotSpacingMs(1000, 2)));
   });
 });
 
@@ -270,10 +284,6 @@ describe("falling back when Redis cannot be reached", () => {
     let loaded = false;
     await jest.isolateModulesAsync(async () => {
       jest.doMock("ioredis", () => {
-        loaded = true;
-        return {};
-      });
-      jest.doMock("rate-limiter-flexible", () => {
         loaded = true;
         return {};
       });
