@@ -35,6 +35,8 @@ export interface TicketDecl {
   comments: CommentDecl[];
   /** The deployment's note (posted when it changes; every value is fresh, so none is ever posted twice). */
   note?: string;
+  /** The text of a RackspaceTicketComment on this ticket (`<name>-side`), if one is declared. */
+  sideComment?: string;
   adoptTicketId?: string;
   options: OptionsDecl;
   /** Counter for fresh texts (subjects, descriptions, file contents, comments). */
@@ -70,6 +72,7 @@ export type Edit =
   | { kind: "remove"; pick: number }
   | { kind: "comment"; pick: number; withFile: boolean }
   | { kind: "note"; pick: number; same: boolean }
+  | { kind: "sideComment"; pick: number; remove: boolean }
   | { kind: "resources"; pick: number; set: number[] }
   | { kind: "replace"; pick: number; field: ReplaceField }
   | { kind: "adopt"; severity: Severity; comments: number }
@@ -85,6 +88,8 @@ export function describeEdit(e: Edit): string {
       return `comment(${pickName(e.pick)}${e.withFile ? ", file" : ""})`;
     case "note":
       return `note(${pickName(e.pick)}${e.same ? ", same value" : ""})`;
+    case "sideComment":
+      return `sideComment(${pickName(e.pick)}${e.remove ? ", remove" : ""})`;
     case "resources":
       return `resources(${pickName(e.pick)}, [${e.set.join("")}])`;
     case "replace":
@@ -192,6 +197,18 @@ export function applyEdit(m: Model, e: Edit, adoptTicketId?: string): { name: st
       excuseEnds(t);
       return { name: t.name, detail: `sets ${t.name}.note to r${t.rev}` };
     }
+    case "sideComment": {
+      const t = picked(m, e.pick);
+      // A closed ticket accepts no comment (documented: the up fails until a refresh replaces the ticket); the model keeps off it.
+      if (m.rackerClosed[t.name]) return { name: t.name, detail: `leaves ${t.name}-side alone (Rackspace closed its ticket)` };
+      if (e.remove) {
+        delete t.sideComment;
+        return { name: t.name, detail: `removes ${t.name}-side (its comment stays on the ticket)` };
+      }
+      t.rev += 1;
+      t.sideComment = `${t.name} side comment r${t.rev}`;
+      return { name: t.name, detail: `sets ${t.name}-side's text to r${t.rev}` };
+    }
     case "resources": {
       const t = picked(m, e.pick);
       let set = resourceSet(e.set);
@@ -232,6 +249,9 @@ function toggled(o: OptionsDecl, k: OptionName): OptionsDecl {
 
 /** Whether the declared resources must equal the ticket's (ignoreChanges may freeze them). */
 export const resourcesChecked = (t: TicketDecl): boolean => !resourcesIgnored(t);
+
+/** Whether a thread text was posted by a RackspaceTicketComment (`<name> side comment r<n>` and its marker footer). */
+export const isSideText = (text: string): boolean => / side comment r\d+\n/.test(text);
 
 /** Whether a thread text is one of the model's notes (they read `<name> note r<n>`). */
 export const isNoteText = (text: string): boolean => / note r\d+$/.test(text);

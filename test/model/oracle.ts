@@ -1,6 +1,6 @@
 /** Guarantee: each oracle rule is a separately named check that throws an OracleViolation naming the rule, the resource and the ticket. */
 import type { Ticket } from "../../src/simulator";
-import { entryText, isNoteText, Model, nameOfSubject, resourcesChecked, TicketDecl } from "./model";
+import { entryText, isNoteText, isSideText, Model, nameOfSubject, resourcesChecked, TicketDecl } from "./model";
 import type { StateRecord, World } from "./world";
 
 export class OracleViolation extends Error {
@@ -82,7 +82,13 @@ function checkOneTicket(m: Model, w: World, decl: TicketDecl, rec: StateRecord, 
   }
   const first = t.comments[0]?.text ?? "";
   if (!first.startsWith(decl.description)) violate("1", "description-starts-with-declared", `${at}: first comment is ${j(first.slice(0, 120))}, declared description ${j(decl.description)}`);
-  const entries = customerComments(t);
+  const all = customerComments(t);
+  // RackspaceTicketComment entries: the declared one is on the ticket exactly once; earlier texts stay (comments cannot be removed).
+  if (decl.sideComment !== undefined) {
+    const mine = all.filter((x) => x.startsWith(`${decl.sideComment}\n`));
+    if (mine.length !== 1) violate("1", "side-comment-once", `${at}: ${decl.name}-side declares ${j(decl.sideComment)}; the ticket has it ${mine.length} times`);
+  }
+  const entries = all.filter((x) => !isSideText(x));
   const have = entries.filter((x) => !isNoteText(x));
   const want = decl.comments.map(entryText);
   if (j(have) !== j(want)) violate("1", "customer-comments-exactly-declared", `${at}: customer comments after the description (notes aside) are ${j(have)}, declared ${j(want)}`);

@@ -6,18 +6,20 @@ import { ACCOUNT_ID, Model, TicketDecl } from "./model";
 
 /** The spec file's shape: the declarations and resource options, as JSON. */
 export interface ProgramSpec {
-  tickets: Array<{ name: string; args: Record<string, unknown>; options: Record<string, unknown> }>;
+  tickets: Array<{ name: string; args: Record<string, unknown>; options: Record<string, unknown>; sideComment?: string }>;
 }
 
 const PROGRAM = `"use strict";
 const fs = require("fs");
 const path = require("path");
-const { RackspaceTicket } = require("pulumi-rackspace-ticketing");
+const { RackspaceTicket, RackspaceTicketComment } = require("pulumi-rackspace-ticketing");
 const specFile = process.env.MODEL_SPEC_FILE || path.join(__dirname, "spec.json");
 const spec = JSON.parse(fs.readFileSync(specFile, "utf8"));
 const out = {};
 for (const t of spec.tickets) {
-  out[t.name] = new RackspaceTicket(t.name, t.args, t.options).ticketId;
+  const ticket = new RackspaceTicket(t.name, t.args, t.options);
+  out[t.name] = ticket.ticketId;
+  if (t.sideComment !== undefined) new RackspaceTicketComment(t.name + "-side", { ticketId: ticket.ticketId, text: t.sideComment });
 }
 module.exports = out;
 `;
@@ -42,7 +44,7 @@ function declToSpec(t: TicketDecl): ProgramSpec["tickets"][number] {
   if (t.note !== undefined) args.note = t.note;
   const options: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(t.options)) if (v !== undefined) options[k] = v;
-  return { name: t.name, args, options };
+  return { name: t.name, args, options, ...(t.sideComment !== undefined ? { sideComment: t.sideComment } : {}) };
 }
 
 /** The program directory (Pulumi.yaml, index.js, node_modules links) and its spec file. */
