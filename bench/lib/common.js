@@ -7,6 +7,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { bounds, ratio, phaseMetrics, failedResources, duplicates } = require("./metrics");
+const { providerHost } = require("./helpers");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PACKAGE_NAME = "pulumi-rackspace-ticketing";
@@ -31,12 +32,8 @@ function makeProgramDir() {
   return { work, prog };
 }
 
-/** The environment without any RACKSPACE_* variable: the provider reads stack config only. */
-function envWithoutRackspace() {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("RACKSPACE_") && v !== undefined) env[k] = v;
-  return env;
-}
+/** The environment without any RACKSPACE_* variable: the provider reads stack config only (test/helpers/provider-host.ts). */
+const envWithoutRackspace = () => providerHost().envWithoutRackspace();
 
 function lastSeq(sim) {
   const all = sim.requests();
