@@ -24,6 +24,7 @@ const path = require("node:path");
 const { startSimulator } = require("../../dist/simulator");
 const { LIMITS, makeProgramDir } = require("./common");
 const { ratio } = require("./metrics");
+const { median } = require("./aggregate");
 const { providerHost, redis } = require("./helpers");
 const { hostClient } = require("./host-driver");
 const { ticketInputs, subjectOf } = require("../program/spec");
@@ -130,13 +131,6 @@ async function runMode({ mode, hosts: fleet, perHost, windowMs, redisUrl, tag, l
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
-
-const median = (xs) => {
-  const s = xs.filter((x) => typeof x === "number").sort((a, b) => a - b);
-  if (!s.length) return null;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 function aggregate(runs) {
   if (!runs.length) return undefined;
