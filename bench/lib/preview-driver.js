@@ -16,6 +16,7 @@ const { rssSampler } = require("./metrics");
 const { median } = require("./aggregate");
 const { cliSession, providerSettings, programSettings, exportedResources, jsonBytes } = require("./cli-session");
 const { commentOf } = require("../program/spec");
+const { summarizeProfiles } = require("./cpu-profile");
 
 /** Window of the deploy step (preview itself sends no rate-limited write). */
 const DEPLOY_WINDOW_MS = 100;
@@ -123,6 +124,17 @@ async function runPreviewBench({ binDir, opts, log }) {
       k.rss.setPhase("between");
     }
     await previews("deployed");
+    // One more preview of each deployed stack with a CPU profiler in each node process (not timed): where the CPU goes.
+    const profiles = {};
+    for (const k of kinds) {
+      const dir = path.join(k.work, "cpu-prof");
+      k.cli.env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ""} --require ${path.join(__dirname, "cpu-prof-preload.js")}`.trim();
+      k.cli.env.BENCH_CPU_PROF_DIR = dir;
+      await k.cli.pulumi(["preview", "--suppress-progress"], { label: "preview-profiled" });
+      delete k.cli.env.NODE_OPTIONS;
+      delete k.cli.env.BENCH_CPU_PROF_DIR;
+      profiles[k.kind] = summarizeProfiles(dir);
+    }
     const tickets = kinds[0];
     const state = stateFigures(await exportedResources(tickets.cli.pulumi), tag);
     const rss = kinds.map((k) => k.rss.stop());
@@ -140,8 +152,11 @@ async function runPreviewBench({ binDir, opts, log }) {
         trivial: { fresh: rss[1].byPhase.fresh ?? null, deployed: rss[1].byPhase.deployed ?? null },
       },
       apiCallsDuringPreviews: tickets.apiCalls,
-      definition: "median wall time of `pulumi preview` (CLI start-up included) of the ticket stack / of the trivial stack, alternating; fresh = nothing deployed, deployed = after `up`, no change; peak RSS of the dynamic provider host during the previews",
+      cpuProfiles: profiles,
+      definition: "median wall time of `pulumi preview` (CLI start-up included) of the ticket stack / of the trivial stack, alternating; fresh = nothing deployed, deployed = after `up`, no change; peak RSS of the dynamic provider host during the previews; cpuProfiles = one more (untimed) preview of each deployed stack with the inspector's CPU profiler in each node process: self ms per module and process",
     };
+    for (const [kind, list] of Object.entries(profiles))
+      for (const p of list) log(`    cpu profile, ${kind} ${p.role}: ${p.busyMs} ms busy of ${p.durationMs} ms; ${p.selfMsByModule.slice(0, 6).map((m) => `${m.module} ${m.selfMs}`).join(", ")}`);
     log(`    preview ratio: fresh ${preview.fresh.ratio}, deployed ${preview.deployed.ratio}; provider host peak RSS ${JSON.stringify(preview.providerHostPeakRssMB)}`);
     if (state) log(`    state: ticket with 2 comments ${state.ticketWith2CommentsBytes} B; per further comment ${state.perFurtherCommentBytes} B (${state.perFurtherCommentOverTextBytes} B beyond its text)`);
     const requireTimes = { package: await requireTime(tickets.prog, "package"), impl: await requireTime(tickets.prog, "impl") };
