@@ -62,6 +62,8 @@ function seen(lines, ms) {
     progressAtS: progressAt.map(round1),
     firstProgressAtS: progressAt.length ? round1(progressAt[0]) : null,
     longestGapBetweenProgressLinesS: progressAt.length > 1 ? round1(Math.max(...gaps(progressAt))) : null,
+    // From the start, between progress lines and after the last one to the end: the longest the user waited with no news.
+    longestWithoutProgressS: round1(Math.max(...gaps([0, ...progressAt, ms]))),
     progressLinesPerMinute: ms > 0 ? Math.round((progress.length / (ms / 60000)) * 100) / 100 : null,
     longestSilenceS: round1(Math.max(...gaps(allAt))),
     progressSample: [...progress.slice(0, 6), ...progress.slice(6).slice(-3)].map((l) => `[${round1(l.atMs)} s] ${l.text.trim()}`),
@@ -145,11 +147,11 @@ async function runRealWindow({ binDir, opts, log }) {
       providerHostPeakRssMB: rss.stop().peakRssMB,
       phases,
       definition:
-        "ratio = makespan (wall clock of both `up`s, CLI included) / bound; spanRatio = first → last write per phase (simulator log) / bound; longestStepMs = longest resource step in the event log (resourcePre → outputs, 1 s resolution); progressLines = CLI output lines containing \"waiting\" (progressLinesLive: those printed while the command ran, before the closing Diagnostics: section that repeats them); longestSilenceS = longest time the CLI printed nothing while running",
+        "ratio = makespan (wall clock of both `up`s, CLI included) / bound; spanRatio = first → last write per phase (simulator log) / bound; longestStepMs = longest resource step in the event log (resourcePre → outputs, 1 s resolution); progressLines = CLI output lines containing \"waiting\" (progressLinesLive: those printed while the command ran, before the closing Diagnostics: section that repeats them); longestWithoutProgressS = longest stretch of the command (start, progress lines, end) without a progress line; longestSilenceS = longest time the CLI printed nothing while running",
     };
     log(
       `\nReal window: makespan ${(result.makespanMs / 1000).toFixed(1)} s / bound ${boundMs / 1000} s = ${result.ratio} (span ${result.spanRatio}); longest step ${result.longestStepMs / 1000} s; ` +
-        `429s ${result.http429}; failed resources ${result.failedResources}; progress lines ${result.progressLines}, ${result.progressLinesLive} while running (create: ${phases.create.userSaw.progressLinesPerMinute}/min, longest gap ${phases.create.userSaw.longestGapBetweenProgressLinesS ?? "-"} s, longest silence ${phases.create.userSaw.longestSilenceS} s)`,
+        `429s ${result.http429}; failed resources ${result.failedResources}; progress lines ${result.progressLines}, ${result.progressLinesLive} while running (create: ${phases.create.userSaw.progressLinesPerMinute}/min, longest without one ${phases.create.userSaw.longestWithoutProgressS} s, longest silence ${phases.create.userSaw.longestSilenceS} s)`,
     );
     if (opts.keep) result.logs = logDir;
     return result;

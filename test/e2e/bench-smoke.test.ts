@@ -100,6 +100,7 @@ describeWithPulumiCli("bench/run.js smoke run", () => {
       const saw = obj(p.userSaw);
       expect(num(saw.progressLinesLive) + num(saw.progressLinesInSummary)).toBe(saw.progressLines);
       lines += num(saw.progressLines);
+      expect(num(saw.longestWithoutProgressS) * 1000).toBeLessThanOrEqual(num(p.makespanMs) + 100);
       expect(num(p.longestStepMs)).toBeLessThanOrEqual(num(json.longestStepMs));
     }
     expect(json.makespanMs).toBe(makespan);
