@@ -6,68 +6,31 @@
  * process's event loop, so a synchronous spawn would deadlock.
  */
 "use strict";
-const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
 const { startSimulator } = require("../../dist/simulator");
-const { makeProgramDir, envWithoutRackspace, recorder, summarize } = require("./common");
+const { makeProgramDir, recorder, summarize } = require("./common");
 const { rssSampler } = require("./metrics");
+const { cliSession, providerSettings, programSettings, exportedResources, jsonBytes: size } = require("./cli-session");
 
 const STACK = "bench";
-const TICKET_TYPE = "pulumi-nodejs:dynamic/rackspace:Ticket";
 
 async function runCli({ mode, binDir, opts, tag, log }) {
   const { work, prog } = makeProgramDir();
-  const logDir = path.join(work, "logs");
-  fs.mkdirSync(logDir);
-  const env = {
-    ...envWithoutRackspace(),
-    PATH: `${binDir}${path.delimiter}${process.env.PATH}`,
-    PULUMI_BACKEND_URL: `file://${path.join(work, "state")}`,
-    PULUMI_CONFIG_PASSPHRASE: "rackspace-ticketing-bench",
-    PULUMI_SKIP_UPDATE_CHECK: "true",
-    PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
-  };
-  fs.mkdirSync(path.join(work, "state"));
-  let n = 0;
-  const pulumi = (args, { label = args[0], allowFail = false } = {}) =>
-    new Promise((resolve, reject) => {
-      const full = [...args, ...(args[0] === "stack" && args[1] === "init" ? [] : ["--stack", STACK]), "--non-interactive"];
-      const child = spawn("pulumi", full, { cwd: prog, env, stdio: ["ignore", "pipe", "pipe"] });
-      let stdout = "";
-      let stderr = "";
-      child.stdout.on("data", (d) => (stdout += d));
-      child.stderr.on("data", (d) => (stderr += d));
-      child.on("error", reject);
-      child.on("close", (code) => {
-        fs.writeFileSync(path.join(logDir, `${String(++n).padStart(2, "0")}-${label}.log`), `$ pulumi ${full.join(" ")}\n${stdout}\n--- stderr ---\n${stderr}`);
-        if (code !== 0) {
-          const tail = `${stdout}\n${stderr}`.trim().split("\n").slice(-15).join("\n");
-          if (!allowFail) return reject(new Error(`pulumi ${args.join(" ")} exited with ${code}:\n${tail}`));
-          log(`    pulumi ${args[0]} (${label}) exited with ${code}; last lines:\n${tail.replace(/^/gm, "      ")}`);
-        }
-        resolve({ code, stdout, stderr });
-      });
-    });
-
+  const { pulumi, logDir } = cliSession({ binDir, work, prog, stack: STACK, log });
   const sim = await startSimulator({ port: 0, windowMs: opts.windowMs });
   const rss = rssSampler({ cwd: prog });
   const rec = recorder(sim, rss, opts.windowMs);
   const spec = (comments, resources) => ({ tickets: opts.tickets, comments, resources, tag });
-  const configure = (s) =>
-    pulumi(["config", "set-all", "--plaintext", `bench:tickets=${s.tickets}`, "--plaintext", `bench:comments=${s.comments}`, "--plaintext", `bench:resources=${s.resources}`, "--plaintext", `bench:tag=${tag}`], {
-      label: "config",
-    });
+  const configure = (s) => pulumi(["config", "set-all", ...programSettings({ tickets: s.tickets, comments: s.comments, resources: s.resources, tag })], { label: "config" });
   const apply = async (args, label) => {
     const r = await pulumi([...args, "--yes", "--skip-preview", "--suppress-progress", "--parallel", String(opts.parallel)], { label, allowFail: true });
     return { exitCode: r.code };
   };
   const stateBytes = async () => {
-    const state = JSON.parse((await pulumi(["stack", "export"], { label: "export" })).stdout);
-    const tickets = (state.deployment.resources || []).filter((r) => r.type === TICKET_TYPE);
+    const tickets = await exportedResources(pulumi);
     if (!tickets.length) return { avg: null };
     const avg = (f) => Math.round(tickets.reduce((a, r) => a + f(r), 0) / tickets.length);
-    const size = (v) => (v === undefined ? 0 : Buffer.byteLength(JSON.stringify(v)));
     // Where the bytes go: the serialized provider (stored in inputs and outputs alike),
     // the thread output, and the engine's own fields (urn, parent, stackTrace, ...).
     return {
@@ -84,19 +47,7 @@ async function runCli({ mode, binDir, opts, tag, log }) {
 
   try {
     await pulumi(["stack", "init", STACK], { label: "init" });
-    const settings = [
-      "--plaintext",
-      "rackspace:username=demo",
-      "--secret",
-      "rackspace:apiKey=demo-api-key",
-      "--plaintext",
-      `rackspace:ticketingUrl=${sim.ticketingUrl}`,
-      "--plaintext",
-      `rackspace:identityUrl=${sim.identityUrl}`,
-      "--plaintext",
-      `rackspace:rateWindowMs=${opts.windowMs}`,
-    ];
-    if (mode === "baseline") settings.push("--plaintext", "rackspace:pacing=off");
+    const settings = providerSettings(sim, opts.windowMs, mode === "baseline" ? ["--plaintext", "rackspace:pacing=off"] : []);
     await pulumi(["config", "set-all", ...settings], { label: "config" });
 
     const created = spec(0, 1);

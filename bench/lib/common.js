@@ -7,6 +7,7 @@ const fs = require("node:fs");
 const os = require("node:os");
 const path = require("node:path");
 const { bounds, ratio, phaseMetrics, failedResources, duplicates } = require("./metrics");
+const { providerHost } = require("./helpers");
 
 const ROOT = path.resolve(__dirname, "..", "..");
 const PACKAGE_NAME = "pulumi-rackspace-ticketing";
@@ -14,16 +15,16 @@ const PHASES = ["create", "update", "destroy"];
 /** The limits the benchmark runs with: the shipped defaults, on both sides. */
 const LIMITS = Object.freeze({ create: 1, patch: 5, comment: 5, read: 60 });
 
-/** A fresh program directory: the bench program, the package and @pulumi linked from the repo. */
-function makeProgramDir() {
+/** A fresh program directory: the bench program (`main`), the package and @pulumi linked from the repo. */
+function makeProgramDir({ main = "index.js", name = "rackspace-bench" } = {}) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "rackspace-bench-"));
   const prog = path.join(work, "program");
   fs.mkdirSync(path.join(prog, "node_modules"), { recursive: true });
-  for (const f of ["index.js", "spec.js"]) fs.copyFileSync(path.join(__dirname, "..", "program", f), path.join(prog, f));
-  fs.writeFileSync(path.join(prog, "package.json"), `${JSON.stringify({ name: "rackspace-bench-program", private: true, main: "index.js" }, null, 2)}\n`);
+  for (const f of ["index.js", "trivial.js", "spec.js"]) fs.copyFileSync(path.join(__dirname, "..", "program", f), path.join(prog, f));
+  fs.writeFileSync(path.join(prog, "package.json"), `${JSON.stringify({ name: `${name}-program`, private: true, main }, null, 2)}\n`);
   fs.writeFileSync(
     path.join(prog, "Pulumi.yaml"),
-    ["name: rackspace-bench", "description: npm run bench (generated)", "runtime:", "  name: nodejs", "  options:", "    typescript: false", "main: index.js", ""].join("\n"),
+    [`name: ${name}`, "description: npm run bench (generated)", "runtime:", "  name: nodejs", "  options:", "    typescript: false", `main: ${main}`, ""].join("\n"),
   );
   // BENCH_PACKAGE_ROOT: benchmark another build of the package (e.g. a patched copy) with the same harness.
   fs.symlinkSync(process.env.BENCH_PACKAGE_ROOT || ROOT, path.join(prog, "node_modules", PACKAGE_NAME), "dir");
@@ -31,12 +32,8 @@ function makeProgramDir() {
   return { work, prog };
 }
 
-/** The environment without any RACKSPACE_* variable: the provider reads stack config only. */
-function envWithoutRackspace() {
-  const env = {};
-  for (const [k, v] of Object.entries(process.env)) if (!k.startsWith("RACKSPACE_") && v !== undefined) env[k] = v;
-  return env;
-}
+/** The environment without any RACKSPACE_* variable: the provider reads stack config only (test/helpers/provider-host.ts). */
+const envWithoutRackspace = () => providerHost().envWithoutRackspace();
 
 function lastSeq(sim) {
   const all = sim.requests();
@@ -76,12 +73,17 @@ function recorder(sim, rss, windowMs) {
 /** The report of one run, from its phases. */
 function summarize({ mode, driver, opts, phases, sim, tag, stateBytes, rss }) {
   const b = bounds({ tickets: opts.tickets, comments: opts.comments, windowMs: opts.windowMs, limits: LIMITS });
-  const out = { mode, driver, phases: {} };
+  const out = { mode, driver, windowMs: opts.windowMs, phases: {} };
   let makespan = 0;
   let span = 0;
   let http429 = 0;
   let retries = 0;
   let failures = 0;
+  let failed = 0;
+  let secondUp = 0;
+  let callsSent = 0;
+  let writesAccepted = 0;
+  let writesSent = 0;
   const calls = {};
   for (const p of PHASES) {
     const ph = phases[p];
@@ -92,6 +94,13 @@ function summarize({ mode, driver, opts, phases, sim, tag, stateBytes, rss }) {
     retries += ph.retries;
     // A command that failed counts once, or once per resource it left in the wrong state.
     failures += Math.max(ph.exitCode !== 0 ? 1 : 0, ph.failedResources);
+    failed += ph.failedResources;
+    // A deployment that failed or left a resource unfinished needs the user to run `up` again.
+    if (ph.exitCode !== 0 || ph.failedResources > 0) secondUp++;
+    const sent = Object.values(ph.calls).reduce((a, b) => a + b, 0);
+    callsSent += sent;
+    writesSent += ph.writes;
+    writesAccepted += ph.writesAccepted;
     for (const [op, n] of Object.entries(ph.calls)) calls[op] = (calls[op] || 0) + n;
     out.phases[p] = {
       makespanMs: ph.makespanMs,
@@ -103,6 +112,9 @@ function summarize({ mode, driver, opts, phases, sim, tag, stateBytes, rss }) {
       retries: ph.retries,
       exitCode: ph.exitCode,
       failedResources: ph.failedResources,
+      callsSent: sent,
+      writesSent: ph.writes,
+      writesAccepted: ph.writesAccepted,
       calls: ph.calls,
     };
   }
@@ -116,6 +128,12 @@ function summarize({ mode, driver, opts, phases, sim, tag, stateBytes, rss }) {
     http429,
     retries,
     failures,
+    failedResources: failed,
+    deploymentsNeedingSecondUp: secondUp,
+    callsSent,
+    writesSent,
+    writesAccepted,
+    callsPerSuccessfulWrite: writesAccepted ? Math.round((callsSent / writesAccepted) * 1000) / 1000 : null,
     duplicates: dup.total,
     duplicateTickets: dup.tickets,
     duplicateComments: dup.comments,

@@ -19,96 +19,40 @@
  * Writes bench/results/fleet.json.
  */
 "use strict";
-const { spawn } = require("node:child_process");
 const fs = require("node:fs");
-const net = require("node:net");
 const path = require("node:path");
 const { startSimulator } = require("../../dist/simulator");
-const { LIMITS, makeProgramDir, envWithoutRackspace } = require("./common");
+const { LIMITS, makeProgramDir } = require("./common");
 const { ratio } = require("./metrics");
-const { spawnHost, hostClient, serializedProvider, SECRET_SIG, SECRET_VALUE_SIG } = require("./host-driver");
+const { median } = require("./aggregate");
+const { providerHost, redis } = require("./helpers");
+const { hostClient } = require("./host-driver");
 const { ticketInputs, subjectOf } = require("../program/spec");
 
 const PROJECT = "rackspace-bench";
 const STACK = "fleet";
 const TARGETS = { ratio: 1.1, http429: 1, failures: 0 };
 
-function findRedisServer() {
-  for (const dir of (process.env.PATH || "").split(path.delimiter)) {
-    if (!dir) continue;
-    const p = path.join(dir, "redis-server");
-    try {
-      fs.accessSync(p, fs.constants.X_OK);
-      return p;
-    } catch {
-      // not here
-    }
-  }
-  return undefined;
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once("error", reject);
-    srv.listen(0, "127.0.0.1", () => {
-      const { port } = srv.address();
-      srv.close(() => resolve(port));
-    });
-  });
-}
-
-function answersPing(port) {
-  return new Promise((resolve) => {
-    const sock = net.connect({ port, host: "127.0.0.1" });
-    const done = (ok) => {
-      clearTimeout(timer);
-      sock.destroy();
-      resolve(ok);
-    };
-    const timer = setTimeout(() => done(false), 500);
-    sock.once("error", () => done(false));
-    sock.on("connect", () => sock.write("PING\r\n"));
-    sock.on("data", (d) => done(String(d).startsWith("+PONG")));
-  });
-}
-
-/** A redis-server of our own on a free loopback port, without persistence. Asynchronous. */
+/** A redis-server of our own on a free loopback port, without persistence (test/helpers/redis.ts). */
 async function startRedis() {
-  const binary = findRedisServer();
-  if (!binary) throw new Error("--fleet needs redis-server on PATH (Debian: apt-get install redis-server)");
-  const port = await freePort();
-  const child = spawn(binary, ["--port", String(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no", "--daemonize", "no"], { stdio: ["ignore", "pipe", "pipe"] });
-  let out = "";
-  child.stdout.on("data", (d) => (out += d));
-  child.stderr.on("data", (d) => (out += d));
-  const exited = new Promise((resolve) => child.once("exit", resolve));
-  const deadline = Date.now() + 10_000;
-  while (!(await answersPing(port))) {
-    if (child.exitCode !== null || Date.now() > deadline) {
-      child.kill("SIGKILL");
-      throw new Error(`redis-server did not start on port ${port}: ${out.slice(-400)}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return {
-    url: `redis://127.0.0.1:${port}`,
-    where: `127.0.0.1:${port}`,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      await exited;
-    },
-  };
+  const { findRedisServer, startRedis: start } = redis();
+  if (!findRedisServer()) throw new Error("--fleet needs redis-server on PATH (Debian: apt-get install redis-server)");
+  const server = await start();
+  return { url: server.url, where: `127.0.0.1:${server.port}`, stop: () => server.stop() };
 }
 
 /** One mode: fresh simulator, F fresh provider processes, F·T creates at once. */
 async function runMode({ mode, hosts: fleet, perHost, windowMs, redisUrl, tag, log }) {
   const { work, prog } = makeProgramDir();
   const sim = await startSimulator({ port: 0, windowMs, limits: LIMITS });
-  const procs = Array.from({ length: fleet }, () => spawnHost(prog, envWithoutRackspace()));
+  const { spawnHost, serializedProvider, secretValue, envWithoutRackspace } = providerHost();
+  const started = await Promise.allSettled(Array.from({ length: fleet }, () => spawnHost(prog, envWithoutRackspace())));
+  const procs = started.filter((r) => r.status === "fulfilled").map((r) => r.value);
   const clients = [];
   try {
-    for (const p of procs) clients.push(hostClient(await p.port));
+    const failed = started.find((r) => r.status === "rejected");
+    if (failed) throw failed.reason;
+    for (const p of procs) clients.push(hostClient(p.port));
     await Promise.all(clients.map((c) => c.ready()));
     const providerText = await serializedProvider();
     const token = sim.issueToken("demo");
@@ -119,9 +63,8 @@ async function runMode({ mode, hosts: fleet, perHost, windowMs, redisUrl, tag, l
       "rackspace:authToken": token,
     };
     if (redisUrl) variables["rackspace:rateLimitRedisUrl"] = redisUrl;
-    const secret = (value) => ({ [SECRET_SIG]: SECRET_VALUE_SIG, value });
-    const args = { ...variables, "rackspace:authToken": secret(token) };
-    if (redisUrl) args["rackspace:rateLimitRedisUrl"] = secret(redisUrl);
+    const args = { ...variables, "rackspace:authToken": secretValue(token) };
+    if (redisUrl) args["rackspace:rateLimitRedisUrl"] = secretValue(redisUrl);
     await Promise.all(clients.map((c) => c.configure(args, variables)));
 
     const spec = { tag, comments: 0, resources: 1 };
@@ -188,13 +131,6 @@ async function runMode({ mode, hosts: fleet, perHost, windowMs, redisUrl, tag, l
     fs.rmSync(work, { recursive: true, force: true });
   }
 }
-
-const median = (xs) => {
-  const s = xs.filter((x) => typeof x === "number").sort((a, b) => a - b);
-  if (!s.length) return null;
-  const m = Math.floor(s.length / 2);
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 
 function aggregate(runs) {
   if (!runs.length) return undefined;

@@ -1,146 +1,54 @@
 /**
  * Fallback when no Pulumi CLI can be had: the same workload through the real dynamic
- * provider host (@pulumi/pulumi/cmd/dynamic-provider), driven over gRPC with the SDK's
- * generated stubs the way the engine drives it (as test/helpers/provider-host.ts does):
- * Check + Create for N tickets with up to --parallel RPCs in flight, Check + Diff (no-op
- * up, plus Create of any ticket the create phase failed, as `up` would), Read (refresh),
- * Check + Diff + Update, Delete.
+ * provider host (@pulumi/pulumi/cmd/dynamic-provider), driven over gRPC by
+ * test/helpers/provider-host.ts the way the engine drives it: Check + Create for N tickets
+ * with up to --parallel RPCs in flight, Check + Diff (no-op up, plus Create of any ticket
+ * the create phase failed, as `up` would), Read (refresh), Check + Diff + Update, Delete.
  *
  * There is no CLI overhead here, so makespans are close to the rate-limited spans;
  * the state size is that of {urn, type, id, inputs, outputs} (what `stack export` holds
  * for a resource, minus the engine's own bookkeeping fields).
  */
 "use strict";
-const { spawn } = require("node:child_process");
 const fs = require("node:fs");
 const path = require("node:path");
-const grpc = require("@grpc/grpc-js");
-const { Struct } = require("google-protobuf/google/protobuf/struct_pb");
-const { ResourceProviderClient } = require("@pulumi/pulumi/proto/provider_grpc_pb");
-const provproto = require("@pulumi/pulumi/proto/provider_pb");
 const { startSimulator } = require("../../dist/simulator");
-const { ROOT, makeProgramDir, envWithoutRackspace, recorder, summarize } = require("./common");
+const { makeProgramDir, recorder, summarize } = require("./common");
 const { rssSampler } = require("./metrics");
+const { providerHost } = require("./helpers");
 const { ticketInputs } = require("../program/spec");
 
-const HOST_SCRIPT = path.join(ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider", "index.js");
-const STUB_JS = path.join(ROOT, "dist", "provider", "stub.js");
 const TYPE = "pulumi-nodejs:dynamic/rackspace:Ticket";
-const SECRET_SIG = "4dabf18193072939515e22adb298388d";
-const SECRET_VALUE_SIG = "1b47061264138c4ac30d75fd1eb44270";
 const PROJECT = "rackspace-bench";
 const STACK = "bench";
 
-/** The `__provider` text the SDK would store for RackspaceTicket. */
-async function serializedProvider() {
-  const pulumi = require("@pulumi/pulumi");
-  const { providerStub } = require(STUB_JS);
-  const stub = providerStub();
-  return (await pulumi.runtime.serializeFunction(() => stub, { allowSecrets: true })).text;
-}
-
-function spawnHost(cwd, env, timeoutMs = 30_000) {
-  const child = spawn(process.execPath, [HOST_SCRIPT, "127.0.0.1:1"], { cwd, env, stdio: ["ignore", "pipe", "pipe"] });
-  let err = "";
-  let out = "";
-  child.stderr.setEncoding("utf8").on("data", (d) => (err += d));
-  const exited = new Promise((resolve) => child.once("exit", () => resolve()));
-  const port = new Promise((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`the provider host printed no port within ${timeoutMs} ms; stderr: ${err}`)), timeoutMs);
-    child.stdout.setEncoding("utf8").on("data", (d) => {
-      out += d;
-      const m = /^(\d+)\s*$/m.exec(out);
-      if (m) {
-        clearTimeout(timer);
-        resolve(Number(m[1]));
-      }
-    });
-    child.once("exit", (code, signal) => {
-      clearTimeout(timer);
-      reject(new Error(`the provider host exited (code ${code}, signal ${signal}) before printing its port; stderr: ${err}`));
-    });
-  });
-  return {
-    child,
-    port,
-    stderr: () => err,
-    stop: async () => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGTERM");
-      await exited;
-    },
-  };
-}
-
-const struct = (v) => Struct.fromJavaScript(v);
-const js = (s) => (s ? s.toJavaScript() : {});
-const call = (start) => new Promise((resolve, reject) => start((e, r) => (e ? reject(e) : resolve(r))));
-
+/**
+ * The helper's HostClient with the bench's conventions: Check throws on failures and
+ * returns the inputs, Create/Read/Update return `outs`.
+ */
 function hostClient(port) {
-  const raw = new ResourceProviderClient(`127.0.0.1:${port}`, grpc.credentials.createInsecure());
-  const urn = (name) => `urn:pulumi:${STACK}::${PROJECT}::${TYPE}::${name}`;
+  const { HostClient } = providerHost();
+  const c = new HostClient(port, TYPE);
   return {
-    raw,
-    ready: () => new Promise((resolve, reject) => raw.waitForReady(Date.now() + 10_000, (e) => (e ? reject(e) : resolve()))),
-    close: () => raw.close(),
-    async configure(args, variables) {
-      const req = new provproto.ConfigureRequest();
-      req.setArgs(struct(args));
-      const vars = req.getVariablesMap();
-      for (const [k, v] of Object.entries(variables)) vars.set(k, v);
-      req.setAcceptsecrets(true);
-      req.setAcceptresources(true);
-      return call((cb) => raw.configure(req, cb));
-    },
+    ready: () => c.ready(),
+    close: () => c.close(),
+    configure: (args, variables) => c.configure(args, variables),
     async check(name, olds, news) {
-      const req = new provproto.CheckRequest();
-      req.setUrn(urn(name));
-      req.setOlds(struct(olds));
-      req.setNews(struct(news));
-      const res = await call((cb) => raw.check(req, cb));
-      const failures = res.getFailuresList().map((f) => `${f.getProperty()}: ${f.getReason()}`);
-      if (failures.length) throw new Error(`check ${name} failed: ${failures.join("; ")}`);
-      return js(res.getInputs());
+      const res = await c.check(name, olds, news);
+      if (res.failures.length) throw new Error(`check ${name} failed: ${res.failures.map((f) => `${f.property}: ${f.reason}`).join("; ")}`);
+      return res.inputs;
     },
-    async diff(name, id, olds, news) {
-      const req = new provproto.DiffRequest();
-      req.setId(id);
-      req.setUrn(urn(name));
-      req.setOlds(struct(olds));
-      req.setNews(struct(news));
-      const res = await call((cb) => raw.diff(req, cb));
-      return res.getChanges() === provproto.DiffResponse.DiffChanges.DIFF_NONE ? "none" : "some";
+    diff: async (name, id, olds, news) => ((await c.diff(name, id, olds, news)).changes === "DIFF_NONE" ? "none" : "some"),
+    create: async (name, props) => {
+      const r = await c.create(name, props);
+      return { id: r.id, outs: r.properties };
     },
-    async create(name, props) {
-      const req = new provproto.CreateRequest();
-      req.setUrn(urn(name));
-      req.setProperties(struct(props));
-      const res = await call((cb) => raw.create(req, cb));
-      return { id: res.getId(), outs: js(res.getProperties()) };
+    read: async (name, id, props) => {
+      const r = await c.read(name, id, props);
+      return { id: r.id, outs: r.properties };
     },
-    async read(name, id, props) {
-      const req = new provproto.ReadRequest();
-      req.setId(id);
-      req.setUrn(urn(name));
-      req.setProperties(struct(props));
-      const res = await call((cb) => raw.read(req, cb));
-      return { id: res.getId(), outs: js(res.getProperties()) };
-    },
-    async update(name, id, olds, news) {
-      const req = new provproto.UpdateRequest();
-      req.setId(id);
-      req.setUrn(urn(name));
-      req.setOlds(struct(olds));
-      req.setNews(struct(news));
-      const res = await call((cb) => raw.update(req, cb));
-      return { outs: js(res.getProperties()) };
-    },
-    async delete(name, id, props) {
-      const req = new provproto.DeleteRequest();
-      req.setId(id);
-      req.setUrn(urn(name));
-      req.setProperties(struct(props));
-      await call((cb) => raw.delete(req, cb));
-    },
+    update: async (name, id, olds, news) => ({ outs: (await c.update(name, id, olds, news)).properties }),
+    delete: (name, id, props) => c.delete(name, id, props),
   };
 }
 
@@ -165,11 +73,14 @@ async function forEachLimit(n, limit, fn) {
 async function runHost({ mode, opts, tag, log }) {
   const { work, prog } = makeProgramDir();
   const sim = await startSimulator({ port: 0, windowMs: opts.windowMs });
-  const host = spawnHost(prog, envWithoutRackspace());
+  const { spawnHost, serializedProvider, secretValue, envWithoutRackspace } = providerHost();
+  let host;
   let client;
-  const rss = rssSampler({ pids: () => [String(host.child.pid)] });
+  let rss;
   try {
-    client = hostClient(await host.port);
+    host = await spawnHost(prog, envWithoutRackspace());
+    rss = rssSampler({ pids: () => [String(host.child.pid)] });
+    client = hostClient(host.port);
     await client.ready();
     const providerText = await serializedProvider();
     const variables = {
@@ -180,7 +91,7 @@ async function runHost({ mode, opts, tag, log }) {
       "rackspace:rateWindowMs": String(opts.windowMs),
     };
     if (mode === "baseline") variables["rackspace:pacing"] = "off";
-    await client.configure({ ...variables, "rackspace:apiKey": { [SECRET_SIG]: SECRET_VALUE_SIG, value: "demo-api-key" } }, variables);
+    await client.configure({ ...variables, "rackspace:apiKey": secretValue("demo-api-key") }, variables);
 
     const rec = recorder(sim, rss, opts.windowMs);
     const spec = (comments, resources) => ({ tickets: opts.tickets, comments, resources, tag });
@@ -272,12 +183,12 @@ async function runHost({ mode, opts, tag, log }) {
     }
     return report;
   } finally {
-    rss.stop();
+    rss?.stop();
     client?.close();
-    await host.stop();
+    await host?.stop();
     await sim.close();
     if (!opts.keep) fs.rmSync(work, { recursive: true, force: true });
   }
 }
 
-module.exports = { runHost, spawnHost, hostClient, serializedProvider, SECRET_SIG, SECRET_VALUE_SIG };
+module.exports = { runHost, hostClient, forEachLimit };

@@ -17,7 +17,23 @@ function commentOf(tag, i, k) {
   return `Deployment note ${k + 1} for change ${i} (${tag})`;
 }
 
-/** @param {{tag: string, comments: number, resources: number}} spec */
+/** The program's spec from its stack config (see index.js). */
+function specFromConfig(config) {
+  return {
+    tickets: config.requireNumber("tickets"),
+    comments: config.getNumber("comments") ?? 0,
+    commentCounts: (config.get("commentCounts") ?? "").split(",").filter(Boolean).map(Number),
+    resources: config.getNumber("resources") ?? 1,
+    tag: config.get("tag") ?? "bench",
+  };
+}
+
+/** Comments of ticket `i`: its entry of commentCounts, else spec.comments. */
+function commentsOf(spec, i) {
+  return spec.commentCounts?.[i] ?? spec.comments;
+}
+
+/** @param {{tag: string, comments: number, commentCounts?: number[], resources: number}} spec */
 function ticketInputs(spec, i) {
   return {
     accountId: "hybrid:100001",
@@ -27,8 +43,8 @@ function ticketInputs(spec, i) {
     severity: "Normal",
     description: `Benchmark change ${i}: rolling out build ${i} to the DFW cluster. Rollback: redeploy the previous build.`,
     resources: Array.from({ length: spec.resources }, (_, r) => `${RESOURCE_BASE}${String(i * 10 + r).padStart(4, "0")}`),
-    comments: Array.from({ length: spec.comments }, (_, k) => commentOf(spec.tag, i, k)),
+    comments: Array.from({ length: commentsOf(spec, i) }, (_, k) => commentOf(spec.tag, i, k)),
   };
 }
 
-module.exports = { ticketInputs, subjectOf, commentOf };
+module.exports = { ticketInputs, subjectOf, commentOf, commentsOf, specFromConfig };
