@@ -1,21 +1,71 @@
 /**
  * pulumi-rackspace-ticketing: Rackspace support and change tickets as Pulumi resources.
+ *
+ * A program loads only the resources and their stubs: everything else here (the providers,
+ * the lookups, the API client with axios and zod) is loaded on first use, so a `pulumi
+ * preview` pays nothing for what it does not run.
  */
+/* eslint-disable @typescript-eslint/no-require-imports -- the lazy exports below require their module on first use */
+import type * as ApiModule from "./api";
+import type * as CommentProviderModule from "./provider/comment-provider";
+import type * as ConfigModule from "./provider/config";
+import type * as LookupsModule from "./lookups";
+import type * as ProviderModule from "./provider/provider";
+
 export { RackspaceTicket } from "./provider/resource";
 export type { AttachmentArgs, CommentArgs, RackspaceTicketArgs } from "./provider/resource";
 export { RackspaceTicketComment } from "./provider/comment-resource";
 export type { RackspaceTicketCommentArgs } from "./provider/comment-resource";
-export { RackspaceTicketCommentProvider } from "./provider/comment-provider";
 export type { TicketCommentOutputs } from "./provider/comment-outputs";
 export type { CommentResourceInputs } from "./provider/comment-inputs";
-export { RackspaceTicketProvider, TicketOperationError, TicketPartialFailure } from "./provider/provider";
 export type { ThreadEntry, ThreadAttachment, PersonOutput, TicketOutputs } from "./provider/outputs";
 export type { WaitForInput } from "./provider/wait-for";
 export type { ApprovalOutput } from "./provider/approval";
 export type { NoteRecord } from "./provider/notes";
 export type { AttachmentInput, CommentInput } from "./provider/entries";
-export { getAccounts, getAccountsOutput, getCategories, getCategoriesOutput, getResources, getResourcesOutput } from "./lookups";
 export type { GetResourcesArgs, LookupOptions, ResourceInfo } from "./lookups";
 export type { TicketInputs } from "./provider/inputs";
-export { CONFIG_KEYS } from "./provider/config";
-export * as api from "./api";
+
+/** Defines `name` on this module's exports as a getter that loads its module once. */
+function lazy(name: string, load: () => unknown): void {
+  Object.defineProperty(exports, name, { enumerable: true, configurable: false, get: load });
+}
+
+/** The dynamic provider behind RackspaceTicket (the host loads it by name; tests drive it directly). */
+export declare const RackspaceTicketProvider: typeof ProviderModule.RackspaceTicketProvider;
+export type RackspaceTicketProvider = ProviderModule.RackspaceTicketProvider;
+/** An operation failed before the ticket changed (or nothing is known to have changed). */
+export declare const TicketOperationError: typeof ProviderModule.TicketOperationError;
+export type TicketOperationError = ProviderModule.TicketOperationError;
+/** The ticket exists but the operation did not finish; the engine records what is on the ticket. */
+export declare const TicketPartialFailure: typeof ProviderModule.TicketPartialFailure;
+export type TicketPartialFailure = ProviderModule.TicketPartialFailure;
+/** The dynamic provider behind RackspaceTicketComment. */
+export declare const RackspaceTicketCommentProvider: typeof CommentProviderModule.RackspaceTicketCommentProvider;
+export type RackspaceTicketCommentProvider = CommentProviderModule.RackspaceTicketCommentProvider;
+/** Every stack config key the providers read, with its environment variable. */
+export declare const CONFIG_KEYS: typeof ConfigModule.CONFIG_KEYS;
+/** The API client (TicketingClient, its errors and schemas), for programs that call the API themselves. */
+export declare const api: typeof ApiModule;
+
+const provider = () => require("./provider/provider") as typeof ProviderModule;
+lazy("RackspaceTicketProvider", () => provider().RackspaceTicketProvider);
+lazy("TicketOperationError", () => provider().TicketOperationError);
+lazy("TicketPartialFailure", () => provider().TicketPartialFailure);
+lazy("RackspaceTicketCommentProvider", () => (require("./provider/comment-provider") as typeof CommentProviderModule).RackspaceTicketCommentProvider);
+lazy("CONFIG_KEYS", () => (require("./provider/config") as typeof ConfigModule).CONFIG_KEYS);
+lazy("api", () => require("./api") as typeof ApiModule);
+
+const lookups = () => require("./lookups") as typeof LookupsModule;
+/** The accounts the credentials can see (GET /accounts). See the README's Lookups. */
+export const getAccounts: typeof LookupsModule.getAccounts = (...args) => lookups().getAccounts(...args);
+/** {@link getAccounts} as an Output. */
+export const getAccountsOutput: typeof LookupsModule.getAccountsOutput = (...args) => lookups().getAccountsOutput(...args);
+/** The categories and subcategories of an account (GET /categories). */
+export const getCategories: typeof LookupsModule.getCategories = (...args) => lookups().getCategories(...args);
+/** {@link getCategories} as an Output. */
+export const getCategoriesOutput: typeof LookupsModule.getCategoriesOutput = (...args) => lookups().getCategoriesOutput(...args);
+/** Devices of an account (the resources API), to fill `resources`. */
+export const getResources: typeof LookupsModule.getResources = (...args) => lookups().getResources(...args);
+/** {@link getResources} as an Output. */
+export const getResourcesOutput: typeof LookupsModule.getResourcesOutput = (...args) => lookups().getResourcesOutput(...args);
