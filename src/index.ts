@@ -8,7 +8,6 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the lazy exports below require their module on first use */
 import type * as ApiModule from "./api";
 import type * as CommentProviderModule from "./provider/comment-provider";
-import type * as ConfigModule from "./provider/config";
 import type * as LookupsModule from "./lookups";
 import type * as ProviderModule from "./provider/provider";
 
@@ -25,6 +24,9 @@ export type { NoteRecord } from "./provider/notes";
 export type { AttachmentInput, CommentInput } from "./provider/entries";
 export type { GetResourcesArgs, LookupOptions, ResourceInfo } from "./lookups";
 export type { TicketInputs } from "./provider/inputs";
+// Light modules (types and constants only): loaded with the package.
+export { TicketOperationError, TicketPartialFailure } from "./provider/errors";
+export { CONFIG_KEYS } from "./provider/config";
 
 /** Defines `name` on this module's exports as a getter that loads its module once. */
 function lazy(name: string, load: () => unknown): void {
@@ -34,26 +36,14 @@ function lazy(name: string, load: () => unknown): void {
 /** The dynamic provider behind RackspaceTicket (the host loads it by name; tests drive it directly). */
 export declare const RackspaceTicketProvider: typeof ProviderModule.RackspaceTicketProvider;
 export type RackspaceTicketProvider = ProviderModule.RackspaceTicketProvider;
-/** An operation failed before the ticket changed (or nothing is known to have changed). */
-export declare const TicketOperationError: typeof ProviderModule.TicketOperationError;
-export type TicketOperationError = ProviderModule.TicketOperationError;
-/** The ticket exists but the operation did not finish; the engine records what is on the ticket. */
-export declare const TicketPartialFailure: typeof ProviderModule.TicketPartialFailure;
-export type TicketPartialFailure = ProviderModule.TicketPartialFailure;
 /** The dynamic provider behind RackspaceTicketComment. */
 export declare const RackspaceTicketCommentProvider: typeof CommentProviderModule.RackspaceTicketCommentProvider;
 export type RackspaceTicketCommentProvider = CommentProviderModule.RackspaceTicketCommentProvider;
-/** Every stack config key the providers read, with its environment variable. */
-export declare const CONFIG_KEYS: typeof ConfigModule.CONFIG_KEYS;
 /** The API client (TicketingClient, its errors and schemas), for programs that call the API themselves. */
 export declare const api: typeof ApiModule;
 
-const provider = () => require("./provider/provider") as typeof ProviderModule;
-lazy("RackspaceTicketProvider", () => provider().RackspaceTicketProvider);
-lazy("TicketOperationError", () => provider().TicketOperationError);
-lazy("TicketPartialFailure", () => provider().TicketPartialFailure);
+lazy("RackspaceTicketProvider", () => (require("./provider/provider") as typeof ProviderModule).RackspaceTicketProvider);
 lazy("RackspaceTicketCommentProvider", () => (require("./provider/comment-provider") as typeof CommentProviderModule).RackspaceTicketCommentProvider);
-lazy("CONFIG_KEYS", () => (require("./provider/config") as typeof ConfigModule).CONFIG_KEYS);
 lazy("api", () => require("./api") as typeof ApiModule);
 
 const lookups = () => require("./lookups") as typeof LookupsModule;

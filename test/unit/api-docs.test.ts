@@ -1,6 +1,7 @@
 /**
  * The Markdown API reference in docs/api/ (TypeDoc + typedoc-plugin-markdown, configured
- * in typedoc.json from the public entry points src/index.ts and src/simulator/index.ts):
+ * in typedoc.json from the public entry points src/index.ts and src/simulator/index.ts, and the
+ * modules the root loads on first use: the providers, the lookups and the API client):
  * generating it succeeds with warnings treated as errors (an exported signature naming a
  * type the package does not export, a broken {@link}), and the committed copy is exactly
  * what a fresh generation gives, so it cannot go stale.
@@ -42,7 +43,7 @@ describe("API docs (typedoc.json → docs/api/)", () => {
   it("typedoc.json documents the package's public entry points into docs/api/, warnings as errors", () => {
     const cfg = JSON.parse(fs.readFileSync(path.join(ROOT, "typedoc.json"), "utf8")) as Record<string, unknown>;
     expect(cfg).toMatchObject({
-      entryPoints: ["src/index.ts", "src/simulator/index.ts"],
+      entryPoints: ["src/index.ts", "src/simulator/index.ts", "src/provider/provider.ts", "src/provider/comment-provider.ts", "src/lookups/index.ts", "src/api/index.ts"],
       plugin: ["typedoc-plugin-markdown"],
       out: "docs/api",
       treatWarningsAsErrors: true,
