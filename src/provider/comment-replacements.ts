@@ -6,6 +6,7 @@
  * so memory is enough; without an entry the comment is posted without that line.
  */
 import type { ResourceRef } from "./marker";
+import { processMap, refKey } from "./process-memory";
 
 export interface SupersededComment {
   ticketId: string;
@@ -13,30 +14,16 @@ export interface SupersededComment {
   commentId: string;
 }
 
-const REGISTRY_KEY = Symbol.for("pulumi-rackspace-ticketing.comment-replacements.v1");
-
-function registry(): Map<string, SupersededComment> {
-  const g = globalThis as unknown as Record<symbol, Map<string, SupersededComment> | undefined>;
-  let r = g[REGISTRY_KEY];
-  if (!r) {
-    r = new Map();
-    g[REGISTRY_KEY] = r;
-  }
-  return r;
-}
-
-function keyOf(ref: ResourceRef): string {
-  return JSON.stringify([ref.organization ?? "", ref.project ?? "", ref.stack ?? "", ref.parent ?? "", ref.name ?? ""]);
-}
+const registry = () => processMap<string, SupersededComment>("comment-replacements.v1");
 
 export function noteSuperseded(ref: ResourceRef, old: SupersededComment): void {
-  registry().set(keyOf(ref), old);
+  registry().set(refKey(ref), old);
 }
 
 export function forgetSuperseded(ref: ResourceRef): void {
-  registry().delete(keyOf(ref));
+  registry().delete(refKey(ref));
 }
 
 export function superseded(ref: ResourceRef): SupersededComment | undefined {
-  return registry().get(keyOf(ref));
+  return registry().get(refKey(ref));
 }

@@ -8,6 +8,7 @@
  * nothing changes.
  */
 import type { ResourceRef } from "./marker";
+import { processMap, processSet, refKey } from "./process-memory";
 
 export interface PendingReplacement {
   /** The ticket being replaced. */
@@ -16,47 +17,23 @@ export interface PendingReplacement {
   reason: "closed" | "fields";
 }
 
-const REGISTRY_KEY = Symbol.for("pulumi-rackspace-ticketing.replacements.v1");
-
-function registry(): Map<string, PendingReplacement> {
-  const g = globalThis as unknown as Record<symbol, Map<string, PendingReplacement> | undefined>;
-  let r = g[REGISTRY_KEY];
-  if (!r) {
-    r = new Map();
-    g[REGISTRY_KEY] = r;
-  }
-  return r;
-}
-
-function keyOf(ref: ResourceRef): string {
-  return JSON.stringify([ref.organization ?? "", ref.project ?? "", ref.stack ?? "", ref.parent ?? "", ref.name ?? ""]);
-}
+const registry = () => processMap<string, PendingReplacement>("replacements.v1");
+const closedSet = () => processSet<string>("closed-tickets.v1");
+const successors = () => processMap<string, string>("successors.v1");
 
 /** Records that the resource `ref` is about to replace `pending.ticketId`. */
 export function noteReplacement(ref: ResourceRef, pending: PendingReplacement): void {
-  registry().set(keyOf(ref), pending);
+  registry().set(refKey(ref), pending);
 }
 
 /** Forgets a replacement the diff no longer plans. */
 export function forgetReplacement(ref: ResourceRef): void {
-  registry().delete(keyOf(ref));
+  registry().delete(refKey(ref));
 }
 
 /** The replacement the resource `ref` is being created for, if any. */
 export function pendingReplacement(ref: ResourceRef): PendingReplacement | undefined {
-  return registry().get(keyOf(ref));
-}
-
-const CLOSED_KEY = Symbol.for("pulumi-rackspace-ticketing.closed-tickets.v1");
-
-function closedSet(): Set<string> {
-  const g = globalThis as unknown as Record<symbol, Set<string> | undefined>;
-  let s = g[CLOSED_KEY];
-  if (!s) {
-    s = new Set();
-    g[CLOSED_KEY] = s;
-  }
-  return s;
+  return registry().get(refKey(ref));
 }
 
 /** Records that this process read ticket `id` as Closed (the delete of its replaced resource then sends nothing). */
@@ -67,18 +44,6 @@ export function noteClosed(id: string): void {
 /** Whether this process read ticket `id` as Closed. */
 export function seenClosed(id: string): boolean {
   return closedSet().has(id);
-}
-
-const SUCCESSORS_KEY = Symbol.for("pulumi-rackspace-ticketing.successors.v1");
-
-function successors(): Map<string, string> {
-  const g = globalThis as unknown as Record<symbol, Map<string, string> | undefined>;
-  let m = g[SUCCESSORS_KEY];
-  if (!m) {
-    m = new Map();
-    g[SUCCESSORS_KEY] = m;
-  }
-  return m;
 }
 
 /** Records that the ticket `pending` names was replaced by `newTicketId` (its delete then says so on it). */
