@@ -17,5 +17,5 @@ export type { AttachmentInput, CommentInput } from "./provider/entries";
 export { getAccounts, getAccountsOutput, getCategories, getCategoriesOutput, getResources, getResourcesOutput } from "./lookups";
 export type { GetResourcesArgs, LookupOptions, ResourceInfo } from "./lookups";
 export type { TicketInputs } from "./provider/inputs";
-export { CONFIG_KEYS } from "./provider/config";
+export { CONFIG_KEYS } from "./config/keys";
 export * as api from "./api";

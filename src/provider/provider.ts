@@ -16,7 +16,9 @@ import { cachedAccounts, cachedCategories, checkChoice } from "../lookups/catalo
 import { appendOnlyProblems } from "./append-only";
 import { approved } from "./approve";
 import { closingText, postClosing } from "./closing";
-import { allowAnyCategoryFromConfig, ConfigSource, markerFooterFromConfig, optionsFromConfig, validateAgainstAccountFromConfig } from "./config";
+import { optionsFromConfig } from "../config/client-options";
+import type { ConfigSource } from "../config/keys";
+import { allowAnyCategoryFromConfig, markerFooterFromConfig, validateAgainstAccountFromConfig } from "./config";
 import { OperationContext } from "./context";
 import { digestInputs } from "./entries";
 import { TicketOperationError, TicketPartialFailure } from "./errors";
