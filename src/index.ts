@@ -2,7 +2,7 @@
  * pulumi-rackspace-ticketing: Rackspace support and change tickets as Pulumi resources.
  */
 export { RackspaceTicket } from "./provider/resource";
-export type { AttachmentArgs, CommentArgs, RackspaceTicketArgs } from "./provider/resource";
+export type { AttachmentArgs, CommentArgs, RackspaceTicketArgs, WaitForArgs } from "./provider/resource";
 export { RackspaceTicketComment } from "./provider/comment-resource";
 export type { RackspaceTicketCommentArgs } from "./provider/comment-resource";
 export { RackspaceTicketCommentProvider } from "./provider/comment-provider";
