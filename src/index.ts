@@ -12,7 +12,7 @@ import type * as LookupsModule from "./lookups";
 import type * as ProviderModule from "./provider/provider";
 
 export { RackspaceTicket } from "./provider/resource";
-export type { AttachmentArgs, CommentArgs, RackspaceTicketArgs } from "./provider/resource";
+export type { AttachmentArgs, CommentArgs, RackspaceTicketArgs, WaitForArgs } from "./provider/resource";
 export { RackspaceTicketComment } from "./provider/comment-resource";
 export type { RackspaceTicketCommentArgs } from "./provider/comment-resource";
 export type { TicketCommentOutputs } from "./provider/comment-outputs";
@@ -23,10 +23,12 @@ export type { ApprovalOutput } from "./provider/approval";
 export type { NoteRecord } from "./provider/notes";
 export type { AttachmentInput, CommentInput } from "./provider/entries";
 export type { GetResourcesArgs, LookupOptions, ResourceInfo } from "./lookups";
-export type { TicketInputs } from "./provider/inputs";
+export type { CheckFailure, TicketInputs } from "./provider/inputs";
+export type { Bookkeeping, EngineInputs, TicketRecord } from "./provider/records";
+export type { ReadOutcome } from "./provider/read";
 // Light modules (types and constants only): loaded with the package.
 export { TicketOperationError, TicketPartialFailure } from "./provider/errors";
-export { CONFIG_KEYS } from "./provider/config";
+export { CONFIG_KEYS } from "./config/keys";
 
 /** Defines `name` on this module's exports as a getter that loads its module once. */
 function lazy(name: string, load: () => unknown): void {

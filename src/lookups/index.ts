@@ -16,7 +16,7 @@ import { TicketingClient } from "../api/client";
 import type { ClientOptions } from "../api/config";
 import { fingerprint } from "../api/identity";
 import type { Account, Category, Resource, ResourcesQuery } from "../api/schemas";
-import { optionsFromConfig } from "../provider/config";
+import { optionsFromConfig } from "../config/client-options";
 import { cachedAccounts, cachedCategories } from "./catalog";
 
 export { checkChoice, normalizeName, subcategoriesFor, resetCatalogCache, CATALOG_TTL_MS } from "./catalog";

@@ -17,7 +17,9 @@ import { COMMENT_KIND, commentLabel, shownComment, shownTicket } from "./comment
 import { commentOutputs, COMMENT_STATE_VERSION, migrateCommentState, TicketCommentOutputs } from "./comment-outputs";
 import { accountOf, postTicketComment, readTicketBefore } from "./comment-post";
 import { forgetSuperseded, noteSuperseded, superseded } from "./comment-replacements";
-import { ConfigSource, markerFooterFromConfig, optionsFromConfig } from "./config";
+import { optionsFromConfig } from "../config/client-options";
+import type { ConfigSource } from "../config/keys";
+import { markerFooterFromConfig } from "./config";
 import { OperationContext } from "./context";
 import { AttachmentInput, digestInputs, sameAttachments } from "./entries";
 import { TicketOperationError } from "./errors";

@@ -10,24 +10,15 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { z } from "zod";
+import type { AttachmentSchema, CommentSchema } from "./entry-schema";
 import { UNKNOWN } from "./keys";
 
-/** A file to attach: from disk (`path`, read at apply time) or inline (`content`). */
-export interface AttachmentInput {
-  /** The name Rackspace shows. Forbidden extensions (exe, js, bat, …) are refused at check. */
-  filename: string;
-  /** A file to upload, relative to the Pulumi program's directory. */
-  path?: string;
-  /** Inline content (stored in the state like every input: prefer `path` for large or sensitive files). */
-  content?: string;
-  /** How `content` is encoded: `utf8` (default) or `base64`. */
-  encoding?: "utf8" | "base64";
-  /** SHA-256 (hex) of the bytes; filled in by the provider at check, you never need to set it. */
-  sha256?: string;
-}
+/** A file to attach, validated: from disk (`path`, read at apply time) or inline (`content`); the fields are documented on AttachmentArgs (./resource). */
+export type AttachmentInput = z.output<typeof AttachmentSchema>;
 
-/** A comment: its text, or its text with attachments. */
-export type CommentInput = string | { text: string; attachments?: AttachmentInput[] };
+/** A comment, validated: its text, or its text with attachments. */
+export type CommentInput = z.output<typeof CommentSchema>;
 
 const isUnknown = (v: unknown) => v === UNKNOWN;
 

@@ -3,13 +3,13 @@
  * preview, and `check` (one CheckFailure per problem, before any API call).
  */
 import { z } from "zod";
-import { attachmentNameProblem } from "../api/attachments";
 import { ResourceUrl } from "../api/schemas";
 import { normalizeName } from "../lookups/catalog";
-import type { AttachmentInput, CommentInput } from "./entries";
+import { attachmentList, CommentSchema, LIMITS, list, text } from "./entry-schema";
 import { isUnknown, THREAD_KEY } from "./keys";
-import { WaitForInput, WaitForSchema } from "./wait-for";
+import { WaitForSchema } from "./wait-for";
 
+export { AttachmentSchema, CommentSchema, LIMITS } from "./entry-schema";
 export { IMPORT_KEY, NAME_KEY, PROJECT_KEY, PROVIDER_KEY, STACK_KEY, THREAD_KEY, UNKNOWN } from "./keys";
 
 /** Severities a request may carry (docs §7); accounts allow a subset (checked by the API). */
@@ -26,108 +26,14 @@ export function documentedCategory(name: string): string | undefined {
   return DOCUMENTED_CATEGORIES.find((c) => normalizeName(c) === k);
 }
 
-/** Client-side bounds (the API documents none; these keep requests sane). */
-export const LIMITS = {
-  subject: 255,
-  shortText: 100,
-  text: 32_000,
-  listItems: 500,
-  attachmentsPerEntry: 20,
-} as const;
-
-export interface TicketInputs {
-  accountId: string;
-  subject: string;
-  category: string;
-  subcategory: string;
-  severity?: string;
-  description?: string;
-  /** Files attached to the description. */
-  attachments?: AttachmentInput[];
-  recipients?: string[];
-  resources?: string[];
-  comments?: CommentInput[];
-  /**
-   * Adopt this existing ticket instead of opening one (Pulumi's `import` option cannot
-   * reach a dynamic provider's read: pulumi/pulumi#3550). Used only when the resource is
-   * created; changing or removing it later changes nothing.
-   */
-  adoptTicketId?: string;
-  /** The approval gate: create (and, with `onUpdate`, update) returns only once Rackspace meets it. */
-  waitFor?: WaitForInput;
-  /** The deployment's note: posted as one comment each time its value changes (the history stays in the state). */
-  note?: CommentInput;
-  /** Posted on the ticket right before the stack closes it. */
-  closingComment?: string;
-}
-
 /** Fields that cannot change on an existing ticket: a change opens a new one. */
 export const REPLACE_FIELDS = ["accountId", "subject", "category", "subcategory", "severity", "description", "attachments", "recipients"] as const;
 /** Every input a user may set, in the order messages list them. */
 export const INPUT_FIELDS = [...REPLACE_FIELDS, "resources", "comments", "note", "closingComment", "waitFor", "adoptTicketId"] as const;
 
-const text = (what: string, max: number) =>
-  z
-    .string({ error: (i) => (i.input === undefined ? `${what} is required` : `${what} must be a string`) })
-    .refine((s) => s.trim().length > 0, { error: `${what} must not be empty`, abort: true })
-    .refine((s) => s.length <= max, { error: `${what} must be at most ${max} characters`, abort: true });
-
 const ACCOUNT_ID = /^(?:[a-z][a-z_]*:)?[A-Za-z0-9][A-Za-z0-9._-]*$/;
 const CONTACT_ID = /^RPN-[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*$/;
 const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-const list = <T extends z.ZodType>(what: string, item: T) =>
-  z.array(item, { error: `${what} must be a list` }).max(LIMITS.listItems, { error: `${what} may hold at most ${LIMITS.listItems} entries` });
-
-const SHA256 = /^[0-9a-f]{64}$/;
-
-export const AttachmentSchema = z
-  .strictObject(
-    {
-      filename: text("filename", 255).superRefine((name, ctx) => {
-        const problem = attachmentNameProblem(name);
-        if (problem) ctx.addIssue({ code: "custom", message: problem });
-      }),
-      path: text("path", 4096).optional(),
-      content: z.string({ error: "content must be a string" }).optional(),
-      encoding: z.enum(["utf8", "base64"], { error: "encoding must be utf8 or base64" }).optional(),
-      sha256: z.string().regex(SHA256, { error: "sha256 is filled in by the provider (64 hex digits)" }).optional(),
-    },
-    { error: (i) => (i.code === "unrecognized_keys" ? "unknown property; an attachment is { filename, path } or { filename, content, encoding? }" : undefined) },
-  )
-  .superRefine((a, ctx) => {
-    if ((a.path === undefined) === (a.content === undefined)) ctx.addIssue({ code: "custom", message: "an attachment needs exactly one of `path` (a file) or `content` (inline)" });
-    if (a.encoding === "base64" && a.content !== undefined && !/^[A-Za-z0-9+/]*={0,2}$/.test(a.content.replace(/\s+/g, ""))) {
-      ctx.addIssue({ code: "custom", message: "content is not valid base64", path: ["content"] });
-    }
-  });
-
-const attachmentList = (what: string) =>
-  z
-    .array(AttachmentSchema, { error: `${what} must be a list` })
-    .max(LIMITS.attachmentsPerEntry, { error: `${what} may hold at most ${LIMITS.attachmentsPerEntry} files` })
-    .refine((a) => new Set(a.map((x) => x.filename)).size === a.length, { error: `${what} must not repeat a file name` });
-
-const CommentText = text("a comment", LIMITS.text);
-const CommentObject = z.strictObject(
-  { text: text("comment text", LIMITS.text), attachments: attachmentList("attachments").optional() },
-  { error: (i) => (i.code === "unrecognized_keys" ? "unknown property; a comment is a string or { text, attachments }" : undefined) },
-);
-
-/** A string, or `{ text, attachments }`; problems are reported for the form the entry has. */
-const CommentSchema = z.unknown().transform((v, ctx): CommentInput => {
-  const schema = typeof v === "string" ? CommentText : v && typeof v === "object" && !Array.isArray(v) ? CommentObject : undefined;
-  if (!schema) {
-    ctx.addIssue({ code: "custom", message: "a comment must be a string or { text, attachments }" });
-    return z.NEVER;
-  }
-  const r = schema.safeParse(v);
-  if (!r.success) {
-    for (const i of r.error.issues) ctx.addIssue({ code: "custom", message: i.message, path: [...i.path] as (string | number)[] });
-    return z.NEVER;
-  }
-  return r.data;
-});
 
 export const TicketInputsSchema = z.strictObject(
   {
@@ -166,6 +72,12 @@ export const TicketInputsSchema = z.strictObject(
   },
   { error: (i) => (i.code === "unrecognized_keys" ? `unknown property; RackspaceTicket accepts ${INPUT_FIELDS.join(", ")}` : undefined) },
 );
+
+/**
+ * The inputs of a RackspaceTicket once validated: the schema's output, so the type cannot drift
+ * from what `check` accepts. The user-facing documentation of each field is on RackspaceTicketArgs (./resource).
+ */
+export type TicketInputs = z.output<typeof TicketInputsSchema>;
 
 export interface CheckFailure {
   property: string;
@@ -276,5 +188,5 @@ export function checkInputs(news: Record<string, unknown>, options: CheckOptions
 
 /** Parses inputs known to be valid (create/update time: no unknowns left). */
 export function parseInputs(props: Record<string, unknown>): TicketInputs {
-  return TicketInputsSchema.parse(userInputs(props)) as TicketInputs;
+  return TicketInputsSchema.parse(userInputs(props));
 }

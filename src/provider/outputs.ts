@@ -126,7 +126,8 @@ export function inputsFromTicket(ticket: Ticket): TicketInputs {
     category: ticket.category ?? "",
     subcategory: ticket.subcategory ?? "",
   };
-  if (ticket.severity) inputs.severity = ticket.severity;
+  // The API's word, as it is: a response-only severity (Emergency) is kept, and the next check names it.
+  if (ticket.severity) inputs.severity = ticket.severity as TicketInputs["severity"];
   const first = ticket.comments[0];
   // The description as the user wrote it: without the marker this package appends.
   const description = first?.text ? stripMarker(first.text) : "";

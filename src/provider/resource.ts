@@ -25,6 +25,33 @@ import type { PersonOutput, ThreadEntry } from "./outputs";
 import type { WaitForInput } from "./wait-for";
 import { providerStub } from "./stub";
 
+/**
+ * The approval gate as a program declares it (the `waitFor` input). Patterns are regular
+ * expressions (`approved`, or `/^approved\b/i`); durations are `90s`, `45m`, `2h`.
+ * The same shape as the validated WaitForInput, which the schema defines (checked below).
+ */
+export interface WaitForArgs {
+  /** Statuses that meet the gate (open strings; compared without case, `In Progess` counts as `In Progress`). */
+  statuses?: string[];
+  /** A Racker comment after the last customer entry that matches meets the gate. Plain text is matched case-insensitively. */
+  approval?: string;
+  /** A Racker comment after the last customer entry that matches fails the deployment with the Racker's words. */
+  rejection?: string;
+  /** How long to wait at most (default `1h`). */
+  timeout?: string;
+  /** What a timeout does: `fail` (default) or `continue` (warn and go on; the next `up` waits again). */
+  onTimeout?: "fail" | "continue";
+  /** How often to read the ticket (default `30s`, at least `1s`): one GET /tickets/{id} each time, from the read budget. */
+  pollInterval?: string;
+  /** Wait again after an update that wrote to the ticket (a PATCH, a comment, a note). Default false: only the create waits. */
+  onUpdate?: boolean;
+}
+
+/** Compile-time: WaitForArgs and the schema's WaitForInput are the same shape (a schema change that forgets the docs fails the build). */
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+const _waitForArgsMatchesSchema: Same<Required<WaitForArgs>, Required<WaitForInput>> = true;
+void _waitForArgsMatchesSchema;
+
 export interface RackspaceTicketArgs {
   /** Account the ticket is opened in, as GET /accounts returns it (e.g. `hybrid:12345`). Changing it opens a new ticket. */
   accountId: pulumi.Input<string>;
@@ -78,7 +105,7 @@ export interface RackspaceTicketArgs {
    * words; `timeout` (default `1h`) fails it, or warns and goes on with `onTimeout: "continue"`.
    * Each check is one GET /tickets/{id} every `pollInterval` (default `30s`) from the read budget.
    */
-  waitFor?: pulumi.Input<WaitForInput>;
+  waitFor?: pulumi.Input<WaitForArgs>;
 }
 
 /** The inputs a program may pass as secrets: messages never print their values. */

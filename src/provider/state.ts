@@ -7,21 +7,21 @@
  *   2 (0.3.x): the same fields plus `__stateVersion`; `status`, `comments`, `resources`
  *      and `thread` are always present.
  */
-import { STATE_VERSION_KEY } from "./keys";
+import { NAME_KEY, STATE_VERSION_KEY } from "./keys";
 import { label } from "./messages";
+import type { TicketOutputs } from "./outputs";
+import type { EngineInputs, MigratedRecord, TicketRecord } from "./records";
 
 export const STATE_VERSION = 2;
 
-type Props = Record<string, unknown>;
-
 /** The version a record was written with (1 when it carries none). */
-export function stateVersionOf(props: Props | undefined): number {
+export function stateVersionOf(props: TicketRecord | undefined): number {
   const v = props?.[STATE_VERSION_KEY];
   return typeof v === "number" && Number.isInteger(v) && v >= 1 ? v : 1;
 }
 
 /** A recorded state in the current shape (a copy); throws for a state from a newer package. */
-export function migrateState(props: Props | undefined, name?: string, ticketId?: string): Props {
+export function migrateState(props: TicketRecord | undefined, name?: string, ticketId?: string): MigratedRecord {
   const version = stateVersionOf(props);
   if (version > STATE_VERSION) {
     throw new Error(
@@ -29,16 +29,23 @@ export function migrateState(props: Props | undefined, name?: string, ticketId?:
         "Install the version that wrote it (see the stack's last update) in the program's package.json, then run the command again.",
     );
   }
-  const out: Props = { ...(props ?? {}) };
+  const out: Record<string, unknown> = { ...(props ?? {}) };
   if (version < 2) {
     for (const k of ["comments", "resources", "thread"]) if (!Array.isArray(out[k])) out[k] = [];
     if (typeof out.status !== "string") out.status = "";
   }
   out[STATE_VERSION_KEY] = STATE_VERSION;
-  return out;
+  // The fields 0.3 always records are now there; the rest is as the package wrote it.
+  return out as MigratedRecord;
 }
 
 /** Stamps outputs with the current version. */
 export function versioned<T extends object>(outs: T): T & { [STATE_VERSION_KEY]: number } {
   return { ...outs, [STATE_VERSION_KEY]: STATE_VERSION };
+}
+
+/** Outputs as recorded: versioned, naming the resource `from` names (for the messages of read and delete). */
+export function recordOf(outs: TicketOutputs | TicketRecord, from: EngineInputs | TicketRecord): TicketRecord {
+  const name = (from as Record<string, unknown>)[NAME_KEY];
+  return versioned({ ...outs, ...(typeof name === "string" && name ? { [NAME_KEY]: name } : {}) });
 }

@@ -4,24 +4,6 @@
  */
 import { z } from "zod";
 
-/** The gate as declared. Patterns are regular expressions (`approved`, or `/^approved\b/i`); durations are `90s`, `45m`, `2h`. */
-export interface WaitForInput {
-  /** Statuses that meet the gate (open strings; compared without case, `In Progess` counts as `In Progress`). */
-  statuses?: string[];
-  /** A Racker comment after the last customer entry that matches meets the gate. Plain text is matched case-insensitively. */
-  approval?: string;
-  /** A Racker comment after the last customer entry that matches fails the deployment with the Racker's words. */
-  rejection?: string;
-  /** How long to wait at most (default `1h`). */
-  timeout?: string;
-  /** What a timeout does: `fail` (default) or `continue` (warn and go on; the next `up` waits again). */
-  onTimeout?: "fail" | "continue";
-  /** How often to read the ticket (default `30s`, at least `1s`): one GET /tickets/{id} each time, from the read budget. */
-  pollInterval?: string;
-  /** Wait again after an update that wrote to the ticket (a PATCH, a comment, a note). Default false: only the create waits. */
-  onUpdate?: boolean;
-}
-
 export const DEFAULT_TIMEOUT = "1h";
 export const DEFAULT_POLL_INTERVAL = "30s";
 const MIN_POLL_MS = 1_000;
@@ -79,6 +61,9 @@ export const WaitForSchema = z
     { error: (i) => (i.code === "unrecognized_keys" ? "unknown property; waitFor accepts statuses, approval, rejection, timeout, onTimeout, pollInterval, onUpdate" : undefined) },
   )
   .refine((w) => (w.statuses?.length ?? 0) > 0 || w.approval !== undefined, { error: "waitFor needs `statuses` or an `approval` pattern (or both): without one it could never be met" });
+
+/** The gate as declared and validated: the schema's output (each field is documented on WaitForArgs, ./resource). */
+export type WaitForInput = z.output<typeof WaitForSchema>;
 
 /** The gate with its defaults applied. */
 export interface Gate {

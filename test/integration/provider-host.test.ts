@@ -110,6 +110,7 @@ beforeAll(async () => {
   ensureBuilt();
   sim = await startSimulator({ port: 0, windowMs: WINDOW_MS, limits: { create: 1, patch: 5, comment: 5, read: 60 } });
   // Observe the token values the simulator hands out (it stores only their hashes).
+  // The store lives in the simulator's core (it moved there from the server object).
   const store = (sim as unknown as { core?: { tokenStore?: { issue: (u: string) => { id: string } } } }).core?.tokenStore;
   if (store) {
     const issue = store.issue.bind(store);

@@ -14,7 +14,7 @@ const inputs = {
   subject: "Deploy web tier v2",
   category: "Change",
   subcategory: "General",
-  severity: "Normal",
+  severity: "Normal" as const,
   description: "Rolling out web tier v2 to the DFW cluster.",
   recipients: ["RPN-000-000-001"],
   resources: ["https://resources.api.rackspace.com/resources/dedicated:0001"],

@@ -1,4 +1,4 @@
-import { optionsFromConfig } from "../../src/provider/config";
+import { optionsFromConfig } from "../../src/config/client-options";
 
 const source = (values: Record<string, string>) => ({ get: (k: string) => values[k] });
 

@@ -4,7 +4,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { CONFIG_KEYS } from "../../src/provider/config";
+import { CONFIG_KEYS } from "../../src/config/keys";
 
 const readme = fs.readFileSync(path.join(__dirname, "..", "..", "README.md"), "utf8");
 

@@ -25,7 +25,8 @@ import {
   sharedPacer,
   slotSpacingMs,
 } from "../../src/api/shared-pacing";
-import { CONFIG_KEYS, optionsFromConfig } from "../../src/provider/config";
+import { optionsFromConfig } from "../../src/config/client-options";
+import { CONFIG_KEYS } from "../../src/config/keys";
 import type { Simulator } from "../../src/simulator";
 import { clientOptions, resetClientState, startSim } from "../helpers/sim";
 

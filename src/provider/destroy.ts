@@ -1,0 +1,39 @@
+/**
+ * The delete of a RackspaceTicket: the closing comment, then the close; a ticket already closed (or gone) gets nothing, and a failure keeps it in the stack.
+ */
+import { isRackspaceApiError } from "../api/errors";
+import { closingText, postClosing } from "./closing";
+import type { OperationContext } from "./context";
+import { TicketOperationError } from "./errors";
+import { describe, label } from "./messages";
+import { MigratedRecord, str } from "./records";
+import { replacedBy, seenClosed } from "./replacements";
+import { isClosed, isRefused, isTicketGone } from "./status";
+import { currentTicket } from "./thread";
+
+/** Closes the recorded ticket `id` (migrated), after its closing comment (which names the replacement, if any). */
+export async function closeTicket(op: OperationContext, name: string | undefined, id: string, olds: MigratedRecord): Promise<void> {
+  const api = op.api();
+  const accountId = str(olds, "accountId");
+  const ctx = op.call(name, id, accountId);
+  // Rackspace may have closed it since the last read: look first, and send nothing to a closed
+  // ticket (a read the API cannot answer is no reason not to close).
+  const now = seenClosed(id) ? undefined : await currentTicket(op, name, id, accountId);
+  if (seenClosed(id) || (now && isClosed(now.status))) return;
+  const last = closingText(str(olds, "closingComment"), replacedBy(id));
+  if (last) await postClosing(op, name, id, accountId, last, now);
+  try {
+    await api.closeTicket(id, ctx);
+  } catch (e) {
+    if (isTicketGone(e)) return;
+    if (isRefused(e)) {
+      // Some servers refuse to close a closed ticket; that is the state we want.
+      const now = await currentTicket(op, name, id, accountId);
+      if (now && isClosed(now.status)) return;
+    }
+    throw new TicketOperationError(
+      `${label(name, id)}: closing the ticket failed: ${describe(e)} The ticket stays in the stack; run \`pulumi destroy\` again once the cause is fixed.`,
+      isRackspaceApiError(e) ? e : undefined,
+    );
+  }
+}

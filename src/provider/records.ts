@@ -1,0 +1,71 @@
+/**
+ * What the engine hands a RackspaceTicket's provider, typed once: the inputs it checks (a record of unknowns) and the records it keeps (outputs plus bookkeeping).
+ *
+ * The engine passes `check` the user's inputs, the bookkeeping keys of ./keys and, at a
+ * preview, unknown placeholders anywhere: nothing there is known until ./inputs validates it.
+ * diff, update, read and delete receive what create or update recorded: the outputs of
+ * ./outputs plus the bookkeeping, in the current shape once ./state has migrated them.
+ */
+import { parseInputs, TicketInputs } from "./inputs";
+import { IMPORT_KEY, NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, PROVIDER_KEY, REPLACE_ON_CHANGES_KEY, SECRET_INPUTS_KEY, STACK_KEY, STATE_VERSION_KEY } from "./keys";
+import type { ResourceRef } from "./marker";
+import { notesOf } from "./notes";
+import type { KeptOutputs, TicketOutputs } from "./outputs";
+
+/** Inputs as the engine passes them: user inputs and bookkeeping keys, any value possibly the unknown placeholder. */
+export type EngineInputs = Record<string, unknown>;
+
+/** The bookkeeping keys RackspaceTicket sends beside the inputs (see ./keys); the engine keeps some in the record. */
+export type Bookkeeping = {
+  /** The serialized provider (a string of code the host runs). */
+  [PROVIDER_KEY]?: unknown;
+  [NAME_KEY]?: string;
+  [PROJECT_KEY]?: string;
+  [STACK_KEY]?: string;
+  [ORGANIZATION_KEY]?: string;
+  [PARENT_KEY]?: string;
+  [IMPORT_KEY]?: boolean;
+  [REPLACE_ON_CHANGES_KEY]?: unknown;
+  [SECRET_INPUTS_KEY]?: unknown;
+  [STATE_VERSION_KEY]?: number;
+};
+
+/**
+ * A record as the engine keeps it: the outputs and bookkeeping. Any field may be missing (a
+ * record of an older version, the bare id of `pulumi import`, a gone ticket's empty record).
+ */
+export type TicketRecord = Partial<TicketOutputs> & Bookkeeping;
+
+/** A record once ./state has migrated it: the fields every version since 0.3 records are there. */
+export type MigratedRecord = TicketRecord & Pick<TicketOutputs, "status" | "comments" | "resources" | "thread">;
+
+/** A string property of a record or of the inputs (undefined when absent or not a string). */
+export function str(props: EngineInputs | TicketRecord | undefined, k: string): string | undefined {
+  const v = (props as Record<string, unknown> | undefined)?.[k];
+  return typeof v === "string" ? v : undefined;
+}
+
+/** The resource a property bag names (for the marker and for messages). */
+export function refOf(props: EngineInputs | TicketRecord): ResourceRef {
+  return { organization: str(props, ORGANIZATION_KEY), project: str(props, PROJECT_KEY), stack: str(props, STACK_KEY), parent: str(props, PARENT_KEY), name: str(props, NAME_KEY) };
+}
+
+/** What a recorded state carries over beside the API's view: the notes posted and the gate's record. */
+export function keptOf(olds: TicketRecord): KeptOutputs {
+  const approval = olds.approval;
+  return { notes: notesOf(olds.notes), ...(approval && typeof approval === "object" ? { approval: approval as KeptOutputs["approval"] } : {}) };
+}
+
+/** The entries of `comments` the record says are posted. */
+export function postedOf(olds: TicketRecord): NonNullable<TicketInputs["comments"]> {
+  return Array.isArray(olds.comments) ? olds.comments : [];
+}
+
+/** Inputs from recorded state, without failing on a field an older version did not record. */
+export function parseInputsLenient(props: EngineInputs): TicketInputs {
+  try {
+    return parseInputs(props);
+  } catch {
+    return props as unknown as TicketInputs;
+  }
+}
