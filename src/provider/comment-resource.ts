@@ -3,6 +3,7 @@
  * stack does not manage (opened by hand, or by another stack), posted exactly once.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { organization, secretInputs } from "./program-context";
 import { commentProviderStub } from "./comment-stub";
 import { NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, SECRET_INPUTS_KEY, STACK_KEY } from "./keys";
 import type { AttachmentInput } from "./entries";
@@ -27,19 +28,6 @@ export interface RackspaceTicketCommentArgs {
 
 /** The inputs a program may pass as secrets: messages never print their values. */
 const SECRETABLE = ["ticketId", "text", "attachments", "accountId"] as const;
-
-function secretInputs(args: RackspaceTicketCommentArgs): pulumi.Output<string[]> {
-  const checks = SECRETABLE.map(async (f) => ((await pulumi.isSecret(pulumi.output(args?.[f] as pulumi.Input<unknown>))) ? f : undefined));
-  return pulumi.output(Promise.all(checks)).apply((names) => names.filter((n): n is (typeof SECRETABLE)[number] => n !== undefined));
-}
-
-function organization(): string | undefined {
-  try {
-    return pulumi.getOrganization();
-  } catch {
-    return undefined;
-  }
-}
 
 /** One stub for the whole process: the SDK serializes it once and caches the text. */
 let stub: pulumi.dynamic.ResourceProvider | undefined;
@@ -74,7 +62,7 @@ export class RackspaceTicketComment extends pulumi.dynamic.Resource {
         [STACK_KEY]: pulumi.getStack(),
         [ORGANIZATION_KEY]: organization(),
         [PARENT_KEY]: opts?.parent?.urn,
-        [SECRET_INPUTS_KEY]: opts?.id ? undefined : secretInputs(args),
+        [SECRET_INPUTS_KEY]: opts?.id ? undefined : secretInputs(args, SECRETABLE),
         accountId: args?.accountId,
         commentId: undefined,
         created: undefined,

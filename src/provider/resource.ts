@@ -2,6 +2,7 @@
  * RackspaceTicket: a Rackspace support or change ticket declared in a Pulumi program.
  */
 import * as pulumi from "@pulumi/pulumi";
+import { organization, secretInputs } from "./program-context";
 import { IMPORT_KEY, NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, REPLACE_ON_CHANGES_KEY, SECRET_INPUTS_KEY, STACK_KEY, THREAD_KEY } from "./keys";
 import type { AttachmentInput, CommentInput } from "./entries";
 
@@ -111,21 +112,6 @@ export interface RackspaceTicketArgs {
 /** The inputs a program may pass as secrets: messages never print their values. */
 const SECRETABLE = ["accountId", "subject", "category", "subcategory", "severity", "description", "attachments", "recipients", "resources", "comments", "note", "closingComment", "adoptTicketId"] as const;
 
-/** The names of the inputs passed as secrets (the list itself is not secret: it holds only names). */
-function secretInputs(args: RackspaceTicketArgs): pulumi.Output<string[]> {
-  const checks = SECRETABLE.map(async (f) => ((await pulumi.isSecret(pulumi.output(args?.[f] as pulumi.Input<unknown>))) ? f : undefined));
-  return pulumi.output(Promise.all(checks)).apply((names) => names.filter((n): n is (typeof SECRETABLE)[number] => n !== undefined));
-}
-
-/** The organization, where the SDK can tell it (the marker keeps two organizations' stacks of the same name apart). */
-function organization(): string | undefined {
-  try {
-    return pulumi.getOrganization();
-  } catch {
-    return undefined;
-  }
-}
-
 /** One stub for the whole process: the SDK serializes it once and caches the text. */
 let stub: pulumi.dynamic.ResourceProvider | undefined;
 
@@ -190,7 +176,7 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
         [PARENT_KEY]: options.parent?.urn,
         // The engine gets no changed keys from a dynamic provider's diff, so it cannot apply replaceOnChanges itself.
         [REPLACE_ON_CHANGES_KEY]: options.replaceOnChanges,
-        [SECRET_INPUTS_KEY]: options.id ? undefined : secretInputs(args),
+        [SECRET_INPUTS_KEY]: options.id ? undefined : secretInputs(args, SECRETABLE),
         [THREAD_KEY]: options.id ? undefined : thread,
         ticketId: undefined,
         status: undefined,
