@@ -64,5 +64,5 @@ const ticket = new RackspaceTicket(
 export const environmentName = environment;
 export const ticketId = ticket.ticketId;
 export const status = ticket.status;
-/** Every deployment's note on the ticket: when it was posted and its comment id. */
+/** Every deployment's note on the ticket: its digest and comment id (the thread entry with that id says when). */
 export const deployments = ticket.notes;

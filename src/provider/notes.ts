@@ -6,20 +6,26 @@
 import type { Ticket } from "../api/schemas";
 import { attachmentKey, CommentInput, entryAttachments, entryText, sha256 } from "./entries";
 
-/** One note posted on the ticket, as the state keeps it (about 100 bytes, whatever the text). */
+/**
+ * One note posted on the ticket, as the state keeps it (about 60 bytes, whatever the text:
+ * with its thread entry a note costs its text plus under 200 bytes). When it was posted
+ * and by whom is in the thread entry with `commentId`.
+ */
 export interface NoteRecord {
-  /** Digest of the note's text and files (128 bits of SHA-256, hex): what "the same value" means. */
+  /** Digest of the note's text and files (64 bits of SHA-256, hex): what "the same value" means. */
   digest: string;
   /** Digest of its text alone, when it had files (how the thread, which shows texts, is matched). */
   textDigest?: string;
   /** The thread entry's id (empty when the API did not show it yet). */
   commentId: string;
-  /** When it was posted, as the API reports it. */
-  created: string;
 }
 
-/** 128 bits of SHA-256 in hex: ample to tell one stack's notes apart, and half the bytes in every record. */
-const short = (bytes: Buffer) => sha256(bytes).slice(0, 32);
+/**
+ * 64 bits of SHA-256 in hex: it only tells one ticket's notes apart from each other (a
+ * change is "not the last note"), where a chance collision is 1 in 2^64, and it keeps every
+ * record small.
+ */
+const short = (bytes: Buffer) => sha256(bytes).slice(0, 16);
 
 /** The digest of a thread text (how the thread is matched against notes and comments). */
 export function textDigest(text: string): string {
@@ -37,7 +43,7 @@ export function notesOf(value: unknown): NoteRecord[] {
   if (!Array.isArray(value)) return [];
   return value
     .filter((n): n is NoteRecord => !!n && typeof n === "object" && typeof (n as NoteRecord).digest === "string")
-    .map((n) => ({ digest: n.digest, ...(typeof n.textDigest === "string" ? { textDigest: n.textDigest } : {}), commentId: String(n.commentId ?? ""), created: String(n.created ?? "") }));
+    .map((n) => ({ digest: n.digest, ...(typeof n.textDigest === "string" ? { textDigest: n.textDigest } : {}), commentId: String(n.commentId ?? "") }));
 }
 
 /** Whether `note` differs from the last one posted (a note never posted always does). */
@@ -52,5 +58,5 @@ export function recordOf(note: CommentInput, ticket: Ticket): NoteRecord {
   const entry = [...ticket.comments].reverse().find((c) => (c.author?.type ?? "customer") !== "racker" && c.text === text);
   const digest = noteDigest(note);
   const plain = textDigest(text);
-  return { digest, ...(digest !== plain ? { textDigest: plain } : {}), commentId: entry?.id ?? "", created: entry?.created ?? "" };
+  return { digest, ...(digest !== plain ? { textDigest: plain } : {}), commentId: entry?.id ?? "" };
 }

@@ -135,7 +135,7 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
   /** The entries of `comments` posted so far. */
   declare public readonly comments: pulumi.Output<CommentInput[]>;
   declare public readonly note: pulumi.Output<CommentInput | undefined>;
-  /** Every note posted on this ticket, oldest first: its digest, thread entry id and time (the texts are in `thread`). */
+  /** Every note posted on this ticket, oldest first: its digest and thread entry id (the texts and times are in `thread`). */
   declare public readonly notes: pulumi.Output<NoteRecord[]>;
   declare public readonly closingComment: pulumi.Output<string | undefined>;
   declare public readonly waitFor: pulumi.Output<WaitForInput | undefined>;

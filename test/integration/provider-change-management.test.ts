@@ -180,6 +180,24 @@ describe("change management", () => {
       expect(JSON.stringify(notes)).not.toContain("run");
     });
 
+    it("a further note costs the state its text plus under 200 bytes (its thread entry and its record)", async () => {
+      const props = fresh({ note: "Deployed build 1000 of web-tier to staging by run 4000." });
+      const created = await provider.create(props);
+      const id = created.id;
+      let outs = created.outs;
+      const sizes = [JSON.stringify(outs).length];
+      const texts: string[] = [];
+      for (let i = 1; i <= 5; i++) {
+        const text = `Deployed build ${1000 + i} of web-tier to staging by run ${4000 + i}.`;
+        texts.push(text);
+        outs = (await provider.update(id, outs, { ...props, note: text })).outs;
+        sizes.push(JSON.stringify(outs).length);
+      }
+      const perNote = (sizes[5] - sizes[0]) / 5;
+      expect(perNote - texts[0].length).toBeLessThan(200);
+      expect(perNote - texts[0].length).toBeGreaterThan(0);
+    });
+
     it("a note whose answer was lost is found in the thread and not posted again", async () => {
       const props = fresh({ note: "run 1" });
       const { id, outs } = await provider.create(props);
