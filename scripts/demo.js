@@ -90,7 +90,9 @@ function main() {
       await config("set", "--secret", "rackspace:apiKey", "demo-api-key");
       await config("set", "rackspace:ticketingUrl", sim.ticketingUrl);
       await config("set", "rackspace:identityUrl", sim.identityUrl);
+      await config("set", "quickstart:approvalGate", "true");
       await config("set", "quickstart:pollInterval", "2s");
+      await config("set", "quickstart:closingComment", "Change complete: the web tier stack was torn down.");
       for (const key of ["subject", "comments", "resources", "note"]) await config("rm", `quickstart:${key}`);
       sim.clearRequests();
 

@@ -8,14 +8,15 @@
  *   pulumi config set --path 'quickstart:resources[0]' https://resources.api.rackspace.com/resources/dedicated:0001
  *   pulumi config set quickstart:note "Deployed build 43"
  *
- * The ticket is a gate: the part of the change that needs Rackspace's approval (here a
- * stand-in resource) is created only once a Racker has replied "approved" after the
- * stack's last entry on the ticket.
+ * With `pulumi config set quickstart:approvalGate true` the ticket is a gate: the part of the
+ * change that needs Rackspace's approval (here a stand-in resource) is created only once a
+ * Racker has replied "approved" after the stack's last entry on the ticket.
  */
 import * as pulumi from "@pulumi/pulumi";
 import { RackspaceTicket } from "pulumi-rackspace-ticketing";
 
 const config = new pulumi.Config("quickstart");
+const gated = config.getBoolean("approvalGate") ?? false;
 
 const ticket = new RackspaceTicket("web-tier-change", {
   accountId: config.get("accountId") ?? "hybrid:100001",
@@ -29,13 +30,12 @@ const ticket = new RackspaceTicket("web-tier-change", {
   comments: config.getObject<string[]>("comments") ?? [],
   // One comment per deployment: posted when its value changes, nothing when it does not.
   note: config.get("note"),
-  closingComment: "Change complete: the web tier stack was torn down.",
-  waitFor: {
-    approval: "approved",
-    rejection: "/rejected|denied/i",
-    timeout: config.get("approvalTimeout") ?? "30m",
-    pollInterval: config.get("pollInterval") ?? "30s",
-  },
+  closingComment: config.get("closingComment"),
+  // The approval gate (the demo turns it on): the ticket's create returns once a Racker has
+  // replied "approved" after the stack's last entry on the ticket.
+  waitFor: gated
+    ? { approval: "approved", rejection: "/rejected|denied/i", timeout: config.get("approvalTimeout") ?? "30m", pollInterval: config.get("pollInterval") ?? "30s" }
+    : undefined,
 });
 
 /**
@@ -53,11 +53,11 @@ class CutOver extends pulumi.dynamic.Resource {
     super(provider, name, { startedAt: undefined }, opts);
   }
 }
-const riskyPart = new CutOver("web-tier-cutover", { dependsOn: [ticket] });
+const riskyPart = gated ? new CutOver("web-tier-cutover", { dependsOn: [ticket] }) : undefined;
 
 export const ticketId = ticket.ticketId;
 export const status = ticket.status;
 export const resources = ticket.resources;
 export const approval = ticket.approval;
-export const cutoverStartedAt = riskyPart.startedAt;
+export const cutoverStartedAt = riskyPart?.startedAt;
 export const thread = ticket.thread.apply((t) => t.map((c) => `${c.authorName} (${c.authorType}): ${c.text}`));

@@ -213,17 +213,18 @@ describeWithPulumiCli("e2e: the examples, installed and run as their READMEs say
       expect(t?.dependencies).toContain(site?.urn);
     });
 
-    test("a change of the site rewrites the file, opens a ticket for the new change and closes the previous one", async () => {
+    test("a change of the site rewrites the file, opens a ticket for the new change, names it on the previous one and closes that", async () => {
       await p.configSet("change-ticket:upstream", "http://10.0.0.12:8080");
       const since = lastSeq(sim);
       expectOk(await p.up());
       expect(fs.readFileSync(siteFile, "utf8")).toContain("proxy_pass http://10.0.0.12:8080;");
       const w = writes(sim, since);
-      expect(w.map((c) => c.operation)).toEqual(["createTicket", "patchTicket"]);
+      expect(w.map((c) => c.operation)).toEqual(["createTicket", "addComment", "patchTicket"]);
       expect(w[0].body).toMatchObject({ subject: "nginx site shop.example.com: proxy to http://10.0.0.12:8080", resources: [WEB01] });
-      expect(w[1]).toEqual(CLOSE(ticketId));
       const outputs = await p.outputs();
       expect(outputs.ticketId).not.toBe(ticketId);
+      expect(w[1]).toEqual({ operation: "addComment", ticketId, status: 204, body: { comment: { text: `Replaced by ticket ${outputs.ticketId as string}.` } } });
+      expect(w[2]).toEqual(CLOSE(ticketId));
       ticketId = outputs.ticketId as string;
       expect(sim.getTicket(ticketId)?.status).toBe("Pending Rackspace");
     });

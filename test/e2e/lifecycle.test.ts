@@ -171,7 +171,7 @@ describeWithPulumiCli("e2e: the quick-start program through the Pulumi CLI", () 
       ]);
     });
 
-    test("replace: a new subject opens the new ticket before the old one is closed", async () => {
+    test("replace: a new subject opens the new ticket before the old one is closed, and the old one names the new one", async () => {
       await project.configSet("quickstart:subject", "Deploy web tier v3");
       sim.clearRequests();
       const r = await project.up();
@@ -188,11 +188,13 @@ describeWithPulumiCli("e2e: the quick-start program through the Pulumi CLI", () 
       const newId = outputs.ticketId as string;
       expect(newId).not.toBe(firstTicketId);
       expect(sim.getTicket(newId)?.subject).toBe("Deploy web tier v3");
-      // The new ticket gets the whole comment list, between its creation and the old one's close.
+      // The new ticket gets the whole comment list, between its creation and the old one's close;
+      // the old one is told which ticket replaces it, right before it is closed.
       expect(w).toEqual([
         creates[0],
         { operation: "addComment", ticketId: newId, status: 204, body: { comment: { text: "Deployed build 42 to web01." } } },
         { operation: "addComment", ticketId: newId, status: 204, body: { comment: { text: "Deployed build 42 to web02." } } },
+        { operation: "addComment", ticketId: firstTicketId, status: 204, body: { comment: { text: `Replaced by ticket ${newId}.` } } },
         closes[0],
       ]);
       expect(sim.getTicket(firstTicketId)?.status).toBe("Closed");
