@@ -6,7 +6,7 @@
  * - A 5xx other than 503 on a non-idempotent request may follow a commit (`mayHaveBeenApplied`); 503 was not applied.
  * - A 429's or 503's Retry-After is carried on the error, and one past the request's retry budget says so in the hint.
  */
-import type { AxiosInstance, AxiosStatic } from "axios";
+import axios, { AxiosInstance } from "axios";
 import * as http from "node:http";
 import * as https from "node:https";
 import {
@@ -72,24 +72,11 @@ const NOT_SENT_CODES = new Set([
   "ERR_TLS_CERT_ALTNAME_INVALID",
 ]);
 
-/** axios, loaded on the first request: a preview that sends nothing never loads it (about 40 ms with its dependencies). */
-function loadAxios(): AxiosStatic {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose
-  return require("axios") as AxiosStatic;
-}
-
 export class HttpTransport {
-  private instances?: { pooled: AxiosInstance; fresh: AxiosInstance };
+  private readonly pooled: AxiosInstance;
+  private readonly fresh: AxiosInstance;
 
-  constructor(private readonly userAgent: string) {}
-
-  private axiosFor(freshConnection: boolean | undefined): AxiosInstance {
-    this.instances ??= this.create(loadAxios());
-    return freshConnection ? this.instances.fresh : this.instances.pooled;
-  }
-
-  private create(axios: AxiosStatic): { pooled: AxiosInstance; fresh: AxiosInstance } {
-    const userAgent = this.userAgent;
+  constructor(userAgent: string) {
     const common = {
       // We classify every status ourselves and parse bodies ourselves (204s may carry a JSON content type).
       validateStatus: () => true,
@@ -101,22 +88,20 @@ export class HttpTransport {
       maxContentLength: 32 * 1024 * 1024,
       proxy: false as const,
     };
-    return {
-      pooled: axios.create({
-        ...common,
-        httpAgent: new http.Agent({ keepAlive: true, maxSockets: 16 }),
-        httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 16 }),
-      }),
-      fresh: axios.create({
-        ...common,
-        httpAgent: new http.Agent({ keepAlive: false }),
-        httpsAgent: new https.Agent({ keepAlive: false }),
-      }),
-    };
+    this.pooled = axios.create({
+      ...common,
+      httpAgent: new http.Agent({ keepAlive: true, maxSockets: 16 }),
+      httpsAgent: new https.Agent({ keepAlive: true, maxSockets: 16 }),
+    });
+    this.fresh = axios.create({
+      ...common,
+      httpAgent: new http.Agent({ keepAlive: false }),
+      httpsAgent: new https.Agent({ keepAlive: false }),
+    });
   }
 
   async send(req: HttpRequest): Promise<HttpResponse> {
-    const instance = this.axiosFor(req.freshConnection);
+    const instance = req.freshConnection ? this.fresh : this.pooled;
     try {
       const res = await instance.request<string>({
         method: req.method,
@@ -131,7 +116,7 @@ export class HttpTransport {
       }
       return { status: res.status, headers, body: typeof res.data === "string" ? res.data : "" };
     } catch (e) {
-      const code = (loadAxios().isAxiosError(e) ? e.code : undefined) ?? (e as { code?: string }).code ?? "EUNKNOWN";
+      const code = (axios.isAxiosError(e) ? e.code : undefined) ?? (e as { code?: string }).code ?? "EUNKNOWN";
       throw new TransportFailure(code, !NOT_SENT_CODES.has(code));
     }
   }
