@@ -41,16 +41,21 @@ export interface AcquireOptions {
   maxHoldMs?: number;
 }
 
-/** Fixed part of the default margin (ms): clock granularity and timer jitter, which do not grow with the window. */
-export const MARGIN_FLOOR_MS = 10;
-/** Share of the window added to the floor: a server whose window runs a little long. */
+/**
+ * Fixed part of the default margin (ms): one clock tick on each side (the client's and the
+ * server's millisecond clocks). Timer lateness and latency need none: a send only ever leaves
+ * later than its slot, and each window is counted from the answer (see defaultMargin).
+ */
+export const MARGIN_FLOOR_MS = 2;
+/** Share of the window added to the floor: a server whose window runs a little long, or whose front ends' clocks differ (150 ms at 60 s). */
 export const MARGIN_FRACTION = 0.0025;
 
 /**
- * Default margin: 10 ms + 0.25 % of the window, at most 2 s (13 ms at W = 1 s, 35 ms at 10 s,
- * 160 ms at 60 s). The send-time rule counts each window from the answer, never earlier than the
- * server counted the request, so the margin only covers jitter, not latency: 2 % of the window
- * (1.2 s per slot at 60 s) paid for jitter a few milliseconds cover.
+ * Default margin: 2 ms + 0.25 % of the window, at most 2 s (5 ms at W = 1 s, 27 ms at 10 s,
+ * 152 ms at 60 s). The send-time rule counts each window from the answer, never earlier than the
+ * server counted the request, so the margin covers neither latency nor its jitter (both only make
+ * the next send later): only clock ticks and a window that runs long. The fleet-wide schedule,
+ * which counts from send times, has its own larger margin (./pace-schedule fleetMargin).
  */
 export function defaultMargin(windowMs: number): number {
   return Math.min(2_000, Math.round(MARGIN_FLOOR_MS + windowMs * MARGIN_FRACTION));

@@ -7,19 +7,22 @@
  * name the user) and expire a few seconds after the last send they scheduled.
  */
 import { createHash } from "node:crypto";
-import { defaultMargin, rateLimitProblem } from "./limiter";
+import { MARGIN_FRACTION, rateLimitProblem } from "./limiter";
 
 /** How late a send may leave after its slot started before the slot is given up for a later one (a busy runner's timer). */
 export const LATE_TOLERANCE_MS = 25;
 
+/** The fleet's allowance for latency differences between runners and the error of the measured clock offset (ms). */
+export const FLEET_JITTER_MS = 10;
+
 /**
- * The grid's margin: the in-process one (./limiter defaultMargin) plus twice the late tolerance.
- * Sends k and k + N are W + margin apart by their slots; the first may leave up to
- * LATE_TOLERANCE_MS late, and the rest covers latency differences between runners and the error
- * of the measured clock offset.
+ * The grid's margin: FLEET_JITTER_MS + 0.25 % of the window (as ./limiter's MARGIN_FRACTION) + twice
+ * the late tolerance, at most 2 s before the tolerance. Sends k and k + N are W + margin apart by their
+ * slots; unlike the in-process rule, which counts from answers, the grid counts from send times, so
+ * the first may leave up to LATE_TOLERANCE_MS late and the rest covers the runners' latency differences.
  */
 export function fleetMargin(windowMs: number): number {
-  return defaultMargin(windowMs) + 2 * LATE_TOLERANCE_MS;
+  return Math.min(2_000, Math.round(FLEET_JITTER_MS + windowMs * MARGIN_FRACTION)) + 2 * LATE_TOLERANCE_MS;
 }
 
 /** Spacing of the fleet-wide send times: S = (W + fleetMargin(W)) / N ms, so that any W holds at most N sends. */

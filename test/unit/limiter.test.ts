@@ -116,13 +116,13 @@ describe("SlidingWindowLimiter", () => {
     expect(() => new SlidingWindowLimiter({ limit: 1, windowMs: 0 })).toThrow(RangeError);
   });
 
-  it("uses a margin of 10 ms + 0.25 % of the window, at most 2 s", () => {
-    // What the jitter needs, not a share of the window: 13 ms at 1 s, 35 ms at 10 s, 160 ms at 60 s.
-    expect(defaultMargin(1000)).toBe(13);
-    expect(defaultMargin(10_000)).toBe(35);
-    expect(defaultMargin(60_000)).toBe(160);
-    expect(defaultMargin(50)).toBe(10);
-    expect(defaultMargin(600_000)).toBe(1510);
+  it("uses a margin of 2 ms + 0.25 % of the window, at most 2 s", () => {
+    // Clock ticks and a window that runs long, not latency (windows count from the answer): 5 ms at 1 s, 27 ms at 10 s, 152 ms at 60 s.
+    expect(defaultMargin(1000)).toBe(5);
+    expect(defaultMargin(10_000)).toBe(27);
+    expect(defaultMargin(60_000)).toBe(152);
+    expect(defaultMargin(50)).toBe(2);
+    expect(defaultMargin(600_000)).toBe(1502);
     expect(defaultMargin(3_600_000)).toBe(2000);
   });
 });
