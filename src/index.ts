@@ -21,6 +21,8 @@ export type { ThreadEntry, ThreadAttachment, PersonOutput, TicketOutputs } from 
 export type { WaitForInput } from "./provider/wait-for";
 export type { ApprovalOutput } from "./provider/approval";
 export type { NoteRecord } from "./provider/notes";
+export type { EntryRecord } from "./provider/posted";
+export type { ThreadMessage } from "./provider/thread-view";
 export type { AttachmentInput, CommentInput } from "./provider/entries";
 export type { GetResourcesArgs, LookupOptions, ResourceInfo } from "./lookups";
 export type { CheckFailure, TicketInputs } from "./provider/inputs";

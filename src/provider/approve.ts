@@ -17,13 +17,13 @@ export async function approved(op: OperationContext, name: string | undefined, i
   const kept = { notes: outs.notes };
   try {
     const r = await awaitGate(op, { name, ticketId: id, accountId: inputs.accountId, gate: gateOf(inputs.waitFor) });
-    const ticket = r.ticket ?? ticketFromOutputs(id, outs as unknown as Record<string, unknown>);
-    return outputsFrom(inputs, ticket, outs.comments, { ...kept, approval: r.output });
+    const ticket = r.ticket ?? ticketFromOutputs(id, outs as unknown as Record<string, unknown>, inputs);
+    return outputsFrom(inputs, ticket, outs.posted, { ...kept, approval: r.output });
   } catch (e) {
     // Whatever ended the wait, the ticket exists: the stack must keep it.
     const failed = e instanceof GateFailure ? e : undefined;
-    const ticket = failed?.ticket ?? ticketFromOutputs(id, outs as unknown as Record<string, unknown>);
+    const ticket = failed?.ticket ?? ticketFromOutputs(id, outs as unknown as Record<string, unknown>, inputs);
     const approval = failed?.output ?? outs.approval;
-    throw new TicketPartialFailure(e instanceof Error ? e.message : String(e), id, outputsFrom(inputs, ticket, outs.comments, { ...kept, ...(approval ? { approval } : {}) }));
+    throw new TicketPartialFailure(e instanceof Error ? e.message : String(e), id, outputsFrom(inputs, ticket, outs.posted, { ...kept, ...(approval ? { approval } : {}) }));
   }
 }

@@ -7,13 +7,11 @@
 /* eslint-disable @typescript-eslint/no-require-imports -- the stub's one require is resolved in the host at run time, by package name (a comment inside the function would be serialized into every state) */
 import type * as dynamic from "@pulumi/pulumi/dynamic";
 
-/** Builds the stub; only the function's text travels, so everything it uses is written out in it. */
+/** Builds the stub; only the function's text travels, so everything it uses is written out in it (short: the state holds it twice). */
 export function commentProviderStub(): dynamic.ResourceProvider {
   const stub = {
-    configure(this: Record<string, unknown>, req: dynamic.ConfigureRequest): Promise<void> {
-      const impl = require("module").createRequire(`${process.cwd()}/`)("pulumi-rackspace-ticketing/provider/impl").handler("comment");
-      for (const m of ["check", "diff", "create", "read", "update", "delete"]) this[m] = impl[m].bind(impl);
-      return impl.configure(req);
+    configure(this: object, req: dynamic.ConfigureRequest): Promise<void> {
+      return require("module").createRequire(process.cwd() + "/")("pulumi-rackspace-ticketing/provider/impl").install(this, req, "comment");
     },
   };
   return stub as unknown as dynamic.ResourceProvider;

@@ -13,7 +13,7 @@ import { userInputs } from "./inputs";
 import { isUnknown, REPLACE_ON_CHANGES_KEY } from "./keys";
 import { label } from "./messages";
 import { planChanges } from "./plan";
-import { EngineInputs, MigratedRecord, refOf, str } from "./records";
+import { EngineInputs, MigratedRecord, plannedFrom, postedOf, refOf, str } from "./records";
 import { forgetReplacement, noteClosed, noteReplacement } from "./replacements";
 import { isClosed } from "./status";
 import { currentTicket } from "./thread";
@@ -26,7 +26,7 @@ function covers(paths: unknown, key: string): boolean {
 /** The engine's diff of the recorded ticket `id` (migrated) against the new inputs; remembers a planned replacement for create and delete. */
 export async function diffTicket(op: OperationContext, id: string, olds: MigratedRecord, news: EngineInputs): Promise<dynamic.DiffResult> {
   const ref = refOf(news);
-  const before = userInputs(olds);
+  const before = plannedFrom(olds);
   const after = userInputs(news);
   const plan = planChanges(before, after);
   const replaces = [...plan.replaces];
@@ -42,7 +42,7 @@ export async function diffTicket(op: OperationContext, id: string, olds: Migrate
   }
   if (closed && !replaces.includes("status")) replaces.push("status");
   if (replaces.length === 0) {
-    const problems = appendOnlyProblems(Array.isArray(olds.comments) ? olds.comments : [], after.comments);
+    const problems = appendOnlyProblems(postedOf(olds), after.comments);
     if (problems.length > 0) {
       const e = new TicketOperationError(`${label(ref.name, id)}: ${problems.join(" ")}`);
       e.stack = e.message; // the host prints the stack: the message says all there is

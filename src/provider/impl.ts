@@ -3,6 +3,7 @@
  * (`pulumi-rackspace-ticketing/provider/impl`). Keep it tiny: it only hands out the
  * real provider, and keeps a broken stderr from turning the host into a busy loop.
  */
+import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { RackspaceTicketCommentProvider } from "./comment-provider";
 import { RackspaceTicketProvider } from "./provider";
 
@@ -36,6 +37,21 @@ export function handler(kind?: string): RackspaceTicketProvider | RackspaceTicke
     `pulumi-rackspace-ticketing: the stack asks for a provider of kind ${JSON.stringify(String(kind).slice(0, 40))}, which this version does not have; ` +
       "it was probably written by a newer version: install that version in the program's package.json, then run the command again.",
   );
+}
+
+/** The methods a stub gets from its provider. */
+const METHODS = ["check", "diff", "create", "read", "update", "delete"] as const;
+
+/**
+ * What a stub of 0.5.0 or later calls from its `configure`: puts the methods of a fresh
+ * provider of `kind` (see handler) on `stub`, bound to it, and configures it. Stubs written
+ * by earlier versions call handler() and bind the methods themselves.
+ */
+export function install(stub: object, req: dynamic.ConfigureRequest, kind?: string): Promise<void> {
+  const provider = handler(kind);
+  const target = stub as Record<string, unknown>;
+  for (const m of METHODS) target[m] = provider[m].bind(provider);
+  return provider.configure(req);
 }
 
 export { RackspaceTicketCommentProvider, RackspaceTicketProvider };

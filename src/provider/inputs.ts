@@ -6,7 +6,7 @@ import { z } from "zod";
 import { ResourceUrl } from "../api/schemas";
 import { normalizeName } from "../lookups/catalog";
 import { attachmentList, CommentSchema, LIMITS, list, text } from "./entry-schema";
-import { isUnknown, THREAD_KEY } from "./keys";
+import { isUnknown, SECRECY_KEYS } from "./keys";
 import { WaitForSchema } from "./wait-for";
 
 export { AttachmentSchema, CommentSchema, LIMITS } from "./entry-schema";
@@ -88,7 +88,7 @@ export interface CheckFailure {
 export function userInputs(props: Record<string, unknown> | undefined): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(props ?? {})) {
-    if (k.startsWith("__") || k === THREAD_KEY) continue;
+    if (k.startsWith("__") || SECRECY_KEYS.includes(k)) continue;
     out[k] = v;
   }
   return out;

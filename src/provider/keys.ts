@@ -32,3 +32,9 @@ export const STATE_VERSION_KEY = "__stateVersion";
  * repeats those texts) secret too. Its value is ignored.
  */
 export const THREAD_KEY = "thread";
+/** Like THREAD_KEY, for the `posted` records (digests of the comments). */
+export const POSTED_KEY = "posted";
+/** Like THREAD_KEY, for the `notes` records (digests of the notes). */
+export const NOTES_KEY = "notes";
+/** The inputs that carry only the secretness of an output of the same name: never user inputs. */
+export const SECRECY_KEYS: readonly string[] = [THREAD_KEY, POSTED_KEY, NOTES_KEY];

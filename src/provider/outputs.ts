@@ -1,22 +1,36 @@
 /**
- * The outputs of a RackspaceTicket: every input (diff and update receive the old
- * outputs, so they must carry the inputs), plus what the API reports.
+ * The outputs of a RackspaceTicket: the inputs diff and update need (they receive the old
+ * outputs), what the API reports, and records of the entries posted; each text once.
+ *
+ * The texts of `comments` are in the inputs only: the outputs keep a record per posted entry
+ * (./posted) and, in `thread`, a reference (`entry`) in place of the text of every entry the
+ * stack posted itself (the description, a comment). RackspaceTicket puts the texts back in
+ * the program (see its `thread` and `comments`).
  */
 import type { Person, Ticket } from "../api/schemas";
 import type { ApprovalOutput } from "./approval";
-import type { CommentInput } from "./entries";
+import { entryText } from "./entries";
 import type { TicketInputs } from "./inputs";
 import { stripMarker } from "./marker";
 import type { NoteRecord } from "./notes";
+import { EntryRecord, recordsFor, withIds } from "./posted";
 
-/** One comment on the ticket as last read, Racker replies included. */
+/**
+ * One comment on the ticket as last read, Racker replies included. An entry the stack posted
+ * itself (the description, an entry of `comments`) is recorded without its text and author,
+ * naming instead the input it came from in `entry`; the program's `thread` fills them in.
+ */
 export interface ThreadEntry {
   id: string;
-  text: string;
+  /** The text (absent from the state for an entry the stack posted: see `entry`). */
+  text?: string;
   created: string;
-  authorName: string;
-  /** "customer" or "racker". */
-  authorType: string;
+  /** Who wrote it (absent from the state for an entry the stack posted by the ticket's creator, `createdBy.name`). */
+  authorName?: string;
+  /** "customer" or "racker" (absent from the state for an entry the stack posted, which is the customer's). */
+  authorType?: string;
+  /** For an entry the stack posted: `description` or `comments[i]`, the input that holds its text. */
+  entry?: string;
   /** Files attached to this entry, with the URL the API gives for each (absent when there are none). */
   attachments?: ThreadAttachment[];
 }
@@ -44,8 +58,8 @@ export interface TicketOutputs extends TicketInputs {
   thread: ThreadEntry[];
   /** The resource list on the ticket (the API's, after a refresh). */
   resources: string[];
-  /** The entries of `comments` posted so far (all of them after a successful update). */
-  comments: CommentInput[];
+  /** A record (digest and thread entry id) per entry of `comments` posted so far, in order: their texts are the inputs'. */
+  posted: EntryRecord[];
   /** Every `note` posted on this ticket, oldest first (digests: the texts are in the thread). */
   notes: NoteRecord[];
   /** How the approval gate (`waitFor`) ended, when there is one. */
@@ -62,9 +76,20 @@ function person(p: Person | null | undefined): PersonOutput {
   return { id: p?.id ?? "", name: p?.name ?? "", type: p?.type ?? "" };
 }
 
-export function threadOf(ticket: Ticket): ThreadEntry[] {
-  return ticket.comments.map((c) => {
-    const entry: ThreadEntry = { id: c.id ?? "", text: c.text, created: c.created ?? "", authorName: c.author?.name ?? "", authorType: c.author?.type ?? "" };
+const isCustomer = (c: Ticket["comments"][number]) => (c.author?.type ?? "customer") !== "racker";
+
+/** The thread to record: the stack's own entries (the description, the posted comments) as references, the others as the API gave them. */
+export function threadOf(ticket: Ticket, description?: string, posted: readonly EntryRecord[] = []): ThreadEntry[] {
+  const own = new Map(posted.map((r, i) => [r.commentId, `comments[${i}]`] as const).filter(([id]) => id !== ""));
+  return ticket.comments.map((c, i) => {
+    const created = c.created ?? "";
+    const id = c.id ?? "";
+    const ref = i === 0 && isCustomer(c) && stripMarker(c.text) === (description ?? "") ? "description" : own.get(id);
+    const author = c.author?.name ?? "";
+    const entry: ThreadEntry =
+      ref === undefined
+        ? { id, text: c.text, created, authorName: author, authorType: c.author?.type ?? "" }
+        : { id, created, entry: ref, ...(author !== (ticket.createdBy?.name ?? "") ? { authorName: author } : {}) };
     // Only entries with files carry the key: the state repeats the thread on every ticket.
     if (c.attachments && c.attachments.length > 0) {
       entry.attachments = c.attachments.map((a) => ({ filename: a.filename ?? "", uuid: a.uuid ?? "", url: a.url ?? a.upload_url ?? "" }));
@@ -75,16 +100,19 @@ export function threadOf(ticket: Ticket): ThreadEntry[] {
 
 /**
  * Builds outputs from the declared inputs and a ticket read from (or returned by) the API.
- * `postedComments` is the prefix of `inputs.comments` known to be on the ticket.
+ * `posted` holds a record per entry of `inputs.comments` known to be on the ticket (ids are
+ * filled in from the ticket's thread where missing).
  */
-export function outputsFrom(inputs: TicketInputs, ticket: Ticket, postedComments: CommentInput[], kept: KeptOutputs = {}): TicketOutputs {
+export function outputsFrom(inputs: TicketInputs, ticket: Ticket, posted: readonly EntryRecord[], kept: KeptOutputs = {}): TicketOutputs {
+  const notes = (kept.notes ?? []).map((n) => ({ ...n }));
+  const records = withIds(posted, ticket, notes);
   const out: TicketOutputs = {
     accountId: inputs.accountId,
     subject: inputs.subject,
     category: inputs.category,
     subcategory: inputs.subcategory,
     resources: [...ticket.resources],
-    comments: postedComments.map((c) => (typeof c === "string" ? c : { ...c })),
+    posted: records,
     ticketId: ticket.ticketId,
     status: ticket.status ?? "",
     classification: ticket.classification ?? "",
@@ -92,8 +120,8 @@ export function outputsFrom(inputs: TicketInputs, ticket: Ticket, postedComments
     modified: ticket.modified ?? "",
     createdBy: person(ticket.createdBy),
     modifiedBy: person(ticket.modifiedBy),
-    thread: threadOf(ticket),
-    notes: (kept.notes ?? []).map((n) => ({ ...n })),
+    thread: threadOf(ticket, inputs.description, records),
+    notes,
   };
   if (kept.approval) out.approval = { ...kept.approval };
   if (inputs.severity !== undefined) out.severity = inputs.severity;
@@ -139,9 +167,20 @@ export function inputsFromTicket(ticket: Ticket): TicketInputs {
   return inputs;
 }
 
-/** Rebuilds the API view of a ticket from recorded outputs (before an update). */
-export function ticketFromOutputs(id: string, olds: Record<string, unknown>): Ticket {
+/**
+ * Rebuilds the API view of a ticket from recorded outputs (before an update). The texts of
+ * the stack's own entries come from `inputs` (the description; `comments`, whose posted
+ * entries cannot change), so the thread reads as the API would show it.
+ */
+export function ticketFromOutputs(id: string, olds: Record<string, unknown>, inputs?: Pick<TicketInputs, "description" | "comments">): Ticket {
   const o = olds as Partial<TicketOutputs>;
+  const textOf = (t: ThreadEntry): string => {
+    if (t.entry === undefined) return t.text ?? "";
+    if (t.entry === "description") return inputs?.description ?? "";
+    const i = /^comments\[(\d+)\]$/.exec(t.entry)?.[1];
+    const e = i === undefined ? undefined : inputs?.comments?.[Number(i)];
+    return e === undefined ? "" : entryText(e);
+  };
   return {
     ticketId: id,
     accountId: o.accountId,
@@ -158,11 +197,16 @@ export function ticketFromOutputs(id: string, olds: Record<string, unknown>): Ti
     modifiedBy: o.modifiedBy ? { ...o.modifiedBy } : undefined,
     comments: (Array.isArray(o.thread) ? o.thread : []).map((t) => ({
       id: t.id,
-      text: t.text,
+      text: textOf(t),
       created: t.created,
-      author: { name: t.authorName, type: t.authorType },
+      author: { name: t.authorName ?? o.createdBy?.name ?? "", type: t.authorType ?? "customer" },
       ...(Array.isArray(t.attachments) ? { attachments: t.attachments.map((a) => ({ ...a })) } : {}),
     })),
     recipients: [],
   };
+}
+
+/** Records for the comments of an imported ticket (the inputs take them from its thread). */
+export function importedRecords(inputs: TicketInputs, ticket: Ticket): EntryRecord[] {
+  return recordsFor(inputs.comments ?? [], ticket);
 }

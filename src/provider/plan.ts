@@ -81,8 +81,8 @@ export function replacingFields(olds: Record<string, unknown>, news: Record<stri
 }
 
 /**
- * Plans the change from `olds` (the outputs last recorded, which carry the inputs and
- * the resources and comments actually on the ticket) to `news` (the new inputs).
+ * Plans the change from `olds` (the outputs last recorded, which carry the inputs, the
+ * resources on the ticket and a record per comment posted) to `news` (the new inputs).
  */
 export function planChanges(olds: Record<string, unknown>, news: Record<string, unknown>): TicketPlan {
   const replaces = replacingFields(olds, news);
@@ -106,7 +106,8 @@ export function planChanges(olds: Record<string, unknown>, news: Record<string, 
     changes = true;
   } else {
     const want = asList(wantComments);
-    const posted = asList(olds.comments).length;
+    // The records of the entries on the ticket (the outputs keep no texts of them).
+    const posted = asList(olds.posted).length;
     for (let i = posted; i < want.length; i++) {
       changes = true;
       if (!isUnknown(want[i])) newComments.push(want[i] as CommentInput);

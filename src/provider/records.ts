@@ -6,11 +6,12 @@
  * diff, update, read and delete receive what create or update recorded: the outputs of
  * ./outputs plus the bookkeeping, in the current shape once ./state has migrated them.
  */
-import { parseInputs, TicketInputs } from "./inputs";
+import { parseInputs, TicketInputs, userInputs } from "./inputs";
 import { IMPORT_KEY, NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, PROVIDER_KEY, REPLACE_ON_CHANGES_KEY, SECRET_INPUTS_KEY, STACK_KEY, STATE_VERSION_KEY } from "./keys";
 import type { ResourceRef } from "./marker";
 import { notesOf } from "./notes";
 import type { KeptOutputs, TicketOutputs } from "./outputs";
+import { EntryRecord, recordsOf } from "./posted";
 
 /** Inputs as the engine passes them: user inputs and bookkeeping keys, any value possibly the unknown placeholder. */
 export type EngineInputs = Record<string, unknown>;
@@ -37,7 +38,7 @@ export type Bookkeeping = {
 export type TicketRecord = Partial<TicketOutputs> & Bookkeeping;
 
 /** A record once ./state has migrated it: the fields every version since 0.3 records are there. */
-export type MigratedRecord = TicketRecord & Pick<TicketOutputs, "status" | "comments" | "resources" | "thread">;
+export type MigratedRecord = TicketRecord & Pick<TicketOutputs, "status" | "posted" | "resources" | "thread">;
 
 /** A string property of a record or of the inputs (undefined when absent or not a string). */
 export function str(props: EngineInputs | TicketRecord | undefined, k: string): string | undefined {
@@ -56,9 +57,18 @@ export function keptOf(olds: TicketRecord): KeptOutputs {
   return { notes: notesOf(olds.notes), ...(approval && typeof approval === "object" ? { approval: approval as KeptOutputs["approval"] } : {}) };
 }
 
-/** The entries of `comments` the record says are posted. */
-export function postedOf(olds: TicketRecord): NonNullable<TicketInputs["comments"]> {
-  return Array.isArray(olds.comments) ? olds.comments : [];
+/**
+ * A record as the planner reads it (./plan): the inputs it carries and its records of what was
+ * posted. (userInputs alone would drop `posted` and `notes`: as inputs, those keys carry only
+ * the outputs' secretness.)
+ */
+export function plannedFrom(olds: TicketRecord): Record<string, unknown> {
+  return { ...userInputs(olds), posted: olds.posted, notes: olds.notes };
+}
+
+/** The records of the entries of `comments` the record says are posted, in order. */
+export function postedOf(olds: TicketRecord): EntryRecord[] {
+  return recordsOf(olds.posted);
 }
 
 /** Inputs from recorded state, without failing on a field an older version did not record. */

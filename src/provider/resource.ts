@@ -3,7 +3,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { organization, secretInputs } from "./program-context";
-import { IMPORT_KEY, NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, REPLACE_ON_CHANGES_KEY, SECRET_INPUTS_KEY, STACK_KEY, THREAD_KEY } from "./keys";
+import { IMPORT_KEY, NAME_KEY, NOTES_KEY, ORGANIZATION_KEY, PARENT_KEY, POSTED_KEY, PROJECT_KEY, REPLACE_ON_CHANGES_KEY, SECRET_INPUTS_KEY, STACK_KEY, THREAD_KEY } from "./keys";
 import type { AttachmentInput, CommentInput } from "./entries";
 
 /** A file to attach, as a program passes it (any field may be an Output). See {@link AttachmentInput}. */
@@ -23,6 +23,8 @@ export type CommentArgs = pulumi.Input<string> | { text: pulumi.Input<string>; a
 import type { ApprovalOutput } from "./approval";
 import type { NoteRecord } from "./notes";
 import type { PersonOutput, ThreadEntry } from "./outputs";
+import type { EntryRecord } from "./posted";
+import { expandThread, ThreadMessage } from "./thread-view";
 import type { WaitForInput } from "./wait-for";
 import { providerStub } from "./stub";
 
@@ -132,8 +134,10 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
   /** The resource URLs on the ticket (as the API reports them after a refresh). */
   declare public readonly resources: pulumi.Output<string[]>;
   declare public readonly adoptTicketId: pulumi.Output<string | undefined>;
-  /** The entries of `comments` posted so far. */
+  /** The entries of `comments` posted so far (the declared entries, as many as `posted` records). */
   declare public readonly comments: pulumi.Output<CommentInput[]>;
+  /** A record per entry of `comments` posted so far, in order: a digest of its text and files and its thread entry's id (the state keeps no second copy of the texts). */
+  declare public readonly posted: pulumi.Output<EntryRecord[]>;
   declare public readonly note: pulumi.Output<CommentInput | undefined>;
   /** Every note posted on this ticket, oldest first: its digest and thread entry id (the texts and times are in `thread`). */
   declare public readonly notes: pulumi.Output<NoteRecord[]>;
@@ -151,13 +155,20 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
   declare public readonly modified: pulumi.Output<string>;
   declare public readonly createdBy: pulumi.Output<PersonOutput>;
   declare public readonly modifiedBy: pulumi.Output<PersonOutput>;
-  /** Every comment on the ticket as last read, Racker replies included. Secret when the description or a comment is. */
-  declare public readonly thread: pulumi.Output<ThreadEntry[]>;
+  /**
+   * Every comment on the ticket as last read, Racker replies included. Secret when the
+   * description or a comment is. The entries the stack posted itself (`entry` says which
+   * input) take their texts from the declared description (without the footer the package
+   * appends) and comments: the state records them without a second copy.
+   */
+  declare public readonly thread: pulumi.Output<ThreadMessage[]>;
 
   constructor(name: string, args: RackspaceTicketArgs, opts?: pulumi.CustomResourceOptions) {
     const texts = pulumi.all([pulumi.output(args?.description), pulumi.output(args?.comments), pulumi.output(args?.attachments), pulumi.output(args?.note), pulumi.output(args?.closingComment)]);
-    // The thread repeats the description, comments and notes: when one is a secret, so is the thread.
-    const thread = pulumi.output(pulumi.isSecret(texts)).apply((secret) => (secret ? pulumi.secret([] as ThreadEntry[]) : ([] as ThreadEntry[])));
+    // The thread repeats the description, comments and notes, and the records digest them: when one
+    // is a secret, so are they. Sent only when secret: an empty list would cost every ticket an
+    // input and a dependency entry.
+    const secrecy = pulumi.output(pulumi.isSecret(texts)).apply((secret) => (secret ? pulumi.secret([] as never[]) : undefined));
     stub ??= providerStub();
     // The engine's own import cannot reach a dynamic provider's read (pulumi/pulumi#3550), so
     // the `import` option is honoured here: the ticket is adopted when the resource is created,
@@ -176,8 +187,10 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
         [PARENT_KEY]: options.parent?.urn,
         // The engine gets no changed keys from a dynamic provider's diff, so it cannot apply replaceOnChanges itself.
         [REPLACE_ON_CHANGES_KEY]: options.replaceOnChanges,
-        [SECRET_INPUTS_KEY]: options.id ? undefined : secretInputs(args, SECRETABLE),
-        [THREAD_KEY]: options.id ? undefined : thread,
+        [SECRET_INPUTS_KEY]: options.id ? undefined : secretInputs(args, SECRETABLE).apply((names) => (names.length > 0 ? names : undefined)),
+        [THREAD_KEY]: options.id ? undefined : secrecy,
+        [POSTED_KEY]: options.id ? undefined : secrecy,
+        [NOTES_KEY]: options.id ? undefined : secrecy,
         ticketId: undefined,
         status: undefined,
         classification: undefined,
@@ -185,12 +198,18 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
         modified: undefined,
         createdBy: undefined,
         modifiedBy: undefined,
-        notes: undefined,
         approval: undefined,
       },
       options,
       "rackspace",
       "Ticket",
     );
+    // The state keeps the texts of the stack's own entries once, in the inputs: put them back here.
+    const declared = pulumi.output(args?.comments) as pulumi.Output<CommentInput[] | undefined>;
+    const description = pulumi.output(args?.description);
+    const recorded = this.thread as unknown as pulumi.Output<ThreadEntry[] | undefined>;
+    const view = this as unknown as { comments: pulumi.Output<CommentInput[]>; thread: pulumi.Output<ThreadMessage[]> };
+    view.comments = pulumi.all([declared, this.posted]).apply(([c, p]) => (c ?? []).slice(0, (p ?? []).length));
+    view.thread = pulumi.all([recorded, description, declared, this.createdBy]).apply(([t, d, c, by]) => expandThread(t ?? [], d, c ?? [], by?.name ?? ""));
   }
 }

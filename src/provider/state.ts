@@ -4,15 +4,22 @@
  * state written by a newer version of the package is refused, never misread.
  *
  *   1 (0.2.x, unversioned): the outputs as 0.2.0 wrote them.
- *   2 (0.3.x): the same fields plus `__stateVersion`; `status`, `comments`, `resources`
+ *   2 (0.3.x, 0.4.x): the same fields plus `__stateVersion`; `status`, `comments`, `resources`
  *      and `thread` are always present.
+ *   3 (0.5.x): `posted` (a record per posted comment: digest and thread entry id) instead of
+ *      `comments` (their texts); `thread` names the stack's own entries instead of repeating
+ *      their texts (an older thread, with texts, reads the same).
  */
 import { NAME_KEY, STATE_VERSION_KEY } from "./keys";
 import { label } from "./messages";
 import type { TicketOutputs } from "./outputs";
+import { recordsFor } from "./posted";
+import type { CommentInput } from "./entries";
 import type { EngineInputs, MigratedRecord, TicketRecord } from "./records";
+import { notesOf } from "./notes";
+import { ticketFromOutputs } from "./outputs";
 
-export const STATE_VERSION = 2;
+export const STATE_VERSION = 3;
 
 /** The version a record was written with (1 when it carries none). */
 export function stateVersionOf(props: TicketRecord | undefined): number {
@@ -33,6 +40,12 @@ export function migrateState(props: TicketRecord | undefined, name?: string, tic
   if (version < 2) {
     for (const k of ["comments", "resources", "thread"]) if (!Array.isArray(out[k])) out[k] = [];
     if (typeof out.status !== "string") out.status = "";
+  }
+  if (version < 3) {
+    // The posted texts become records, tied to the thread entries (which still hold the texts).
+    const posted = Array.isArray(out.comments) ? (out.comments as CommentInput[]) : [];
+    out.posted = recordsFor(posted, ticketFromOutputs(String(out.ticketId ?? ticketId ?? ""), out), notesOf(out.notes));
+    delete out.comments;
   }
   out[STATE_VERSION_KEY] = STATE_VERSION;
   // The fields 0.3 always records are now there; the rest is as the package wrote it.

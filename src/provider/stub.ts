@@ -17,14 +17,14 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 /**
  * Builds the stub. Its only code references `require`, `process` and the module name
  * (`pulumi-rackspace-ticketing/provider/impl`, the package's own exports entry); they are
- * written out in the function because only its text travels.
+ * written out in the function because only its text travels. `install` (./impl) puts the
+ * provider's methods on the stub and configures it; the text is kept short because the
+ * state holds it twice per resource (inputs and outputs).
  */
 export function providerStub(): dynamic.ResourceProvider {
   const stub = {
-    configure(this: Record<string, unknown>, req: dynamic.ConfigureRequest): Promise<void> {
-      const impl = require("module").createRequire(`${process.cwd()}/`)("pulumi-rackspace-ticketing/provider/impl").handler();
-      for (const m of ["check", "diff", "create", "read", "update", "delete"]) this[m] = impl[m].bind(impl);
-      return impl.configure(req);
+    configure(this: object, req: dynamic.ConfigureRequest): Promise<void> {
+      return require("module").createRequire(process.cwd() + "/")("pulumi-rackspace-ticketing/provider/impl").install(this, req);
     },
   };
   return stub as unknown as dynamic.ResourceProvider;

@@ -13,7 +13,8 @@ import { CommentInput, entryAttachments, entryText } from "./entries";
 import { TicketPartialFailure } from "./errors";
 import type { TicketInputs } from "./inputs";
 import { describe, label } from "./messages";
-import { NoteRecord, notePending, recordOf, textDigest } from "./notes";
+import { NoteRecord, notePending, recordOf } from "./notes";
+import { EntryRecord, pendingRecord, textDigest, threadDigest, withIds } from "./posted";
 import { customerComments, KeptOutputs, outputsFrom, TicketOutputs } from "./outputs";
 import { isClosed, isRefused, isTicketGone } from "./status";
 import { uploadAll } from "./uploads";
@@ -23,8 +24,8 @@ export interface PostJob {
   inputs: TicketInputs;
   /** The ticket as last known (from the API, or rebuilt from the recorded outputs). */
   ticket: Ticket;
-  /** Entries of `comments` known to be on the ticket. */
-  posted: CommentInput[];
+  /** Records of the entries of `comments` known to be on the ticket. */
+  posted: readonly EntryRecord[];
   /** Entries to post after them, in order. */
   toPost: CommentInput[];
   verb: "opened" | "updated" | "adopted";
@@ -37,16 +38,15 @@ export interface PostJob {
 }
 
 /**
- * Customer comments on the ticket (after the description) not matched by `known` entries
+ * Customer comments on the ticket (after the description) not matched by `known` records
  * or by notes already recorded, counted by the digest of their text.
  */
-function unaccounted(ticket: Ticket, known: readonly CommentInput[], notes: readonly NoteRecord[] = []): Map<string, number> {
+function unaccounted(ticket: Ticket, known: readonly EntryRecord[], notes: readonly NoteRecord[] = []): Map<string, number> {
   const counts = new Map<string, number>();
   const drop = (k: string) => counts.has(k) && counts.set(k, (counts.get(k) as number) - 1);
   for (const text of customerComments(ticket)) counts.set(textDigest(text), (counts.get(textDigest(text)) ?? 0) + 1);
-  for (const k of known.map(entryText)) drop(textDigest(k));
-  // A note's record digests its text and files; its text alone is what the thread shows.
-  for (const n of notes) drop(n.textDigest ?? n.digest);
+  // A record digests its text and files; its text alone is what the thread shows.
+  for (const r of [...known, ...notes]) drop(threadDigest(r));
   return counts;
 }
 
@@ -109,7 +109,7 @@ export async function postComments(op: OperationContext, job: PostJob): Promise<
       }
     }
     if (isNote) noteOnTicket = true;
-    else done.push(entry);
+    else done.push(pendingRecord(entry));
   }
   if (sent > 0 || (!job.fresh && items.length === 0) || noteOnTicket) {
     try {
@@ -122,12 +122,13 @@ export async function postComments(op: OperationContext, job: PostJob): Promise<
       };
     }
   }
-  if (note !== undefined && noteOnTicket) notes.push(recordOf(note, latest));
-  return outputsFrom(inputs, latest, done, kept());
+  const posted = withIds(done, latest, notes);
+  if (note !== undefined && noteOnTicket) notes.push(recordOf(note, latest, [...posted, ...notes]));
+  return outputsFrom(inputs, latest, posted, kept());
 }
 
 /** The partial failure for a comment (or the note) that could not be posted, with the guidance that fits why. */
-async function postFailure(op: OperationContext, job: PostJob, latest: Ticket, done: CommentInput[], kept: KeptOutputs, at: string, e: unknown): Promise<TicketPartialFailure> {
+async function postFailure(op: OperationContext, job: PostJob, latest: Ticket, done: readonly EntryRecord[], kept: KeptOutputs, at: string, e: unknown): Promise<TicketPartialFailure> {
   const { name, inputs } = job;
   const id = latest.ticketId;
   if (isRefused(e) || isTicketGone(e)) {
@@ -161,7 +162,7 @@ async function postOnce(
   id: string,
   accountId: string,
   entry: CommentInput,
-  known: CommentInput[],
+  known: readonly EntryRecord[],
   notes: readonly NoteRecord[],
   at: string,
 ): Promise<void> {

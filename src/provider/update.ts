@@ -10,12 +10,13 @@ import { parseInputs, TicketInputs, userInputs } from "./inputs";
 import { describe, label } from "./messages";
 import { KeptOutputs, outputsFrom, ticketFromOutputs, TicketOutputs } from "./outputs";
 import { planChanges } from "./plan";
-import { EngineInputs, keptOf, MigratedRecord, postedOf } from "./records";
+import type { EntryRecord } from "./posted";
+import { EngineInputs, keptOf, MigratedRecord, plannedFrom, postedOf } from "./records";
 import { isClosed, isRefused, isTicketGone } from "./status";
 import { closedMessage, currentTicket, postComments } from "./thread";
 
 /** One PATCH with the full new list; a ticket found closed is recorded as such, and nothing else is sent. */
-async function replaceResources(op: OperationContext, name: string | undefined, inputs: TicketInputs, ticket: Ticket, posted: NonNullable<TicketInputs["comments"]>, kept: KeptOutputs, resources: string[]): Promise<Ticket> {
+async function replaceResources(op: OperationContext, name: string | undefined, inputs: TicketInputs, ticket: Ticket, posted: readonly EntryRecord[], kept: KeptOutputs, resources: string[]): Promise<Ticket> {
   const id = ticket.ticketId;
   try {
     return (await op.api().setResources(id, resources, op.call(name, id, inputs.accountId))) ?? { ...ticket, resources: [...resources] };
@@ -34,9 +35,9 @@ async function replaceResources(op: OperationContext, name: string | undefined, 
 /** Applies the new inputs to the recorded ticket `id` (migrated); the outputs to record, or a TicketPartialFailure carrying them. */
 export async function updateTicket(op: OperationContext, name: string | undefined, id: string, olds: MigratedRecord, news: EngineInputs): Promise<TicketOutputs> {
   const inputs = parseInputs(news);
-  const plan = planChanges(userInputs(olds), userInputs(news));
+  const plan = planChanges(plannedFrom(olds), userInputs(news));
   const posted = postedOf(olds);
-  let ticket: Ticket = ticketFromOutputs(id, olds);
+  let ticket: Ticket = ticketFromOutputs(id, olds, inputs);
   const kept = keptOf(olds);
   if (isClosed(olds.status)) throw new TicketPartialFailure(closedMessage(name, id, "the change"), id, outputsFrom(inputs, ticket, posted, kept));
   if (plan.resources) ticket = await replaceResources(op, name, inputs, ticket, posted, kept, plan.resources);

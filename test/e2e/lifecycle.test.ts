@@ -404,6 +404,9 @@ exports.thread = t.thread;
       const [ticket] = (state.deployment.resources ?? []).filter((x) => x.type === TICKET_TYPE);
       expectSecretWrapped(ticket.outputs?.description);
       expectSecretWrapped(ticket.outputs?.thread);
+      // The records digest the texts: secret as well.
+      expectSecretWrapped(ticket.outputs?.posted);
+      expectSecretWrapped(ticket.outputs?.notes);
       expectSecretWrapped(ticket.inputs?.description);
       const stack = (state.deployment.resources ?? []).find((x) => x.type === "pulumi:pulumi:Stack");
       expectSecretWrapped(stack?.outputs?.description);

@@ -295,7 +295,7 @@ describe("RackspaceTicketComment provider", () => {
     const stub = commentProviderStub();
     const text = (await pulumi.runtime.serializeFunction(() => stub, { allowSecrets: true })).text;
     expect(Buffer.byteLength(text)).toBeLessThan(2048);
-    expect(text).toContain('("pulumi-rackspace-ticketing/provider/impl").handler("comment")');
+    expect(text).toContain('("pulumi-rackspace-ticketing/provider/impl").install(this, req, "comment")');
     for (const captured of ["TicketingClient", "axios", "zod", "apiKey", "demo-api-key"]) expect(text).not.toContain(captured);
   });
 });

@@ -3,6 +3,7 @@
  * cannot reach a dynamic provider's read: pulumi/pulumi#3550).
  */
 import { TicketingClient } from "../../src/api/client";
+import { digestsOf, postedDigests } from "../helpers/posted";
 import { RackspaceTicketProvider } from "../../src/provider/provider";
 import type { Simulator } from "../../src/simulator";
 import { clientOptions, providerConfig, resetClientState, startSim } from "../helpers/sim";
@@ -40,7 +41,7 @@ describe("adoptTicketId", () => {
       ["patchTicket", { resources: [R1, R2] }],
       ["addComment", { comment: { text: "new note" } }],
     ]);
-    expect((res.outs as Props).comments).toEqual(["already here", "new note"]);
+    expect(postedDigests(res.outs as Props)).toEqual(digestsOf(["already here", "new note"]));
     expect((res.outs as Props).thread).toHaveLength(3);
   });
 

@@ -5,6 +5,8 @@
  * that expires, a throttled slot request, and no token sent to the upload URL.
  */
 import * as fs from "node:fs";
+import type { CommentInput } from "../../src/provider/entries";
+import { digestsOf, postedDigests, postedOf } from "../helpers/posted";
 import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
@@ -110,7 +112,8 @@ describe("attachments through the provider", () => {
     const thread = sim.getTicket(id)!.comments;
     expect(thread.map((c) => c.text).slice(1)).toEqual(["started", "Deployment log attached.", "done"]);
     expect(await fetchText(thread[2].attachments![0].url!)).toBe("all green\n");
-    expect((res.outs as Props).comments).toEqual(checked.inputs.comments);
+    expect(postedDigests(res.outs as Props)).toEqual(digestsOf(checked.inputs.comments as CommentInput[]));
+    expect(postedOf(res.outs as Props)[1].files).toEqual(["deploy.log"]);
   });
 
   it("a posted comment's file whose content changed is refused at diff; a moved file with the same bytes is not", async () => {
@@ -153,7 +156,7 @@ describe("attachments through the provider", () => {
     const err = await provider.update(id, outs, (await provider.check(inputs, news)).inputs as Props).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(TicketPartialFailure);
     expect((err as Error).message).toMatch(/posting comments\[0\] failed: .*uploading comments\[0\]\.attachments\[0\] "a\.txt" failed: createAttachment failed: HTTP 403/);
-    expect((err as TicketPartialFailure).properties.comments).toEqual([]);
+    expect((err as TicketPartialFailure).properties.posted).toEqual([]);
   });
 
   it("a throttled slot request (429) is retried after Retry-After and the upload goes through", async () => {

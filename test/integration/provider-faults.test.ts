@@ -4,6 +4,7 @@
  * and what was not; the state keeps what was created.
  */
 import { RackspaceTicketProvider, TicketOperationError, TicketPartialFailure } from "../../src/provider/provider";
+import { digestsOf, postedDigests } from "../helpers/posted";
 import type { Simulator } from "../../src/simulator";
 import { providerConfig, resetClientState, startSim } from "../helpers/sim";
 
@@ -77,7 +78,7 @@ describe("provider under faults", () => {
     expect(err).toBeInstanceOf(TicketPartialFailure);
     expect(err.message).toMatch(/the ticket was updated, but posting comments\[0\] failed: addComment \(ticket .+\) failed: HTTP 503.*\(after 3 attempts\)/);
     expect(err.properties.resources).toEqual(next);
-    expect(err.properties.comments).toEqual([]);
+    expect(err.properties.posted).toEqual([]);
     expect(sim.requests().filter((r) => r.operation === "addComment")).toHaveLength(3);
   });
 
@@ -94,7 +95,7 @@ describe("provider under faults", () => {
     const props = fresh({ comments: ["x"] });
     sim.injectFault({ operation: "addComment", kind: "status", status: 200, body: "not json", contentType: "text/plain", count: 1 });
     const res = await provider.create(props);
-    expect(res.outs.comments).toEqual(["x"]);
+    expect(postedDigests(res.outs)).toEqual(digestsOf(["x"]));
     expect(sim.requests().filter((r) => r.operation === "addComment")).toHaveLength(1);
   });
 });

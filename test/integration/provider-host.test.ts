@@ -6,6 +6,7 @@
  * `pulumi up`. Nothing is mocked.
  */
 import * as fs from "node:fs";
+import { digestsOf, postedDigests, threadOf } from "../helpers/posted";
 import { startSimulator, Simulator, RequestLogEntry } from "../../src/simulator";
 import {
   ensureBuilt,
@@ -195,12 +196,14 @@ describe("RackspaceTicket in the real dynamic provider host", () => {
       description: "Opened through the dynamic provider host",
       recipients: ["ops@example.com"],
       resources: [RES_A],
-      comments: [],
+      posted: [],
       __provider: providerText,
     });
     expect(typeof created.status).toBe("string");
     expect(created.status).not.toBe("");
-    expect(created.thread).toEqual([expect.objectContaining({ text: expect.stringMatching(/^Opened through the dynamic provider host\n\n-- \n.*Marker: pulumi-rt-/), authorType: "customer" })]);
+    // The description is on the ticket with the marker; the state names it instead of repeating it.
+    expect(sim.getTicket(id)!.comments[0].text).toMatch(/^Opened through the dynamic provider host\n\n-- \n.*Marker: pulumi-rt-/);
+    expect(created.thread).toEqual([{ id: expect.any(String), created: expect.any(String), entry: "description" }]);
     expect(issuedTokens.length).toBeGreaterThan(0);
     expectNoCredentials(created);
     expectNoCredentials(host?.stderr());
@@ -242,8 +245,11 @@ describe("RackspaceTicket in the real dynamic provider host", () => {
     expect(writes[2].body).toEqual({ comment: { text: "second" } });
     expect(writes.every((e) => e.status < 300 && e.ticketId === id)).toBe(true);
 
-    expect(updated).toMatchObject({ ticketId: id, resources: [RES_A, RES_B], comments: ["first", "second"], __provider: providerText });
-    expect((updated.thread as { text: string }[]).map((t) => t.text)).toEqual([expect.stringContaining("Opened through the dynamic provider host"), "first", "second"]);
+    expect(updated).toMatchObject({ ticketId: id, resources: [RES_A, RES_B], __provider: providerText });
+    expect(postedDigests(updated)).toEqual(digestsOf(["first", "second"]));
+    // Each text is kept once: in the inputs. The outputs name the entries instead.
+    expect(threadOf(updated).map((t) => t.entry)).toEqual(["description", "comments[0]", "comments[1]"]);
+    expect(JSON.stringify(updated)).not.toContain('"first"');
     expectNoCredentials(updated);
   });
 
@@ -255,7 +261,8 @@ describe("RackspaceTicket in the real dynamic provider host", () => {
     const thread = res.properties.thread as { text: string; authorType: string }[];
     expect(thread).toContainEqual(expect.objectContaining({ text: "Racker reply", authorType: "racker" }));
     // The posted comments and inputs survive the refresh.
-    expect(res.properties).toMatchObject({ comments: ["first", "second"], subject: "Host test lifecycle", __provider: providerText });
+    expect(res.properties).toMatchObject({ subject: "Host test lifecycle", __provider: providerText });
+    expect(postedDigests(res.properties)).toEqual(digestsOf(["first", "second"]));
     expectNoCredentials(res.properties);
     updated = res.properties;
   });
@@ -311,7 +318,7 @@ describe("RackspaceTicket in the real dynamic provider host", () => {
     expect(failure).toBeDefined();
     expect(failure!.typeName).toBe("pulumirpc.ErrorResourceInitFailed");
     expect(failure!.id).toBe(ticketId);
-    expect(failure!.properties).toMatchObject({ ticketId, comments: [], subject: "Host test partial" });
+    expect(failure!.properties).toMatchObject({ ticketId, posted: [], subject: "Host test partial" });
     expect(failure!.reasons.length).toBeGreaterThan(0);
     expect(err.details).toContain('RackspaceTicket "partial"');
     expect(err.details).toContain(ticketId);

@@ -5,6 +5,9 @@
  * diff, old (0.2.0) state is migrated, and messages never print secrets or long values.
  */
 import { RackspaceTicketProvider, TicketOperationError, TicketPartialFailure } from "../../src/provider/provider";
+import { expandThread } from "../../src/provider/thread-view";
+import { STATE_VERSION } from "../../src/provider/state";
+import { digestsOf, postedDigests, postedOf, threadOf } from "../helpers/posted";
 import type { Simulator } from "../../src/simulator";
 import { openTicketByHand, providerConfig, resetClientState, startSim } from "../helpers/sim";
 
@@ -146,13 +149,18 @@ describe("provider reliability", () => {
     it("is migrated in diff, update, read and delete, and stamped with the current version", async () => {
       const props = fresh({ comments: ["one"] });
       const { id, outs } = await provider.create(props);
-      const old: Props = { ...(outs as Props) };
-      delete old.__stateVersion;
-      delete old.__resourceName;
+      // As 0.2.0 recorded it: the posted texts in `comments`, every thread entry with its text, no version.
+      const { posted: _records, __stateVersion: _v, __resourceName: _n, ...rest } = outs as Props;
+      const old: Props = { ...rest, comments: ["one"], thread: expandThread(threadOf(outs), props.description as string, ["one"]) };
       expect((await provider.diff(id, old, props)).changes).toBe(false);
       const upd = await provider.update(id, old, { ...props, comments: ["one", "two"] });
-      expect((upd.outs as Props).__stateVersion).toBe(2);
-      expect(((await provider.read(id, old)).props as Props).__stateVersion).toBe(2);
+      expect((upd.outs as Props).__stateVersion).toBe(STATE_VERSION);
+      expect(postedDigests(upd.outs as Props)).toEqual(digestsOf(["one", "two"]));
+      expect(sim.writeCalls().filter((w) => w.operation === "addComment" && w.ticketId === id).map((w) => (w.body as { comment: { text: string } }).comment.text)).toEqual(["one", "two"]);
+      const refreshed = (await provider.read(id, old)).props as Props;
+      expect(refreshed.__stateVersion).toBe(STATE_VERSION);
+      // The record of the migrated comment is tied to its thread entry.
+      expect(postedOf(refreshed).map((r) => r.commentId)).toEqual([sim.getTicket(id)!.comments[1].id]);
       await provider.delete(id, old);
       expect(sim.getTicket(id)?.status).toBe("Closed");
     });

@@ -4,6 +4,8 @@
  * Racker acts, partial failure, progress lines, and where configuration comes from.
  */
 import { RackspaceTicketProvider, TicketOperationError, TicketPartialFailure } from "../../src/provider/provider";
+import { digestsOf, postedDigests, postedOf, threadOf, threadTexts } from "../helpers/posted";
+import { STATE_VERSION } from "../../src/provider/state";
 import type { Simulator } from "../../src/simulator";
 import { DEMO_KEY, providerConfig, resetClientState, startSim } from "../helpers/sim";
 
@@ -72,17 +74,22 @@ describe("RackspaceTicketProvider against the simulator", () => {
       recipients: inputs.recipients,
     });
     expect(id).toBe(outs.ticketId);
+    const { comments: _declared, ...declared } = inputs;
     expect(outs).toMatchObject({
-      ...inputs,
+      ...declared,
+      posted: [],
       status: "Pending Rackspace",
       classification: "Change",
       createdBy: { type: "customer" },
     });
-    expect(outs.thread).toEqual([expect.objectContaining({ text: expect.stringContaining(inputs.description), authorType: "customer" })]);
+    // The texts of the comments live in the inputs only.
+    expect(outs).not.toHaveProperty("comments");
+    // The description is the stack's own entry: recorded by reference, not as a second copy.
+    expect(outs.thread).toEqual([{ id: expect.any(String), created: expect.any(String), entry: "description" }]);
     expect(JSON.stringify(outs)).not.toContain(DEMO_KEY);
     // The name stays with the outputs, so refresh and destroy can name the resource in their messages.
     expect(outs.__resourceName).toMatch(/^change-ticket-\d+$/);
-    expect(outs.__stateVersion).toBe(2);
+    expect(outs.__stateVersion).toBe(STATE_VERSION);
   });
 
   it("create with comments: the ticket, then one POST per comment in order, then one read", async () => {
@@ -90,8 +97,16 @@ describe("RackspaceTicketProvider against the simulator", () => {
     // The marker lookup first (a ticket this creation already opened would be adopted).
     expect(apiCalls().map((r) => r.operation)).toEqual(["listTickets", "createTicket", "addComment", "addComment", "getTicket"]);
     expect(writes().slice(1).map((r) => (r.body as { comment: { text: string } }).comment.text)).toEqual(["first", "second"]);
-    expect(outs.comments).toEqual(["first", "second"]);
-    expect((outs.thread as { text: string }[]).map((t) => t.text)).toEqual([expect.stringContaining(inputs.description), "first", "second"]);
+    expect(postedDigests(outs)).toEqual(digestsOf(["first", "second"]));
+    // Each record names its thread entry, and the thread names the input instead of repeating the text.
+    const ids = sim.getTicket(outs.ticketId as string)!.comments.map((c) => c.id);
+    expect(postedOf(outs).map((r) => r.commentId)).toEqual(ids.slice(1));
+    expect(threadOf(outs).map((t) => [t.id, t.entry, t.text])).toEqual([
+      [ids[0], "description", undefined],
+      [ids[1], "comments[0]", undefined],
+      [ids[2], "comments[1]", undefined],
+    ]);
+    expect(threadTexts(outs, { description: inputs.description, comments: ["first", "second"] })).toEqual([inputs.description, "first", "second"]);
   });
 
   it("diff: nothing changed → changes:false and zero API calls", async () => {
@@ -141,7 +156,7 @@ describe("RackspaceTicketProvider against the simulator", () => {
       ["addComment", "two"],
       ["addComment", "three"],
     ]);
-    expect((res.outs as Props).comments).toEqual(["one", "two", "three"]);
+    expect(postedDigests(res.outs as Props)).toEqual(digestsOf(["one", "two", "three"]));
   });
 
   it("update: resources and comments together → PATCH, then the comments", async () => {
@@ -169,7 +184,7 @@ describe("RackspaceTicketProvider against the simulator", () => {
     const props = r.props as Props;
     expect(props.status).toBe("Pending Customer");
     expect(props.thread).toEqual([
-      expect.objectContaining({ text: expect.stringContaining(inputs.description), authorType: "customer" }),
+      expect.objectContaining({ entry: "description" }),
       expect.objectContaining({ text: "Scheduled for tonight.", authorName: "Sam R.", authorType: "racker" }),
     ]);
     expect(props.subject).toBe(inputs.subject);
@@ -201,7 +216,7 @@ describe("RackspaceTicketProvider against the simulator", () => {
     const pf = err as TicketPartialFailure;
     expect(pf.id).toMatch(/\S/);
     expect(pf.message).toMatch(/RackspaceTicket "change-ticket-\d+" \(ticket .+\): the ticket was opened, but posting comments\[0\] failed: addComment .*HTTP 400.*comments\[0\] was not posted: fix or remove it/);
-    expect(pf.properties.comments).toEqual([]);
+    expect(pf.properties.posted).toEqual([]);
     // What the CLI prints is `reasons`: the guidance must be there, and the host needs the serialized provider.
     expect(pf.reasons).toEqual([pf.message]);
     expect(pf.properties.__provider).toBe("serialized-stub");

@@ -8,6 +8,7 @@ import * as path from "node:path";
 import { attachmentNameProblem, FORBIDDEN_EXTENSIONS } from "../../src/api/attachments";
 import { attachmentKey, digestInputs, loadAttachment, sameEntry, sha256 } from "../../src/provider/entries";
 import { appendOnlyProblems } from "../../src/provider/append-only";
+import { pendingRecord } from "../../src/provider/posted";
 import { planChanges } from "../../src/provider/plan";
 
 const base = { accountId: "hybrid:100001", subject: "Deploy", category: "Change", subcategory: "General" };
@@ -79,13 +80,13 @@ describe("identity and the append-only rule", () => {
   it("a posted comment whose file content changed is refused like an edited comment", () => {
     const olds = { ...base, comments: [{ text: "deployed", attachments: [{ filename: "log.txt", path: "log.txt", sha256: "a".repeat(64) }] }] };
     const news = { ...base, comments: [{ text: "deployed", attachments: [{ filename: "log.txt", path: "log.txt", sha256: "b".repeat(64) }] }] };
-    expect(appendOnlyProblems(olds.comments, news.comments)).toEqual([expect.stringMatching(/^comments\[0\]\.attachments: the entry was posted with "log\.txt".*cannot change.*append-only/)]);
+    expect(appendOnlyProblems(olds.comments.map((c) => pendingRecord(c)), news.comments)).toEqual([expect.stringMatching(/^comments\[0\]\.attachments: the entry was posted with "log\.txt" and .*cannot change.*append-only/)]);
   });
 
   it("a posted comment that gains or loses a file is refused; one added at the end is fine", () => {
-    const olds = { ...base, comments: ["deployed"] };
+    const olds = { ...base, comments: [pendingRecord("deployed")] };
     expect(appendOnlyProblems(olds.comments, [{ text: "deployed", attachments: [{ filename: "a.txt", content: "x" }] }])).toEqual([
-      expect.stringMatching(/^comments\[0\]\.attachments: the entry was posted with no attachment/),
+      expect.stringMatching(/^comments\[0\]\.attachments: the entry was posted without files/),
     ]);
     expect(appendOnlyProblems(olds.comments, ["deployed", { text: "logs", attachments: [{ filename: "a.txt", content: "x" }] }])).toEqual([]);
     // Written as an object without files, the posted entry is the same entry.
@@ -102,7 +103,7 @@ describe("identity and the append-only rule", () => {
 
   it("plans appended entries with their files, in order", () => {
     const entry = { text: "logs", attachments: [{ filename: "a.txt", content: "x" }] };
-    expect(planChanges({ ...base, comments: ["one"] }, { ...base, comments: ["one", entry, "three"] }).newComments).toEqual([entry, "three"]);
+    expect(planChanges({ ...base, posted: [pendingRecord("one")] }, { ...base, comments: ["one", entry, "three"] }).newComments).toEqual([entry, "three"]);
   });
 });
 

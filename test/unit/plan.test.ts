@@ -1,6 +1,7 @@
 import { planChanges, sameResourceSet } from "../../src/provider/plan";
 import { UNKNOWN } from "../../src/provider/inputs";
 import { recordOf } from "../../src/provider/notes";
+import { pendingRecord } from "../../src/provider/posted";
 
 const base = {
   accountId: "hybrid:100001",
@@ -13,8 +14,9 @@ const base = {
   resources: ["https://r.example/1", "https://r.example/2"],
   comments: ["a"],
 };
-// Old outputs carry the inputs plus API fields.
-const olds = { ...base, ticketId: "T1", status: "Pending Rackspace", thread: [] };
+// Old outputs carry the inputs plus API fields, and a record (not the text) per posted comment.
+const { comments: _posted, ...declared } = base;
+const olds = { ...declared, posted: base.comments.map((c) => pendingRecord(c)), ticketId: "T1", status: "Pending Rackspace", thread: [] };
 
 describe("planChanges", () => {
   it("no change: no calls, changes=false", () => {
@@ -93,7 +95,7 @@ describe("planChanges", () => {
   });
 
   it("comments not yet posted after a partial failure are posted next time", () => {
-    const partial = { ...olds, comments: [] };
+    const partial = { ...olds, posted: [] };
     expect(planChanges(partial, base).newComments).toEqual(["a"]);
   });
 

@@ -1,4 +1,5 @@
 import { appendOnlyProblems } from "../../src/provider/append-only";
+import { pendingRecord } from "../../src/provider/posted";
 import { checkInputs, UNKNOWN } from "../../src/provider/inputs";
 
 const valid = {
@@ -124,7 +125,8 @@ describe("check: valid inputs", () => {
 });
 
 describe("diff: the ticket's history is append-only, against what is on the ticket", () => {
-  const posted = ["one", "two"];
+  // The outputs keep a record (digest and id) per posted entry, never its text.
+  const posted = ["one", "two"].map((t) => pendingRecord(t));
 
   it("allows adding comments at the end", () => {
     expect(appendOnlyProblems(posted, ["one", "two", "three"])).toEqual([]);
@@ -156,7 +158,7 @@ describe("diff: the ticket's history is append-only, against what is on the tick
 
   it("never prints a comment's text", () => {
     const secret = "s3cr3t-comment-text";
-    for (const p of appendOnlyProblems([secret, "b"], ["x", "y"])) expect(p).not.toContain(secret);
+    for (const p of appendOnlyProblems([secret, "b"].map((t) => pendingRecord(t)), ["x", "y"])) expect(p).not.toContain(secret);
   });
 });
 

@@ -1,0 +1,74 @@
+/**
+ * Records written by earlier versions read in the current shape: a 0.4 record's posted texts become records tied to their thread entries, and the texts are not kept twice.
+ */
+import { migrateState, STATE_VERSION } from "../../src/provider/state";
+import { pendingRecord, textDigest } from "../../src/provider/posted";
+import { outputsFrom } from "../../src/provider/outputs";
+import type { Ticket } from "../../src/api/schemas";
+
+const customer = (id: string, text: string) => ({ id, text, created: `2026-12-01T00:00:0${id.slice(-1)}.000Z`, authorName: "Dana", authorType: "customer" });
+const racker = (id: string, text: string) => ({ id, text, created: "2026-12-01T00:00:09.000Z", authorName: "Sam", authorType: "racker" });
+
+/** A record as 0.4.0 wrote it: texts in `comments`, every thread entry with its text. */
+const v2 = {
+  __stateVersion: 2,
+  ticketId: "T1",
+  accountId: "hybrid:1",
+  subject: "s",
+  category: "Change",
+  subcategory: "General",
+  description: "d",
+  status: "Pending Rackspace",
+  resources: [],
+  comments: ["deployed", { text: "log", attachments: [{ filename: "a.txt", content: "x" }] }, "deployed"],
+  notes: [{ digest: textDigest("run 7"), commentId: "T1-c4" }],
+  thread: [
+    customer("T1-c1", "d\n\n-- \nManaged by Pulumi (pulumi-rackspace-ticketing): project p, stack s, resource r. Marker: pulumi-rt-0123456789abcdef"),
+    customer("T1-c2", "deployed"),
+    customer("T1-c3", "log"),
+    customer("T1-c4", "run 7"),
+    racker("T1-c5", "Looks good."),
+    customer("T1-c6", "deployed"),
+  ],
+};
+
+describe("state migration", () => {
+  it("turns 0.4's posted texts into records tied to their thread entries, in order, even for repeated texts", () => {
+    const m = migrateState(v2 as never);
+    expect(m.__stateVersion).toBe(STATE_VERSION);
+    expect(m).not.toHaveProperty("comments");
+    expect(m.posted).toEqual([
+      { ...pendingRecord("deployed"), commentId: "T1-c2" },
+      { ...pendingRecord({ text: "log", attachments: [{ filename: "a.txt", content: "x" }] }), commentId: "T1-c3" },
+      { ...pendingRecord("deployed"), commentId: "T1-c6" },
+    ]);
+    expect(m.posted[1].files).toEqual(["a.txt"]);
+    // The note's entry is not taken by a comment, and the input record is not changed.
+    expect(m.notes).toEqual(v2.notes);
+    expect(v2.comments).toHaveLength(3);
+  });
+
+  it("reads 0.2's unversioned record (no thread, no comments) as an empty history", () => {
+    const m = migrateState({ ticketId: "T2", accountId: "hybrid:1" } as never);
+    expect(m).toMatchObject({ posted: [], thread: [], resources: [], status: "", __stateVersion: STATE_VERSION });
+  });
+
+  it("refuses a record from a newer version", () => {
+    expect(() => migrateState({ __stateVersion: STATE_VERSION + 1 } as never, "r", "T3")).toThrow(/newer pulumi-rackspace-ticketing/);
+  });
+
+  it("the next outputs keep each text once: the stack's own entries by reference, the Racker's and the note's with their texts", () => {
+    const m = migrateState(v2 as never);
+    const ticket: Ticket = {
+      ticketId: "T1",
+      status: "Pending Rackspace",
+      resources: [],
+      recipients: [],
+      comments: v2.thread.map((t) => ({ id: t.id, text: t.text, created: t.created, author: { name: t.authorName, type: t.authorType } })),
+    };
+    const outs = outputsFrom({ accountId: "hybrid:1", subject: "s", category: "Change", subcategory: "General", description: "d", comments: v2.comments as never }, ticket, m.posted, { notes: m.notes });
+    expect(outs.thread.map((t) => t.entry ?? t.text)).toEqual(["description", "comments[0]", "comments[1]", "run 7", "Looks good.", "comments[2]"]);
+    expect(JSON.stringify(outs)).not.toContain('"deployed"');
+    expect(outs).not.toHaveProperty("comments");
+  });
+});
