@@ -36,5 +36,7 @@ export const THREAD_KEY = "thread";
 export const POSTED_KEY = "posted";
 /** Like THREAD_KEY, for the `notes` records (digests of the notes). */
 export const NOTES_KEY = "notes";
+/** Like THREAD_KEY, for the description's digest. */
+export const DESCRIPTION_DIGEST_KEY = "descriptionDigest";
 /** The inputs that carry only the secretness of an output of the same name: never user inputs. */
-export const SECRECY_KEYS: readonly string[] = [THREAD_KEY, POSTED_KEY, NOTES_KEY];
+export const SECRECY_KEYS: readonly string[] = [THREAD_KEY, POSTED_KEY, NOTES_KEY, DESCRIPTION_DIGEST_KEY];

@@ -4,14 +4,18 @@
  *
  * The texts of `comments` are in the inputs only: the outputs keep a record per posted entry
  * (./posted) and, in `thread`, a reference (`entry`) in place of the text of every entry the
- * stack posted itself (the description, a comment). RackspaceTicket puts the texts back in
- * the program (see its `thread` and `comments`).
+ * stack posted itself (the description, a comment). The description is kept as a digest
+ * (`descriptionDigest`), and what only repeats another field is left out (an own entry's id,
+ * which its record holds; `modifiedBy` equal to `createdBy`; the description entry's time when
+ * it is the ticket's). RackspaceTicket puts it all back in the program (see its `thread`,
+ * `comments`, `description` and `modifiedBy`), and ticketFromOutputs for an update.
  */
 import type { Person, Ticket } from "../api/schemas";
 import type { ApprovalOutput } from "./approval";
 import { entryText } from "./entries";
 import type { TicketInputs } from "./inputs";
 import { stripMarker } from "./marker";
+import { textDigest } from "./posted";
 import type { NoteRecord } from "./notes";
 import { EntryRecord, recordsFor, withIds } from "./posted";
 
@@ -21,10 +25,12 @@ import { EntryRecord, recordsFor, withIds } from "./posted";
  * naming instead the input it came from in `entry`; the program's `thread` fills them in.
  */
 export interface ThreadEntry {
-  id: string;
+  /** The API's id (absent from the state for an entry of `comments`: its record in `posted` holds it). */
+  id?: string;
   /** The text (absent from the state for an entry the stack posted: see `entry`). */
   text?: string;
-  created: string;
+  /** When it was posted (absent from the state for the description posted with the ticket: the ticket's `created`). */
+  created?: string;
   /** Who wrote it (absent from the state for an entry the stack posted by the ticket's creator, `createdBy.name`). */
   authorName?: string;
   /** "customer" or "racker" (absent from the state for an entry the stack posted, which is the customer's). */
@@ -54,7 +60,10 @@ export interface TicketOutputs extends TicketInputs {
   created: string;
   modified: string;
   createdBy: PersonOutput;
-  modifiedBy: PersonOutput;
+  /** Absent from the state when it is `createdBy` (the program's `modifiedBy` is then `createdBy`). */
+  modifiedBy?: PersonOutput;
+  /** 64 bits of SHA-256 of the declared description, in hex (the text is in the inputs). */
+  descriptionDigest?: string;
   thread: ThreadEntry[];
   /** The resource list on the ticket (the API's, after a refresh). */
   resources: string[];
@@ -70,6 +79,8 @@ export interface TicketOutputs extends TicketInputs {
 export interface KeptOutputs {
   notes?: NoteRecord[];
   approval?: ApprovalOutput;
+  /** The recorded description digest, for outputs built without the description (a refresh). */
+  descriptionDigest?: string;
 }
 
 function person(p: Person | null | undefined): PersonOutput {
@@ -78,18 +89,38 @@ function person(p: Person | null | undefined): PersonOutput {
 
 const isCustomer = (c: Ticket["comments"][number]) => (c.author?.type ?? "customer") !== "racker";
 
-/** The thread to record: the stack's own entries (the description, the posted comments) as references, the others as the API gave them. */
-export function threadOf(ticket: Ticket, description?: string, posted: readonly EntryRecord[] = []): ThreadEntry[] {
+/** The digest of a description as the outputs record it (undefined for none: an empty one is none). */
+export function descriptionDigestOf(description: string | undefined): string | undefined {
+  return description ? textDigest(description) : undefined;
+}
+
+/** Whether a thread's first text is the declared description (known by its digest), with the lines the package appends. */
+function isDeclaredDescription(text: string, digest: string | undefined): boolean {
+  const written = stripMarker(text);
+  return digest === undefined ? written === "" : textDigest(written) === digest;
+}
+
+/**
+ * The thread to record: the stack's own entries (the description, known by `descriptionDigest`;
+ * the posted comments) as references, the others as the API gave them.
+ */
+export function threadOf(ticket: Ticket, descriptionDigest?: string, posted: readonly EntryRecord[] = []): ThreadEntry[] {
   const own = new Map(posted.map((r, i) => [r.commentId, `comments[${i}]`] as const).filter(([id]) => id !== ""));
   return ticket.comments.map((c, i) => {
     const created = c.created ?? "";
     const id = c.id ?? "";
-    const ref = i === 0 && isCustomer(c) && stripMarker(c.text) === (description ?? "") ? "description" : own.get(id);
+    const ref = i === 0 && isCustomer(c) && isDeclaredDescription(c.text, descriptionDigest) ? "description" : own.get(id);
     const author = c.author?.name ?? "";
     const entry: ThreadEntry =
       ref === undefined
         ? { id, text: c.text, created, authorName: author, authorType: c.author?.type ?? "" }
-        : { id, created, entry: ref, ...(author !== (ticket.createdBy?.name ?? "") ? { authorName: author } : {}) };
+        : {
+            // What the record, the ticket or the creator already say is not repeated.
+            ...(ref === "description" ? { id } : {}),
+            ...(ref === "description" && created === (ticket.created ?? "") ? {} : { created }),
+            entry: ref,
+            ...(author !== (ticket.createdBy?.name ?? "") ? { authorName: author } : {}),
+          };
     // Only entries with files carry the key: the state repeats the thread on every ticket.
     if (c.attachments && c.attachments.length > 0) {
       entry.attachments = c.attachments.map((a) => ({ filename: a.filename ?? "", uuid: a.uuid ?? "", url: a.url ?? a.upload_url ?? "" }));
@@ -106,6 +137,9 @@ export function threadOf(ticket: Ticket, description?: string, posted: readonly 
 export function outputsFrom(inputs: TicketInputs, ticket: Ticket, posted: readonly EntryRecord[], kept: KeptOutputs = {}): TicketOutputs {
   const notes = (kept.notes ?? []).map((n) => ({ ...n }));
   const records = withIds(posted, ticket, notes);
+  const descriptionDigest = inputs.description !== undefined ? descriptionDigestOf(inputs.description) : kept.descriptionDigest;
+  const createdBy = person(ticket.createdBy);
+  const modifiedBy = person(ticket.modifiedBy);
   const out: TicketOutputs = {
     accountId: inputs.accountId,
     subject: inputs.subject,
@@ -118,14 +152,14 @@ export function outputsFrom(inputs: TicketInputs, ticket: Ticket, posted: readon
     classification: ticket.classification ?? "",
     created: ticket.created ?? "",
     modified: ticket.modified ?? "",
-    createdBy: person(ticket.createdBy),
-    modifiedBy: person(ticket.modifiedBy),
-    thread: threadOf(ticket, inputs.description, records),
+    createdBy,
+    thread: threadOf(ticket, descriptionDigest, records),
     notes,
   };
+  if (JSON.stringify(modifiedBy) !== JSON.stringify(createdBy)) out.modifiedBy = modifiedBy;
+  if (descriptionDigest !== undefined) out.descriptionDigest = descriptionDigest;
   if (kept.approval) out.approval = { ...kept.approval };
   if (inputs.severity !== undefined) out.severity = inputs.severity;
-  if (inputs.description !== undefined) out.description = inputs.description;
   if (inputs.attachments !== undefined) out.attachments = inputs.attachments.map((a) => ({ ...a }));
   if (inputs.recipients !== undefined) out.recipients = [...inputs.recipients];
   if (inputs.adoptTicketId !== undefined) out.adoptTicketId = inputs.adoptTicketId;
@@ -174,6 +208,11 @@ export function inputsFromTicket(ticket: Ticket): TicketInputs {
  */
 export function ticketFromOutputs(id: string, olds: Record<string, unknown>, inputs?: Pick<TicketInputs, "description" | "comments">): Ticket {
   const o = olds as Partial<TicketOutputs>;
+  const posted = Array.isArray(o.posted) ? o.posted : [];
+  const idOf = (t: ThreadEntry): string => {
+    const i = t.entry === undefined ? undefined : /^comments\[(\d+)\]$/.exec(t.entry)?.[1];
+    return i === undefined ? "" : (posted[Number(i)]?.commentId ?? "");
+  };
   const textOf = (t: ThreadEntry): string => {
     if (t.entry === undefined) return t.text ?? "";
     if (t.entry === "description") return inputs?.description ?? "";
@@ -194,11 +233,11 @@ export function ticketFromOutputs(id: string, olds: Record<string, unknown>, inp
     created: o.created,
     modified: o.modified,
     createdBy: o.createdBy ? { ...o.createdBy } : undefined,
-    modifiedBy: o.modifiedBy ? { ...o.modifiedBy } : undefined,
+    modifiedBy: o.modifiedBy ? { ...o.modifiedBy } : o.createdBy ? { ...o.createdBy } : undefined,
     comments: (Array.isArray(o.thread) ? o.thread : []).map((t) => ({
-      id: t.id,
+      id: t.id ?? idOf(t),
       text: textOf(t),
-      created: t.created,
+      created: t.created ?? o.created,
       author: { name: t.authorName ?? o.createdBy?.name ?? "", type: t.authorType ?? "customer" },
       ...(Array.isArray(t.attachments) ? { attachments: t.attachments.map((a) => ({ ...a })) } : {}),
     })),

@@ -7,6 +7,7 @@ import { AttachmentInput, CommentInput, sameAttachments } from "./entries";
 import { notePending, notesOf } from "./notes";
 import { REPLACE_FIELDS } from "./inputs";
 import { UNKNOWN } from "./keys";
+import { descriptionDigestOf } from "./outputs";
 
 export interface TicketPlan {
   /** Fields whose change forces a new ticket. */
@@ -57,6 +58,12 @@ export function sameResourceSet(a: readonly string[], b: readonly string[]): boo
   return true;
 }
 
+/** The description a record carries, as a digest (a record of 0.4 or older, or a test's, may carry the text). */
+function recordedDescription(olds: Record<string, unknown>): string | undefined {
+  if (typeof olds.descriptionDigest === "string") return olds.descriptionDigest;
+  return descriptionDigestOf(typeof olds.description === "string" ? olds.description : undefined);
+}
+
 /**
  * The fields that force a new ticket and differ between `olds` and `news` (a value not
  * known until apply counts as different). Files compare by name and content.
@@ -70,7 +77,9 @@ export function replacingFields(olds: Record<string, unknown>, news: Record<stri
       continue;
     }
     const same =
-      f === "attachments"
+      f === "description"
+        ? recordedDescription(olds) === descriptionDigestOf(typeof b === "string" ? b : undefined)
+        : f === "attachments"
         ? sameAttachments(olds[f] as AttachmentInput[] | undefined, b as AttachmentInput[] | undefined)
         : f === "recipients"
           ? sameResourceSet(asList(olds[f]) as string[], asList(b) as string[]) // the API keeps recipients as a set: order is no change

@@ -54,7 +54,12 @@ export function refOf(props: EngineInputs | TicketRecord): ResourceRef {
 /** What a recorded state carries over beside the API's view: the notes posted and the gate's record. */
 export function keptOf(olds: TicketRecord): KeptOutputs {
   const approval = olds.approval;
-  return { notes: notesOf(olds.notes), ...(approval && typeof approval === "object" ? { approval: approval as KeptOutputs["approval"] } : {}) };
+  const descriptionDigest = typeof olds.descriptionDigest === "string" ? olds.descriptionDigest : undefined;
+  return {
+    notes: notesOf(olds.notes),
+    ...(approval && typeof approval === "object" ? { approval: approval as KeptOutputs["approval"] } : {}),
+    ...(descriptionDigest !== undefined ? { descriptionDigest } : {}),
+  };
 }
 
 /**
@@ -63,7 +68,7 @@ export function keptOf(olds: TicketRecord): KeptOutputs {
  * the outputs' secretness.)
  */
 export function plannedFrom(olds: TicketRecord): Record<string, unknown> {
-  return { ...userInputs(olds), posted: olds.posted, notes: olds.notes };
+  return { ...userInputs(olds), posted: olds.posted, notes: olds.notes, descriptionDigest: olds.descriptionDigest };
 }
 
 /** The records of the entries of `comments` the record says are posted, in order. */

@@ -3,7 +3,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { organization, secretInputs } from "./program-context";
-import { IMPORT_KEY, NAME_KEY, NOTES_KEY, ORGANIZATION_KEY, PARENT_KEY, POSTED_KEY, PROJECT_KEY, REPLACE_ON_CHANGES_KEY, SECRET_INPUTS_KEY, STACK_KEY, THREAD_KEY } from "./keys";
+import { DESCRIPTION_DIGEST_KEY, IMPORT_KEY, NAME_KEY, NOTES_KEY, ORGANIZATION_KEY, PARENT_KEY, POSTED_KEY, PROJECT_KEY, REPLACE_ON_CHANGES_KEY, SECRET_INPUTS_KEY, STACK_KEY, THREAD_KEY } from "./keys";
 import type { AttachmentInput, CommentInput } from "./entries";
 
 /** A file to attach, as a program passes it (any field may be an Output). See {@link AttachmentInput}. */
@@ -191,6 +191,7 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
         [THREAD_KEY]: options.id ? undefined : secrecy,
         [POSTED_KEY]: options.id ? undefined : secrecy,
         [NOTES_KEY]: options.id ? undefined : secrecy,
+        [DESCRIPTION_DIGEST_KEY]: options.id ? undefined : secrecy,
         ticketId: undefined,
         status: undefined,
         classification: undefined,
@@ -208,8 +209,19 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
     const declared = pulumi.output(args?.comments) as pulumi.Output<CommentInput[] | undefined>;
     const description = pulumi.output(args?.description);
     const recorded = this.thread as unknown as pulumi.Output<ThreadEntry[] | undefined>;
-    const view = this as unknown as { comments: pulumi.Output<CommentInput[]>; thread: pulumi.Output<ThreadMessage[]> };
+    const view = this as unknown as {
+      comments: pulumi.Output<CommentInput[]>;
+      thread: pulumi.Output<ThreadMessage[]>;
+      description: pulumi.Output<string | undefined>;
+      modifiedBy: pulumi.Output<PersonOutput>;
+    };
     view.comments = pulumi.all([declared, this.posted]).apply(([c, p]) => (c ?? []).slice(0, (p ?? []).length));
-    view.thread = pulumi.all([recorded, description, declared, this.createdBy]).apply(([t, d, c, by]) => expandThread(t ?? [], d, c ?? [], by?.name ?? ""));
+    view.thread = pulumi
+      .all([recorded, description, declared, this.createdBy, this.created, this.posted])
+      .apply(([t, d, c, by, at, p]) => expandThread(t ?? [], d, c ?? [], { creator: by?.name, created: at, posted: p ?? [] }));
+    view.description = description;
+    // Recorded only when someone else changed the ticket last.
+    const modifiedBy = this.modifiedBy as pulumi.Output<PersonOutput | undefined>;
+    view.modifiedBy = pulumi.all([modifiedBy, this.createdBy]).apply(([m, c]) => m ?? c);
   }
 }

@@ -7,8 +7,9 @@
  *   2 (0.3.x, 0.4.x): the same fields plus `__stateVersion`; `status`, `comments`, `resources`
  *      and `thread` are always present.
  *   3 (0.5.x): `posted` (a record per posted comment: digest and thread entry id) instead of
- *      `comments` (their texts); `thread` names the stack's own entries instead of repeating
- *      their texts (an older thread, with texts, reads the same).
+ *      `comments` (their texts), `descriptionDigest` instead of `description`; `thread` names
+ *      the stack's own entries instead of repeating their texts (an older thread, with texts,
+ *      reads the same); `modifiedBy` only when it is not `createdBy`.
  */
 import { NAME_KEY, STATE_VERSION_KEY } from "./keys";
 import { label } from "./messages";
@@ -17,7 +18,7 @@ import { recordsFor } from "./posted";
 import type { CommentInput } from "./entries";
 import type { EngineInputs, MigratedRecord, TicketRecord } from "./records";
 import { notesOf } from "./notes";
-import { ticketFromOutputs } from "./outputs";
+import { descriptionDigestOf, ticketFromOutputs } from "./outputs";
 
 export const STATE_VERSION = 3;
 
@@ -46,6 +47,10 @@ export function migrateState(props: TicketRecord | undefined, name?: string, tic
     const posted = Array.isArray(out.comments) ? (out.comments as CommentInput[]) : [];
     out.posted = recordsFor(posted, ticketFromOutputs(String(out.ticketId ?? ticketId ?? ""), out), notesOf(out.notes));
     delete out.comments;
+    // The description's text is in the inputs: the record keeps its digest.
+    const digest = descriptionDigestOf(typeof out.description === "string" ? out.description : undefined);
+    if (digest !== undefined) out.descriptionDigest = digest;
+    delete out.description;
   }
   out[STATE_VERSION_KEY] = STATE_VERSION;
   // The fields 0.3 always records are now there; the rest is as the package wrote it.

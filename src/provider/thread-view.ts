@@ -6,9 +6,12 @@
  */
 import { CommentInput, entryText } from "./entries";
 import type { ThreadEntry } from "./outputs";
+import type { EntryRecord } from "./posted";
 
-/** One comment on the ticket as the program sees it: always with its text and author type. */
+/** One comment on the ticket as the program sees it: always with its id, text, time and author. */
 export interface ThreadMessage extends ThreadEntry {
+  id: string;
+  created: string;
   text: string;
   authorName: string;
   authorType: string;
@@ -22,13 +25,29 @@ function declaredText(entry: string, description: string | undefined, comments: 
   return e === undefined ? undefined : entryText(e);
 }
 
+/** What the view fills in from the rest of the record: the ticket's creator and creation time, and the posted records' ids. */
+export interface RecordContext {
+  creator?: string;
+  created?: string;
+  posted?: readonly EntryRecord[];
+}
+
 /**
  * The recorded thread with every entry's text: the stack's own entries take theirs from the
- * declared description and comments, and their author is the ticket's creator unless recorded.
+ * declared description and comments, their id from their record, and their author (and the
+ * description's time) from the ticket unless recorded.
  */
-export function expandThread(recorded: readonly ThreadEntry[], description: string | undefined, comments: readonly CommentInput[], creator = ""): ThreadMessage[] {
+export function expandThread(recorded: readonly ThreadEntry[], description: string | undefined, comments: readonly CommentInput[], ctx: RecordContext = {}): ThreadMessage[] {
   return recorded.map((t) => {
-    const text = t.entry !== undefined ? (declaredText(t.entry, description, comments) ?? "") : (t.text ?? "");
-    return { ...t, text, authorName: t.authorName ?? (t.entry !== undefined ? creator : ""), authorType: t.authorType ?? "customer" };
+    if (t.entry === undefined) return { ...t, id: t.id ?? "", text: t.text ?? "", created: t.created ?? "", authorName: t.authorName ?? "", authorType: t.authorType ?? "customer" };
+    const i = /^comments\[(\d+)\]$/.exec(t.entry)?.[1];
+    return {
+      ...t,
+      id: t.id ?? (i === undefined ? "" : (ctx.posted?.[Number(i)]?.commentId ?? "")),
+      text: declaredText(t.entry, description, comments) ?? "",
+      created: t.created ?? ctx.created ?? "",
+      authorName: t.authorName ?? ctx.creator ?? "",
+      authorType: t.authorType ?? "customer",
+    };
   });
 }

@@ -402,7 +402,8 @@ exports.thread = t.thread;
       const { text, state } = await project.exportState();
       expect(text).not.toContain("XYZZY");
       const [ticket] = (state.deployment.resources ?? []).filter((x) => x.type === TICKET_TYPE);
-      expectSecretWrapped(ticket.outputs?.description);
+      expectSecretWrapped(ticket.outputs?.descriptionDigest);
+      expect(ticket.outputs).not.toHaveProperty("description");
       expectSecretWrapped(ticket.outputs?.thread);
       // The records digest the texts: secret as well.
       expectSecretWrapped(ticket.outputs?.posted);

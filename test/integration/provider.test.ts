@@ -4,6 +4,7 @@
  * Racker acts, partial failure, progress lines, and where configuration comes from.
  */
 import { RackspaceTicketProvider, TicketOperationError, TicketPartialFailure } from "../../src/provider/provider";
+import { textDigest } from "../../src/provider/posted";
 import { digestsOf, postedDigests, postedOf, threadOf, threadTexts } from "../helpers/posted";
 import { STATE_VERSION } from "../../src/provider/state";
 import type { Simulator } from "../../src/simulator";
@@ -74,18 +75,22 @@ describe("RackspaceTicketProvider against the simulator", () => {
       recipients: inputs.recipients,
     });
     expect(id).toBe(outs.ticketId);
-    const { comments: _declared, ...declared } = inputs;
+    const { comments: _declared, description: _text, ...declared } = inputs;
     expect(outs).toMatchObject({
       ...declared,
+      descriptionDigest: textDigest(inputs.description),
       posted: [],
       status: "Pending Rackspace",
       classification: "Change",
       createdBy: { type: "customer" },
     });
-    // The texts of the comments live in the inputs only.
+    // The texts of the description and the comments live in the inputs only.
     expect(outs).not.toHaveProperty("comments");
-    // The description is the stack's own entry: recorded by reference, not as a second copy.
-    expect(outs.thread).toEqual([{ id: expect.any(String), created: expect.any(String), entry: "description" }]);
+    expect(outs).not.toHaveProperty("description");
+    // The description is the stack's own entry: recorded by reference (posted with the ticket: its time is the ticket's).
+    expect(outs.thread).toEqual([{ id: expect.any(String), entry: "description" }]);
+    // modifiedBy is recorded only when it is not the creator.
+    expect(outs).not.toHaveProperty("modifiedBy");
     expect(JSON.stringify(outs)).not.toContain(DEMO_KEY);
     // The name stays with the outputs, so refresh and destroy can name the resource in their messages.
     expect(outs.__resourceName).toMatch(/^change-ticket-\d+$/);
@@ -101,10 +106,11 @@ describe("RackspaceTicketProvider against the simulator", () => {
     // Each record names its thread entry, and the thread names the input instead of repeating the text.
     const ids = sim.getTicket(outs.ticketId as string)!.comments.map((c) => c.id);
     expect(postedOf(outs).map((r) => r.commentId)).toEqual(ids.slice(1));
+    // (A comment's id is in its record only.)
     expect(threadOf(outs).map((t) => [t.id, t.entry, t.text])).toEqual([
       [ids[0], "description", undefined],
-      [ids[1], "comments[0]", undefined],
-      [ids[2], "comments[1]", undefined],
+      [undefined, "comments[0]", undefined],
+      [undefined, "comments[1]", undefined],
     ]);
     expect(threadTexts(outs, { description: inputs.description, comments: ["first", "second"] })).toEqual([inputs.description, "first", "second"]);
   });

@@ -37,6 +37,9 @@ describe("state migration", () => {
     const m = migrateState(v2 as never);
     expect(m.__stateVersion).toBe(STATE_VERSION);
     expect(m).not.toHaveProperty("comments");
+    // The description's text is in the inputs: the record keeps its digest.
+    expect(m).not.toHaveProperty("description");
+    expect(m.descriptionDigest).toBe(textDigest("d"));
     expect(m.posted).toEqual([
       { ...pendingRecord("deployed"), commentId: "T1-c2" },
       { ...pendingRecord({ text: "log", attachments: [{ filename: "a.txt", content: "x" }] }), commentId: "T1-c3" },
@@ -66,9 +69,12 @@ describe("state migration", () => {
       recipients: [],
       comments: v2.thread.map((t) => ({ id: t.id, text: t.text, created: t.created, author: { name: t.authorName, type: t.authorType } })),
     };
-    const outs = outputsFrom({ accountId: "hybrid:1", subject: "s", category: "Change", subcategory: "General", description: "d", comments: v2.comments as never }, ticket, m.posted, { notes: m.notes });
+    // A refresh builds the outputs without the description and comments: the record's digest and records stand for them.
+    const outs = outputsFrom({ accountId: "hybrid:1", subject: "s", category: "Change", subcategory: "General" }, ticket, m.posted, { notes: m.notes, descriptionDigest: m.descriptionDigest });
     expect(outs.thread.map((t) => t.entry ?? t.text)).toEqual(["description", "comments[0]", "comments[1]", "run 7", "Looks good.", "comments[2]"]);
     expect(JSON.stringify(outs)).not.toContain('"deployed"');
     expect(outs).not.toHaveProperty("comments");
+    expect(outs).not.toHaveProperty("description");
+    expect(outs.descriptionDigest).toBe(textDigest("d"));
   });
 });
