@@ -96,7 +96,7 @@ describeWithPulumiCli("e2e: RackspaceTicketComment on a ticket opened by hand", 
     // The state holds the stub (which asks for the comment provider), never a client or a credential.
     const { text: exported } = await project.exportState();
     const stub = first.outputs?.__provider as string;
-    expect(stub).toContain('("pulumi-rackspace-ticketing/provider/impl").handler("comment")');
+    expect(stub).toContain('("pulumi-rackspace-ticketing/provider/impl").install(this, req, "comment")');
     expect(Buffer.byteLength(stub)).toBeLessThan(2048);
     for (const leak of ["demo-api-key", "TicketingClient", "X-Auth-Token"]) expect(exported).not.toContain(leak);
 
