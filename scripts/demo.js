@@ -8,8 +8,9 @@
  *   → preview --diff of a subject change (replacement) → a Racker replies
  *   → refresh (drift) → destroy (ticket closed) → what the simulator saw.
  *
- * State lives in .demo/ (ignored): the simulator's tickets, the file backend, and
- * the stack's config file. Running it again starts from where the last run ended.
+ * State lives in .demo/ (ignored; DEMO_DIR=<dir> puts it elsewhere): the simulator's tickets,
+ * the file backend, and the stack's config file. Running it again starts from where the last
+ * run ended.
  */
 "use strict";
 const { spawn, execFileSync } = require("node:child_process");
@@ -18,7 +19,8 @@ const path = require("node:path");
 const { startSimulator, DEFAULT_RACKER_APPROVAL } = require("../dist/simulator");
 
 const ROOT = path.resolve(__dirname, "..");
-const DEMO_DIR = path.join(ROOT, ".demo");
+// DEMO_DIR: another place for the demo's state (the tests run it in a fresh directory).
+const DEMO_DIR = process.env.DEMO_DIR ? path.resolve(process.env.DEMO_DIR) : path.join(ROOT, ".demo");
 const STACK = "demo";
 const bold = (s) => (process.stdout.isTTY ? `\x1b[1m${s}\x1b[0m` : s);
 
@@ -126,7 +128,9 @@ function main() {
       console.log("Drift recorded in the stack's state for web-tier-change:");
       console.log(`  status: ${JSON.stringify(before.status)} → ${JSON.stringify(after.status)}`);
       for (const c of after.thread.slice(before.thread.length)) console.log(`  thread + ${c.authorName} (${c.authorType}): ${c.text}`);
-      console.log(`  modifiedBy: ${before.modifiedBy.name} → ${after.modifiedBy.name}`);
+      // The state records modifiedBy only when it is not the creator (the program's output fills it in).
+      const lastBy = (o) => (o.modifiedBy ?? o.createdBy)?.name;
+      console.log(`  modifiedBy: ${lastBy(before)} → ${lastBy(after)}`);
 
       step(6, "pulumi destroy: close the ticket");
       await run(["destroy", "--yes", "--suppress-progress"]);
