@@ -8,6 +8,7 @@ import type { Ticket } from "../api/schemas";
 import type { OperationContext } from "./context";
 import { TicketOperationError } from "./errors";
 import { describe, label } from "./messages";
+import { isCustomerEntry } from "./posted";
 
 /** The text to post before closing, if any. */
 export function closingText(closingComment: string | undefined, successor: string | undefined): string | undefined {
@@ -18,7 +19,7 @@ export function closingText(closingComment: string | undefined, successor: strin
 
 /** Whether the ticket's last customer entry is `text` (posted by an earlier attempt). */
 function alreadyLast(ticket: Ticket | undefined, text: string): boolean {
-  const last = [...(ticket?.comments ?? [])].reverse().find((c) => (c.author?.type ?? "customer") !== "racker");
+  const last = [...(ticket?.comments ?? [])].reverse().find(isCustomerEntry);
   return last?.text === text;
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Ticket } from "../api/schemas";
 import type { CommentInput } from "./entries";
-import { EntryRecord, entryDigest, pendingRecord, recordsOf, textDigest, withIds } from "./posted";
+import { EntryRecord, entryDigest, pendingRecord, withIds } from "./posted";
 
 /**
  * One note posted on the ticket, as the state keeps it (about 60 bytes, whatever the text:
@@ -14,18 +14,10 @@ import { EntryRecord, entryDigest, pendingRecord, recordsOf, textDigest, withIds
  */
 export type NoteRecord = EntryRecord;
 
-export { textDigest };
-
-/** The identity of a note's value: its text and its files (name and content). */
-export const noteDigest: (note: CommentInput) => string = entryDigest;
-
-/** The notes recorded in a state (anything malformed is left out). */
-export const notesOf: (value: unknown) => NoteRecord[] = recordsOf;
-
 /** Whether `note` differs from the last one posted (a note never posted always does). */
 export function notePending(note: CommentInput | undefined, history: readonly NoteRecord[]): boolean {
   if (note === undefined) return false;
-  return history[history.length - 1]?.digest !== noteDigest(note);
+  return history[history.length - 1]?.digest !== entryDigest(note);
 }
 
 /** The record of a note just posted: its thread entry is the newest customer entry with its text that no record in `taken` holds. */

@@ -12,40 +12,13 @@
  */
 import type { Person, Ticket } from "../api/schemas";
 import type { ApprovalOutput } from "./approval";
-import { entryText } from "./entries";
 import type { TicketInputs } from "./inputs";
 import { stripMarker } from "./marker";
-import { textDigest } from "./posted";
 import type { NoteRecord } from "./notes";
-import { EntryRecord, recordsFor, withIds } from "./posted";
+import { EntryRecord, isCustomerEntry, recordsFor, textDigest, withIds } from "./posted";
+import { commentRef, DESCRIPTION_REF, expandThread, ThreadEntry } from "./thread-view";
 
-/**
- * One comment on the ticket as last read, Racker replies included. An entry the stack posted
- * itself (the description, an entry of `comments`) is recorded without its text and author,
- * naming instead the input it came from in `entry`; the program's `thread` fills them in.
- */
-export interface ThreadEntry {
-  /** The API's id (absent from the state for an entry of `comments`: its record in `posted` holds it). */
-  id?: string;
-  /** The text (absent from the state for an entry the stack posted: see `entry`). */
-  text?: string;
-  /** When it was posted (absent from the state for the description posted with the ticket: the ticket's `created`). */
-  created?: string;
-  /** Who wrote it (absent from the state for an entry the stack posted by the ticket's creator, `createdBy.name`). */
-  authorName?: string;
-  /** "customer" or "racker" (absent from the state for an entry the stack posted, which is the customer's). */
-  authorType?: string;
-  /** For an entry the stack posted: `description` or `comments[i]`, the input that holds its text. */
-  entry?: string;
-  /** Files attached to this entry, with the URL the API gives for each (absent when there are none). */
-  attachments?: ThreadAttachment[];
-}
-
-export interface ThreadAttachment {
-  filename: string;
-  uuid: string;
-  url: string;
-}
+export type { ThreadAttachment, ThreadEntry } from "./thread-view";
 
 export interface PersonOutput {
   id: string;
@@ -87,8 +60,6 @@ function person(p: Person | null | undefined): PersonOutput {
   return { id: p?.id ?? "", name: p?.name ?? "", type: p?.type ?? "" };
 }
 
-const isCustomer = (c: Ticket["comments"][number]) => (c.author?.type ?? "customer") !== "racker";
-
 /** The digest of a description as the outputs record it (undefined for none: an empty one is none). */
 export function descriptionDigestOf(description: string | undefined): string | undefined {
   return description ? textDigest(description) : undefined;
@@ -105,19 +76,19 @@ function isDeclaredDescription(text: string, digest: string | undefined): boolea
  * the posted comments) as references, the others as the API gave them.
  */
 export function threadOf(ticket: Ticket, descriptionDigest?: string, posted: readonly EntryRecord[] = []): ThreadEntry[] {
-  const own = new Map(posted.map((r, i) => [r.commentId, `comments[${i}]`] as const).filter(([id]) => id !== ""));
+  const own = new Map(posted.map((r, i) => [r.commentId, commentRef(i)] as const).filter(([id]) => id !== ""));
   return ticket.comments.map((c, i) => {
     const created = c.created ?? "";
     const id = c.id ?? "";
-    const ref = i === 0 && isCustomer(c) && isDeclaredDescription(c.text, descriptionDigest) ? "description" : own.get(id);
+    const ref = i === 0 && isCustomerEntry(c) && isDeclaredDescription(c.text, descriptionDigest) ? DESCRIPTION_REF : own.get(id);
     const author = c.author?.name ?? "";
     const entry: ThreadEntry =
       ref === undefined
         ? { id, text: c.text, created, authorName: author, authorType: c.author?.type ?? "" }
         : {
             // What the record, the ticket or the creator already say is not repeated.
-            ...(ref === "description" ? { id } : {}),
-            ...(ref === "description" && created === (ticket.created ?? "") ? {} : { created }),
+            ...(ref === DESCRIPTION_REF ? { id } : {}),
+            ...(ref === DESCRIPTION_REF && created === (ticket.created ?? "") ? {} : { created }),
             entry: ref,
             ...(author !== (ticket.createdBy?.name ?? "") ? { authorName: author } : {}),
           };
@@ -173,7 +144,7 @@ export function outputsFrom(inputs: TicketInputs, ticket: Ticket, posted: readon
 export function customerComments(ticket: Ticket): string[] {
   return ticket.comments
     .slice(1)
-    .filter((c) => (c.author?.type ?? "customer") !== "racker")
+    .filter(isCustomerEntry)
     .map((c) => c.text);
 }
 
@@ -208,18 +179,11 @@ export function inputsFromTicket(ticket: Ticket): TicketInputs {
  */
 export function ticketFromOutputs(id: string, olds: Record<string, unknown>, inputs?: Pick<TicketInputs, "description" | "comments">): Ticket {
   const o = olds as Partial<TicketOutputs>;
-  const posted = Array.isArray(o.posted) ? o.posted : [];
-  const idOf = (t: ThreadEntry): string => {
-    const i = t.entry === undefined ? undefined : /^comments\[(\d+)\]$/.exec(t.entry)?.[1];
-    return i === undefined ? "" : (posted[Number(i)]?.commentId ?? "");
-  };
-  const textOf = (t: ThreadEntry): string => {
-    if (t.entry === undefined) return t.text ?? "";
-    if (t.entry === "description") return inputs?.description ?? "";
-    const i = /^comments\[(\d+)\]$/.exec(t.entry)?.[1];
-    const e = i === undefined ? undefined : inputs?.comments?.[Number(i)];
-    return e === undefined ? "" : entryText(e);
-  };
+  const thread = expandThread(Array.isArray(o.thread) ? o.thread : [], inputs?.description, inputs?.comments ?? [], {
+    creator: o.createdBy?.name,
+    created: o.created,
+    posted: Array.isArray(o.posted) ? o.posted : [],
+  });
   return {
     ticketId: id,
     accountId: o.accountId,
@@ -234,11 +198,11 @@ export function ticketFromOutputs(id: string, olds: Record<string, unknown>, inp
     modified: o.modified,
     createdBy: o.createdBy ? { ...o.createdBy } : undefined,
     modifiedBy: o.modifiedBy ? { ...o.modifiedBy } : o.createdBy ? { ...o.createdBy } : undefined,
-    comments: (Array.isArray(o.thread) ? o.thread : []).map((t) => ({
-      id: t.id ?? idOf(t),
-      text: textOf(t),
-      created: t.created ?? o.created,
-      author: { name: t.authorName ?? o.createdBy?.name ?? "", type: t.authorType ?? "customer" },
+    comments: thread.map((t) => ({
+      id: t.id,
+      text: t.text,
+      created: t.created,
+      author: { name: t.authorName, type: t.authorType },
       ...(Array.isArray(t.attachments) ? { attachments: t.attachments.map((a) => ({ ...a })) } : {}),
     })),
     recipients: [],

@@ -4,7 +4,8 @@
  * the preview shows exactly the calls an update makes.
  */
 import { AttachmentInput, CommentInput, sameAttachments } from "./entries";
-import { notePending, notesOf } from "./notes";
+import { notePending } from "./notes";
+import { recordsOf } from "./posted";
 import { REPLACE_FIELDS } from "./inputs";
 import { UNKNOWN } from "./keys";
 import { descriptionDigestOf } from "./outputs";
@@ -58,12 +59,6 @@ export function sameResourceSet(a: readonly string[], b: readonly string[]): boo
   return true;
 }
 
-/** The description a record carries, as a digest (a record of 0.4 or older, or a test's, may carry the text). */
-function recordedDescription(olds: Record<string, unknown>): string | undefined {
-  if (typeof olds.descriptionDigest === "string") return olds.descriptionDigest;
-  return descriptionDigestOf(typeof olds.description === "string" ? olds.description : undefined);
-}
-
 /**
  * The fields that force a new ticket and differ between `olds` and `news` (a value not
  * known until apply counts as different). Files compare by name and content.
@@ -78,7 +73,7 @@ export function replacingFields(olds: Record<string, unknown>, news: Record<stri
     }
     const same =
       f === "description"
-        ? recordedDescription(olds) === descriptionDigestOf(typeof b === "string" ? b : undefined)
+        ? (typeof olds.descriptionDigest === "string" ? olds.descriptionDigest : undefined) === descriptionDigestOf(typeof b === "string" ? b : undefined)
         : f === "attachments"
         ? sameAttachments(olds[f] as AttachmentInput[] | undefined, b as AttachmentInput[] | undefined)
         : f === "recipients"
@@ -124,7 +119,7 @@ export function planChanges(olds: Record<string, unknown>, news: Record<string, 
   }
   let note: CommentInput | undefined;
   if (isUnknown(news.note)) changes = true;
-  else if (news.note !== undefined && notePending(news.note as CommentInput, notesOf(olds.notes))) {
+  else if (news.note !== undefined && notePending(news.note as CommentInput, recordsOf(olds.notes))) {
     note = news.note as CommentInput;
     changes = true;
   }

@@ -61,7 +61,10 @@ export function recordsOf(value: unknown): EntryRecord[] {
     }));
 }
 
-const isCustomer = (c: ThreadComment) => (c.author?.type ?? "customer") !== "racker";
+/** Whether a thread entry is a customer's (a missing author counts as the customer). */
+export function isCustomerEntry(c: ThreadComment): boolean {
+  return (c.author?.type ?? "customer") !== "racker";
+}
 
 /**
  * `records` with their thread entry ids filled in where missing: each takes the newest
@@ -72,7 +75,7 @@ export function withIds(records: readonly EntryRecord[], ticket: Ticket, taken: 
   const out = records.map((r) => ({ ...r }));
   if (out.every((r) => r.commentId !== "")) return out;
   const held = new Set([...out, ...taken].map((r) => r.commentId).filter((id) => id !== ""));
-  const entries = ticket.comments.slice(1).filter(isCustomer);
+  const entries = ticket.comments.slice(1).filter(isCustomerEntry);
   for (let i = out.length - 1; i >= 0; i--) {
     const r = out[i];
     if (r.commentId !== "") continue;

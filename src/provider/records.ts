@@ -7,9 +7,8 @@
  * ./outputs plus the bookkeeping, in the current shape once ./state has migrated them.
  */
 import { parseInputs, TicketInputs, userInputs } from "./inputs";
-import { IMPORT_KEY, NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, PROVIDER_KEY, REPLACE_ON_CHANGES_KEY, SECRET_INPUTS_KEY, STACK_KEY, STATE_VERSION_KEY } from "./keys";
+import { IMPORT_KEY, NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, PROVIDER_KEY, REPLACE_ON_CHANGES_KEY, SECRECY_KEYS, SECRET_INPUTS_KEY, STACK_KEY, STATE_VERSION_KEY } from "./keys";
 import type { ResourceRef } from "./marker";
-import { notesOf } from "./notes";
 import type { KeptOutputs, TicketOutputs } from "./outputs";
 import { EntryRecord, recordsOf } from "./posted";
 
@@ -56,19 +55,20 @@ export function keptOf(olds: TicketRecord): KeptOutputs {
   const approval = olds.approval;
   const descriptionDigest = typeof olds.descriptionDigest === "string" ? olds.descriptionDigest : undefined;
   return {
-    notes: notesOf(olds.notes),
+    notes: recordsOf(olds.notes),
     ...(approval && typeof approval === "object" ? { approval: approval as KeptOutputs["approval"] } : {}),
     ...(descriptionDigest !== undefined ? { descriptionDigest } : {}),
   };
 }
 
 /**
- * A record as the planner reads it (./plan): the inputs it carries and its records of what was
- * posted. (userInputs alone would drop `posted` and `notes`: as inputs, those keys carry only
- * the outputs' secretness.)
+ * A record as the planner reads it (./plan): the inputs it carries and the outputs named by
+ * SECRECY_KEYS (`posted`, `notes`, `descriptionDigest`…), which userInputs leaves out: as inputs,
+ * those keys carry only the outputs' secretness.
  */
 export function plannedFrom(olds: TicketRecord): Record<string, unknown> {
-  return { ...userInputs(olds), posted: olds.posted, notes: olds.notes, descriptionDigest: olds.descriptionDigest };
+  const record = olds as Record<string, unknown>;
+  return { ...userInputs(olds), ...Object.fromEntries(SECRECY_KEYS.map((k) => [k, record[k]])) };
 }
 
 /** The records of the entries of `comments` the record says are posted, in order. */

@@ -3,7 +3,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { organization, secretInputs } from "./program-context";
-import { DESCRIPTION_DIGEST_KEY, IMPORT_KEY, NAME_KEY, NOTES_KEY, ORGANIZATION_KEY, PARENT_KEY, POSTED_KEY, PROJECT_KEY, REPLACE_ON_CHANGES_KEY, SECRET_INPUTS_KEY, STACK_KEY, THREAD_KEY } from "./keys";
+import { IMPORT_KEY, NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, REPLACE_ON_CHANGES_KEY, SECRECY_KEYS, SECRET_INPUTS_KEY, STACK_KEY } from "./keys";
 import type { AttachmentInput, CommentInput } from "./entries";
 
 /** A file to attach, as a program passes it (any field may be an Output). See {@link AttachmentInput}. */
@@ -188,10 +188,8 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
         // The engine gets no changed keys from a dynamic provider's diff, so it cannot apply replaceOnChanges itself.
         [REPLACE_ON_CHANGES_KEY]: options.replaceOnChanges,
         [SECRET_INPUTS_KEY]: options.id ? undefined : secretInputs(args, SECRETABLE).apply((names) => (names.length > 0 ? names : undefined)),
-        [THREAD_KEY]: options.id ? undefined : secrecy,
-        [POSTED_KEY]: options.id ? undefined : secrecy,
-        [NOTES_KEY]: options.id ? undefined : secrecy,
-        [DESCRIPTION_DIGEST_KEY]: options.id ? undefined : secrecy,
+        // Every output that repeats or digests a text (the key stays for `get` too: it registers the output).
+        ...Object.fromEntries(SECRECY_KEYS.map((k) => [k, options.id ? undefined : secrecy])),
         ticketId: undefined,
         status: undefined,
         classification: undefined,

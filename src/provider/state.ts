@@ -14,10 +14,9 @@
 import { NAME_KEY, STATE_VERSION_KEY } from "./keys";
 import { label } from "./messages";
 import type { TicketOutputs } from "./outputs";
-import { recordsFor } from "./posted";
+import { recordsFor, recordsOf } from "./posted";
 import type { CommentInput } from "./entries";
 import type { EngineInputs, MigratedRecord, TicketRecord } from "./records";
-import { notesOf } from "./notes";
 import { descriptionDigestOf, ticketFromOutputs } from "./outputs";
 
 export const STATE_VERSION = 3;
@@ -45,7 +44,7 @@ export function migrateState(props: TicketRecord | undefined, name?: string, tic
   if (version < 3) {
     // The posted texts become records, tied to the thread entries (which still hold the texts).
     const posted = Array.isArray(out.comments) ? (out.comments as CommentInput[]) : [];
-    out.posted = recordsFor(posted, ticketFromOutputs(String(out.ticketId ?? ticketId ?? ""), out), notesOf(out.notes));
+    out.posted = recordsFor(posted, ticketFromOutputs(String(out.ticketId ?? ticketId ?? ""), out), recordsOf(out.notes));
     delete out.comments;
     // The description's text is in the inputs: the record keeps its digest.
     const digest = descriptionDigestOf(typeof out.description === "string" ? out.description : undefined);

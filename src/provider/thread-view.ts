@@ -1,12 +1,53 @@
 /**
- * The program's view of a ticket's thread: the recorded thread with the texts of the stack's own entries put back from the declared inputs.
+ * The recorded thread and its full view: how the state names the stack's own entries (`entry`), and the thread with their texts, ids and authors put back from the declared inputs and the record.
  *
- * Program side only (RackspaceTicket's `thread` output); the state keeps those texts once,
- * in the inputs, and names the input in each such entry (`entry`).
+ * The program's `thread` (RackspaceTicket) and the provider's rebuilt ticket before an update
+ * (./outputs ticketFromOutputs) both read the recorded thread through expandThread.
  */
 import { CommentInput, entryText } from "./entries";
-import type { ThreadEntry } from "./outputs";
 import type { EntryRecord } from "./posted";
+
+/**
+ * One comment on the ticket as last read, Racker replies included. An entry the stack posted
+ * itself (the description, an entry of `comments`) is recorded without its text and author,
+ * naming instead the input it came from in `entry`; the program's `thread` fills them in.
+ */
+export interface ThreadEntry {
+  /** The API's id (absent from the state for an entry of `comments`: its record in `posted` holds it). */
+  id?: string;
+  /** The text (absent from the state for an entry the stack posted: see `entry`). */
+  text?: string;
+  /** When it was posted (absent from the state for the description posted with the ticket: the ticket's `created`). */
+  created?: string;
+  /** Who wrote it (absent from the state for an entry the stack posted by the ticket's creator, `createdBy.name`). */
+  authorName?: string;
+  /** "customer" or "racker" (absent from the state for an entry the stack posted, which is the customer's). */
+  authorType?: string;
+  /** For an entry the stack posted: `description` or `comments[i]`, the input that holds its text. */
+  entry?: string;
+  /** Files attached to this entry, with the URL the API gives for each (absent when there are none). */
+  attachments?: ThreadAttachment[];
+}
+
+export interface ThreadAttachment {
+  filename: string;
+  uuid: string;
+  url: string;
+}
+
+/** How a recorded thread entry names the description. */
+export const DESCRIPTION_REF = "description";
+
+/** How a recorded thread entry names the declared comment `i`. */
+export function commentRef(i: number): string {
+  return `comments[${i}]`;
+}
+
+/** The index of the declared comment `ref` names, or undefined when it names none. */
+function commentIndex(ref: string): number | undefined {
+  const i = /^comments\[(\d+)\]$/.exec(ref)?.[1];
+  return i === undefined ? undefined : Number(i);
+}
 
 /** One comment on the ticket as the program sees it: always with its id, text, time and author. */
 export interface ThreadMessage extends ThreadEntry {
@@ -19,9 +60,9 @@ export interface ThreadMessage extends ThreadEntry {
 
 /** The text an `entry` reference stands for, or undefined when the declared inputs do not hold it. */
 function declaredText(entry: string, description: string | undefined, comments: readonly CommentInput[]): string | undefined {
-  if (entry === "description") return description ?? "";
-  const i = /^comments\[(\d+)\]$/.exec(entry)?.[1];
-  const e = i === undefined ? undefined : comments[Number(i)];
+  if (entry === DESCRIPTION_REF) return description ?? "";
+  const i = commentIndex(entry);
+  const e = i === undefined ? undefined : comments[i];
   return e === undefined ? undefined : entryText(e);
 }
 
@@ -40,10 +81,10 @@ export interface RecordContext {
 export function expandThread(recorded: readonly ThreadEntry[], description: string | undefined, comments: readonly CommentInput[], ctx: RecordContext = {}): ThreadMessage[] {
   return recorded.map((t) => {
     if (t.entry === undefined) return { ...t, id: t.id ?? "", text: t.text ?? "", created: t.created ?? "", authorName: t.authorName ?? "", authorType: t.authorType ?? "customer" };
-    const i = /^comments\[(\d+)\]$/.exec(t.entry)?.[1];
+    const i = commentIndex(t.entry);
     return {
       ...t,
-      id: t.id ?? (i === undefined ? "" : (ctx.posted?.[Number(i)]?.commentId ?? "")),
+      id: t.id ?? (i === undefined ? "" : (ctx.posted?.[i]?.commentId ?? "")),
       text: declaredText(t.entry, description, comments) ?? "",
       created: t.created ?? ctx.created ?? "",
       authorName: t.authorName ?? ctx.creator ?? "",

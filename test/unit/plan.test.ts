@@ -1,7 +1,7 @@
 import { planChanges, sameResourceSet } from "../../src/provider/plan";
 import { UNKNOWN } from "../../src/provider/inputs";
 import { recordOf } from "../../src/provider/notes";
-import { pendingRecord } from "../../src/provider/posted";
+import { pendingRecord, textDigest } from "../../src/provider/posted";
 
 const base = {
   accountId: "hybrid:100001",
@@ -14,9 +14,9 @@ const base = {
   resources: ["https://r.example/1", "https://r.example/2"],
   comments: ["a"],
 };
-// Old outputs carry the inputs plus API fields, and a record (not the text) per posted comment.
-const { comments: _posted, ...declared } = base;
-const olds = { ...declared, posted: base.comments.map((c) => pendingRecord(c)), ticketId: "T1", status: "Pending Rackspace", thread: [] };
+// Old outputs carry the inputs plus API fields, a record (not the text) per posted comment and the description's digest.
+const { comments: _posted, description: _text, ...declared } = base;
+const olds = { ...declared, descriptionDigest: textDigest(base.description), posted: base.comments.map((c) => pendingRecord(c)), ticketId: "T1", status: "Pending Rackspace", thread: [] };
 
 describe("planChanges", () => {
   it("no change: no calls, changes=false", () => {
