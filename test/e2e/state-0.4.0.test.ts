@@ -19,19 +19,16 @@
 import * as fs from "node:fs";
 import { postedTextDigests, textDigestsOf } from "../helpers/posted";
 import { textDigest } from "../../src/provider/posted";
-import * as os from "node:os";
 import * as path from "node:path";
 import { STATE_VERSION } from "../../src/provider/state";
-import { startSimulator, Simulator, RequestLogEntry } from "../../src/simulator";
-import { describeWithPulumiCli, ensureBuilt, makeJsProgram, PulumiProject, StackExport, StateResource, TICKET_TYPE } from "../helpers/pulumi-cli";
+import type { RequestLogEntry, Simulator } from "../../src/simulator";
+import { describeWithPulumiCli, ensureBuilt, PulumiProject, TICKET_TYPE } from "../helpers/pulumi-cli";
+import { customerComments, expectOk, fixtureIds, lastSeq, nameOf, previewPlan, Replay, replay, revealed, writesSince } from "../helpers/state-fixture";
 
 jest.setTimeout(300_000);
 
 const FIXTURE = path.resolve(__dirname, "..", "fixtures", "state-0.4.0");
 const STACK = "fixture";
-const WINDOW_MS = 1000;
-const LIMITS = { create: 10, patch: 20, comment: 20, read: 200, attachment: 20 };
-const WRITE_OPS = new Set<RequestLogEntry["operation"]>(["createTicket", "patchTicket", "addComment", "createAttachment"]);
 
 type Entry = string | { text: string };
 interface DeclaredTicket {
@@ -51,13 +48,8 @@ const ADDED_COMMENT = "Replication lag back under one second.";
 const NEW_NOTE = "Deployed build 103 by run 7003.";
 
 const textOf = (e: Entry) => (typeof e === "string" ? e : e.text);
-const nameOf = (r: StateResource) => r.urn.split("::").pop() as string;
-const lastSeq = (sim: Simulator) => sim.requests().reduce((m, e) => Math.max(m, e.seq), 0);
-const writesSince = (sim: Simulator, since: number) => sim.requests({ since }).filter((e) => WRITE_OPS.has(e.operation));
 const brief = (e: RequestLogEntry) => ({ operation: e.operation, ticketId: e.ticketId, body: e.body });
 const bodyText = (e: RequestLogEntry) => (e.body as { comment?: { text?: unknown } } | undefined)?.comment?.text;
-/** The customer entries after the description, as the simulator has them. */
-const customerComments = (sim: Simulator, id: string) => (sim.getTicket(id)?.comments ?? []).slice(1).filter((c) => c.author?.type !== "racker").map((c) => c.text);
 const rackerComments = (sim: Simulator, id: string) => (sim.getTicket(id)?.comments ?? []).filter((c) => c.author?.type === "racker").map((c) => c.text);
 
 /** What 0.4.0 posted on each ticket after its description: the declared comments, then every note. */
@@ -69,68 +61,20 @@ const POSTED: Record<string, string[]> = {
   secretive: (DECLARED.secretive.comments ?? []).map(textOf),
 };
 
-/** `expect` that a CLI command succeeded, showing its whole output when it did not. */
-function expectOk(r: { code: number | null; output: string }): void {
-  expect({ code: r.code, output: r.code === 0 ? "" : r.output }).toEqual({ code: 0, output: "" });
-}
-
-/** The ticket ids of the fixture's export, by resource name. */
-function fixtureIds(): Record<string, string> {
-  const state = JSON.parse(fs.readFileSync(path.join(FIXTURE, "stack.json"), "utf8")) as StackExport;
-  const ids: Record<string, string> = {};
-  for (const r of state.deployment.resources ?? []) if (r.type === TICKET_TYPE) ids[nameOf(r)] = r.id as string;
-  return ids;
-}
-
-/** The steps and change summary of `pulumi preview --json` (steps that change nothing are mostly left out). */
-function previewPlan(stdout: string): { ops: string[]; summary: Record<string, number> } {
-  const doc = JSON.parse(stdout) as { steps?: { op: string }[]; changeSummary?: Record<string, number> };
-  return { ops: (doc.steps ?? []).map((s) => s.op), summary: doc.changeSummary ?? {} };
-}
-
-/** A value of `stack export --show-secrets`: secrets come as `{<sig>, plaintext: <JSON>}`. */
-function revealed(v: unknown): unknown {
-  const p = (v as { plaintext?: unknown } | undefined)?.plaintext;
-  return typeof p === "string" ? JSON.parse(p) : v;
-}
-
 describeWithPulumiCli("e2e: a stack written by 0.4.0 (five tickets) loads, refreshes, updates and destroys", () => {
-  const ids = fixtureIds();
+  const ids = fixtureIds(FIXTURE);
+  let r: Replay | undefined;
   let sim: Simulator;
   let project: PulumiProject | undefined;
-  let dir: string | undefined;
-  let work: string | undefined;
   const byName = async () => Object.fromEntries((await project!.resources()).map((t) => [nameOf(t), t]));
 
   beforeAll(async () => {
     ensureBuilt();
-    work = fs.mkdtempSync(path.join(os.tmpdir(), "rt-state-040-sim-"));
-    const dataFile = path.join(work, "simulator.json");
-    fs.copyFileSync(path.join(FIXTURE, "simulator.json"), dataFile);
-    sim = await startSimulator({ port: 0, windowMs: WINDOW_MS, limits: LIMITS, dataFile });
-    dir = makeJsProgram("rt-state-040", fs.readFileSync(path.join(FIXTURE, "index.js"), "utf8"));
-    for (const f of fs.readdirSync(FIXTURE)) {
-      if (["stack.json", "simulator.json", "README.md", "make-fixtures.js"].includes(f) || !fs.statSync(path.join(FIXTURE, f)).isFile()) continue;
-      fs.copyFileSync(path.join(FIXTURE, f), path.join(dir, f));
-    }
-    project = await PulumiProject.create({ dir, stack: STACK });
-    await project.ok(["stack", "import", "--file", path.join(FIXTURE, "stack.json")]);
-    await project.configureForSimulator(sim, WINDOW_MS);
-    await project.configSetAll({
-      "rackspace:rateLimitCreate": String(LIMITS.create),
-      "rackspace:rateLimitPatch": String(LIMITS.patch),
-      "rackspace:rateLimitComment": String(LIMITS.comment),
-      "rackspace:rateLimitRead": String(LIMITS.read),
-    });
+    r = await replay(FIXTURE, "rt-state-040", STACK);
+    ({ sim, project } = r);
   });
   afterAll(async () => {
-    try {
-      await project?.dispose();
-    } finally {
-      await sim?.close();
-      if (dir) fs.rmSync(dir, { recursive: true, force: true });
-      if (work) fs.rmSync(work, { recursive: true, force: true });
-    }
+    await r?.dispose();
   });
 
   test("the import holds the five tickets, open on the simulator, each with what 0.4.0 posted once", async () => {
@@ -197,7 +141,7 @@ describeWithPulumiCli("e2e: a stack written by 0.4.0 (five tickets) loads, refre
     const next = structuredClone(DECLARED);
     next.plain.comments = [...(next.plain.comments ?? []), ADDED_COMMENT];
     next.noted.note = NEW_NOTE;
-    fs.writeFileSync(path.join(dir!, "declared.json"), `${JSON.stringify(next, null, 2)}\n`);
+    fs.writeFileSync(path.join(project!.dir, "declared.json"), `${JSON.stringify(next, null, 2)}\n`);
     const since = lastSeq(sim);
     expectOk(await project!.up());
     const writes = writesSince(sim, since);
