@@ -15,7 +15,7 @@ import type { ApprovalOutput } from "./approval";
 import type { TicketInputs } from "./inputs";
 import { stripMarker } from "./marker";
 import type { NoteRecord } from "./notes";
-import { EntryRecord, isCustomerEntry, recordsFor, textDigest, withIds } from "./posted";
+import { EntryRecord, isCustomerEntry, textDigest, withIds } from "./posted";
 import { commentRef, DESCRIPTION_REF, expandThread, ThreadEntry } from "./thread-view";
 
 export type { ThreadAttachment, ThreadEntry } from "./thread-view";
@@ -207,9 +207,4 @@ export function ticketFromOutputs(id: string, olds: Record<string, unknown>, inp
     })),
     recipients: [],
   };
-}
-
-/** Records for the comments of an imported ticket (the inputs take them from its thread). */
-export function importedRecords(inputs: TicketInputs, ticket: Ticket): EntryRecord[] {
-  return recordsFor(inputs.comments ?? [], ticket);
 }

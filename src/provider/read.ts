@@ -7,7 +7,8 @@ import type { OperationContext } from "./context";
 import { TicketOperationError } from "./errors";
 import { TicketInputs, userInputs } from "./inputs";
 import { describe, label } from "./messages";
-import { importedRecords, inputsFromTicket, outputsFrom } from "./outputs";
+import { inputsFromTicket, outputsFrom } from "./outputs";
+import { recordsFor } from "./posted";
 import { keptOf, MigratedRecord, parseInputsLenient, postedOf, str, TicketRecord } from "./records";
 import { recordOf, versioned } from "./state";
 import { isTicketGone } from "./status";
@@ -32,5 +33,5 @@ export async function readTicket(op: OperationContext, name: string | undefined,
   }
   // `pulumi import`: the inputs are whatever the ticket says.
   const inputs = inputsFromTicket(ticket);
-  return { id: ticket.ticketId, props: versioned(outputsFrom(inputs, ticket, importedRecords(inputs, ticket))), inputs };
+  return { id: ticket.ticketId, props: versioned(outputsFrom(inputs, ticket, recordsFor(inputs.comments ?? [], ticket))), inputs };
 }
