@@ -48,17 +48,31 @@ export function threadDigest(record: EntryRecord): string {
   return record.textDigest ?? record.digest;
 }
 
-/** The records in a state value (anything malformed is left out). */
+/** A digest as this version writes it: 64 bits (older states kept 128 bits or a full SHA-256 of the same bytes, of which this is the prefix). */
+const shortened = (d: string) => d.slice(0, 16);
+
+/**
+ * The records in a state value, in this version's shape (anything malformed is left out).
+ * Records of older versions are read too: `{sha256, textSha256}` (0.3: full SHA-256) and
+ * 128-bit digests (0.4 before 64 bits) name the same bytes, so their prefix is the digest.
+ */
 export function recordsOf(value: unknown): EntryRecord[] {
   if (!Array.isArray(value)) return [];
-  return value
-    .filter((n): n is EntryRecord => !!n && typeof n === "object" && typeof (n as EntryRecord).digest === "string")
-    .map((n) => ({
-      digest: n.digest,
-      ...(typeof n.textDigest === "string" ? { textDigest: n.textDigest } : {}),
-      commentId: typeof n.commentId === "string" ? n.commentId : "",
-      ...(Array.isArray(n.files) ? { files: n.files.filter((f): f is string => typeof f === "string") } : {}),
-    }));
+  const out: EntryRecord[] = [];
+  for (const n of value) {
+    if (!n || typeof n !== "object") continue;
+    const r = n as Record<string, unknown>;
+    const digest = typeof r.digest === "string" ? r.digest : typeof r.sha256 === "string" ? r.sha256 : undefined;
+    if (digest === undefined) continue;
+    const text = typeof r.textDigest === "string" ? r.textDigest : typeof r.textSha256 === "string" ? r.textSha256 : undefined;
+    out.push({
+      digest: shortened(digest),
+      ...(text !== undefined ? { textDigest: shortened(text) } : {}),
+      commentId: typeof r.commentId === "string" ? r.commentId : "",
+      ...(Array.isArray(r.files) ? { files: r.files.filter((f): f is string => typeof f === "string") } : {}),
+    });
+  }
+  return out;
 }
 
 /** Whether a thread entry is a customer's (a missing author counts as the customer). */

@@ -50,6 +50,8 @@ export function migrateState(props: TicketRecord | undefined, name?: string, tic
     const digest = descriptionDigestOf(typeof out.description === "string" ? out.description : undefined);
     if (digest !== undefined) out.descriptionDigest = digest;
     delete out.description;
+    // Note records of 0.3 ({sha256, textSha256}) and 0.4 (128 bits) in this version's shape.
+    out.notes = recordsOf(out.notes);
   }
   out[STATE_VERSION_KEY] = STATE_VERSION;
   // The fields 0.3 always records are now there; the rest is as the package wrote it.

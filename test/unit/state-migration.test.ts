@@ -5,6 +5,11 @@ import { migrateState, STATE_VERSION } from "../../src/provider/state";
 import { pendingRecord, textDigest } from "../../src/provider/posted";
 import { outputsFrom } from "../../src/provider/outputs";
 import type { Ticket } from "../../src/api/schemas";
+import { planChanges } from "../../src/provider/plan";
+import { plannedFrom } from "../../src/provider/records";
+import { userInputs } from "../../src/provider/inputs";
+import * as fs from "node:fs";
+import * as path from "node:path";
 
 const customer = (id: string, text: string) => ({ id, text, created: `2026-12-01T00:00:0${id.slice(-1)}.000Z`, authorName: "Dana", authorType: "customer" });
 const racker = (id: string, text: string) => ({ id, text, created: "2026-12-01T00:00:09.000Z", authorName: "Sam", authorType: "racker" });
@@ -49,6 +54,22 @@ describe("state migration", () => {
     // The note's entry is not taken by a comment, and the input record is not changed.
     expect(m.notes).toEqual(v2.notes);
     expect(v2.comments).toHaveLength(3);
+  });
+
+  it("keeps 0.3's note records ({sha256, textSha256}): the last note is not posted again, a new one is", () => {
+    // test/fixtures/notes-0.3: a record as 0.3 wrote it (full SHA-256 digests). Before this
+    // migration such records were dropped, so the note in the program was posted a second time.
+    const v03 = JSON.parse(fs.readFileSync(path.join(__dirname, "..", "fixtures", "notes-0.3", "record.json"), "utf8"));
+    const m = migrateState(v03);
+    expect(m.notes).toEqual([
+      { digest: pendingRecord({ text: "Deployed build 41 (log attached)", attachments: [{ filename: "n.txt", content: "x" }] }).digest, textDigest: textDigest("Deployed build 41 (log attached)"), commentId: "T9-c3" },
+      { digest: textDigest("Deployed build 42"), commentId: "T9-c4" },
+    ]);
+    // The notes' entries are not taken for the comment; the one comment is tied to its own entry.
+    expect(m.posted).toEqual([{ ...pendingRecord("Window opened."), commentId: "T9-c2" }]);
+    const declared = { ...userInputs(v03), comments: ["Window opened."] };
+    expect(planChanges(plannedFrom(m), declared).note).toBeUndefined();
+    expect(planChanges(plannedFrom(m), { ...declared, note: "Deployed build 43" }).note).toBe("Deployed build 43");
   });
 
   it("reads 0.2's unversioned record (no thread, no comments) as an empty history", () => {
