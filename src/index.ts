@@ -19,7 +19,7 @@ export type { TicketCommentOutputs } from "./provider/comment-outputs";
 export type { CommentResourceInputs } from "./provider/comment-inputs";
 export type { ThreadEntry, ThreadAttachment, PersonOutput, TicketOutputs } from "./provider/outputs";
 export type { WaitForInput } from "./provider/wait-for";
-export type { ApprovalOutput } from "./provider/approval";
+export type { ApprovalOutput, GateBaseline } from "./provider/approval";
 export type { NoteRecord } from "./provider/notes";
 export type { EntryRecord } from "./provider/posted";
 export type { ThreadMessage } from "./provider/thread-view";

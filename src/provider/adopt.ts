@@ -4,7 +4,6 @@
  * brought in line and the declared comments not yet on it are posted; an import sends
  * nothing at all. Mismatches are listed without printing secrets or free text.
  */
-import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isRackspaceApiError } from "../api/errors";
 import type { Ticket } from "../api/schemas";
 import type { OperationContext } from "./context";
@@ -13,7 +12,7 @@ import { TicketOperationError } from "./errors";
 import type { TicketInputs } from "./inputs";
 import { stripMarker } from "./marker";
 import { describe, firstDifference, label, shown } from "./messages";
-import { customerComments } from "./outputs";
+import { customerComments, TicketOutputs } from "./outputs";
 import { sameResourceSet } from "./plan";
 import { isClosed } from "./status";
 import { postComments } from "./thread";
@@ -28,7 +27,14 @@ export interface AdoptRequest {
   secrets: ReadonlySet<string>;
 }
 
-export async function adoptTicket(op: OperationContext, req: AdoptRequest): Promise<dynamic.CreateResult> {
+/** A create's result: the ticket's id and outputs, and for a ticket it did not open, the ticket as read before the first write (where a gate's wait begins). */
+export interface Opened {
+  id: string;
+  outs: TicketOutputs;
+  before?: Ticket;
+}
+
+export async function adoptTicket(op: OperationContext, req: AdoptRequest): Promise<Opened> {
   const { name, inputs, id, strict, secrets } = req;
   const api = op.api();
   const ctx = op.call(name, id, inputs.accountId);
@@ -51,13 +57,14 @@ export async function adoptTicket(op: OperationContext, req: AdoptRequest): Prom
         : `${label(name, id)}: cannot adopt the ticket: ${mismatch.join("; ")}. Declare the ticket's own values (they cannot be changed on an existing ticket), or remove adoptTicketId to open a new one.`,
     );
   }
+  const before = ticket;
   const want = inputs.resources ?? [];
   if (!sameResourceSet(ticket.resources, want)) {
     ticket = (await api.setResources(id, want, ctx)) ?? { ...ticket, resources: [...want] };
   }
   op.log(`${label(name, id)}: ${strict ? "imported" : "adopted"} the existing ticket`);
   // The ticket was just read: its thread is current.
-  return { id, outs: await postComments(op, { name, inputs, ticket, posted: [], toPost: inputs.comments ?? [], note: strict ? undefined : inputs.note, verb: "adopted", fresh: true }) };
+  return { id, before, outs: await postComments(op, { name, inputs, ticket, posted: [], toPost: inputs.comments ?? [], note: strict ? undefined : inputs.note, verb: "adopted", fresh: true }) };
 }
 
 /** Where a ticket differs from the declared inputs (an import must match them all). */

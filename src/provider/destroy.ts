@@ -6,22 +6,31 @@ import { closingText, postClosing } from "./closing";
 import type { OperationContext } from "./context";
 import { TicketOperationError } from "./errors";
 import { describe, label } from "./messages";
-import { MigratedRecord, str } from "./records";
+import { keptOf, MigratedRecord, postedOf, str } from "./records";
 import { replacedBy, seenClosed } from "./replacements";
 import { isClosed, isRefused, isTicketGone } from "./status";
-import { currentTicket } from "./thread";
+import { currentTicket, threadBefore } from "./thread";
+
+/** The ids of the thread entries the stack posted itself: the description, the posted comments, the notes. */
+function ownEntries(olds: MigratedRecord): Set<string> {
+  const ids = [...postedOf(olds), ...(keptOf(olds).notes ?? [])].map((r) => r.commentId);
+  const first = olds.thread[0]?.id;
+  return new Set([...ids, ...(first ? [first] : [])].filter((x) => x !== ""));
+}
 
 /** Closes the recorded ticket `id` (migrated), after its closing comment (which names the replacement, if any). */
 export async function closeTicket(op: OperationContext, name: string | undefined, id: string, olds: MigratedRecord): Promise<void> {
   const api = op.api();
   const accountId = str(olds, "accountId");
   const ctx = op.call(name, id, accountId);
-  // Rackspace may have closed it since the last read: look first, and send nothing to a closed
-  // ticket (a read the API cannot answer is no reason not to close).
-  const now = seenClosed(id) ? undefined : await currentTicket(op, name, id, accountId);
-  if (seenClosed(id) || (now && isClosed(now.status))) return;
+  if (seenClosed(id)) return;
   const last = closingText(str(olds, "closingComment"), replacedBy(id));
-  if (last) await postClosing(op, name, id, accountId, last, now);
+  // Rackspace may have closed it since the last read: look first, and send nothing to a closed
+  // ticket. Without a closing comment, a read the API cannot answer is no reason not to close;
+  // with one, it is: only the thread tells whether an earlier attempt already posted it.
+  const now = last ? await threadBefore(op, name, id, accountId, "posting the closing comment") : await currentTicket(op, name, id, accountId);
+  if (now && isClosed(now.status)) return;
+  if (last && now) await postClosing(op, name, id, accountId, last, now, ownEntries(olds));
   try {
     await api.closeTicket(id, ctx);
   } catch (e) {

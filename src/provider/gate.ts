@@ -2,10 +2,12 @@
  * The approval gate: reads the ticket every `pollInterval` (each read paced from the read
  * budget, fleet-wide when Redis pacing is on) until it is met, rejected or closed, or the
  * timeout passes; prints a progress line when it starts and at most once a minute after.
+ * Only what happens after the wait's baseline counts (./approval); a wait that ends unmet
+ * records its baseline, so the next `up` resumes from it. Deadlines run on a monotonic clock.
  */
 import { isRackspaceApiError } from "../api/errors";
 import type { Ticket } from "../api/schemas";
-import { ApprovalOutput, standing } from "./approval";
+import { advanced, ApprovalOutput, GateBaseline, OwnEntries, standing } from "./approval";
 import type { OperationContext } from "./context";
 import { TicketOperationError } from "./errors";
 import { cut, describe, label } from "./messages";
@@ -22,6 +24,10 @@ export interface GateJob {
   ticketId: string;
   accountId: string;
   gate: Gate;
+  /** Where the wait begins (see ./approval). */
+  baseline: GateBaseline;
+  /** The stack's own entries on the ticket (a later customer entry that is not one of them moves the start of what counts). */
+  own: OwnEntries;
 }
 
 /** How the wait ended: met (or timed out with onTimeout `continue`), with the last ticket read. */
@@ -60,8 +66,11 @@ export function gateWords(gate: Gate): string {
   return parts.join(" or ");
 }
 
+/** A clock that does not jump (NTP, a resumed VM): deadlines and progress lines only. */
+const monotonic = (): number => performance.now();
+
 /** Waits until the ticket meets the gate; throws GateFailure when it cannot any more. */
-export async function awaitGate(op: OperationContext, job: GateJob, now: () => number = Date.now): Promise<GateResult> {
+export async function awaitGate(op: OperationContext, job: GateJob, now: () => number = monotonic): Promise<GateResult> {
   const { name, ticketId: id, gate } = job;
   const who = label(name, id);
   const started = now();
@@ -70,11 +79,14 @@ export async function awaitGate(op: OperationContext, job: GateJob, now: () => n
   let lastLine = -Infinity;
   let last: Ticket | undefined;
   let status = "";
+  let baseline = job.baseline;
+  const unmet = (o: ApprovalOutput): ApprovalOutput => ({ ...o, baseline });
   for (;;) {
     try {
       last = await op.api().getTicket(id, ctx);
       status = last.status ?? "";
-      const s = standing(last, gate, new Date(now()));
+      const s = standing(last, gate, baseline, job.own);
+      baseline = advanced(baseline, last);
       if (s.kind === "met") {
         op.log(`${who}: approval gate met (${s.output.how === "comment" ? `reply by ${s.output.by || "a Racker"}` : `status "${s.output.status}"`}) after ${minutes(now() - started)}`);
         return { output: s.output, ticket: last };
@@ -83,8 +95,8 @@ export async function awaitGate(op: OperationContext, job: GateJob, now: () => n
         throw new GateFailure(
           `${who}: Rackspace rejected the change: "${cut(s.words, QUOTED)}" (${s.output.by || "a Racker"}, ${s.output.at}). ` +
             "The ticket stays open and in the stack, and the resources that depend on it were not deployed. " +
-            "Answer the Racker on the ticket (a comment or a new `note`), then run `pulumi up` again: the gate waits for a reply after your last entry.",
-          s.output,
+            "Answer the Racker on the ticket (a comment there, or a new `note`), then run `pulumi up` again: it waits for a reply after your answer.",
+          unmet(s.output),
           last,
         );
       }
@@ -92,7 +104,7 @@ export async function awaitGate(op: OperationContext, job: GateJob, now: () => n
         throw new GateFailure(
           `${who}: Rackspace closed the ticket while the deployment waited for ${gateWords(gate)}. ` +
             "The resources that depend on it were not deployed; the stack records the ticket as Closed, and the next `pulumi up` opens a new ticket that names it.",
-          s.output,
+          unmet(s.output),
           last,
         );
       }
@@ -107,7 +119,7 @@ export async function awaitGate(op: OperationContext, job: GateJob, now: () => n
       }
     }
     const t = now();
-    if (t >= deadline) return timedOut(op, job, last, status);
+    if (t >= deadline) return timedOut(op, job, last, status, baseline);
     if (t - lastLine >= GATE_PROGRESS_MS) {
       op.log(
         lastLine === -Infinity
@@ -120,9 +132,9 @@ export async function awaitGate(op: OperationContext, job: GateJob, now: () => n
   }
 }
 
-function timedOut(op: OperationContext, job: GateJob, last: Ticket | undefined, status: string): GateResult {
+function timedOut(op: OperationContext, job: GateJob, last: Ticket | undefined, status: string, baseline: GateBaseline): GateResult {
   const who = label(job.name, job.ticketId);
-  const output: ApprovalOutput = { met: false, how: "timeout", at: new Date().toISOString(), by: "", commentId: "", status };
+  const output: ApprovalOutput = { met: false, how: "timeout", at: new Date().toISOString(), by: "", commentId: "", status, baseline };
   const what = `nothing met it within ${minutes(job.gate.timeoutMs)} (waiting for ${gateWords(job.gate)}; status "${status}")`;
   if (job.gate.onTimeout === "continue") {
     op.log(`${who}: warning: approval gate timed out: ${what}. Going on as \`onTimeout: "continue"\` asks; the next \`pulumi up\` waits again.`);

@@ -4,10 +4,9 @@
  * create whose answer was lost is never sent again unless a lookup finds nothing AND the
  * user runs `up` again after the message; a replacement never adopts the ticket it replaces.
  */
-import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { isRackspaceApiError } from "../api/errors";
 import type { CreateTicketRequest, Ticket } from "../api/schemas";
-import { adoptTicket } from "./adopt";
+import { adoptTicket, Opened } from "./adopt";
 import type { OperationContext } from "./context";
 import { TicketOperationError } from "./errors";
 import type { TicketInputs } from "./inputs";
@@ -28,7 +27,7 @@ export interface OpenRequest {
   replacing?: PendingReplacement;
 }
 
-export async function openTicket(op: OperationContext, req: OpenRequest): Promise<dynamic.CreateResult> {
+export async function openTicket(op: OperationContext, req: OpenRequest): Promise<Opened> {
   const { ref, inputs, replacing, secrets } = req;
   const name = ref.name;
   const adoptId = inputs.adoptTicketId;

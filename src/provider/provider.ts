@@ -14,6 +14,7 @@ import type * as dynamic from "@pulumi/pulumi/dynamic";
 import { optionsFromConfig } from "../config/client-options";
 import type { ConfigSource } from "../config/keys";
 import { checkAgainstAccount } from "./account-check";
+import { baselineOf } from "./approval";
 import { approved } from "./approve";
 import { allowAnyCategoryFromConfig, markerFooterFromConfig, validateAgainstAccountFromConfig } from "./config";
 import { OperationContext } from "./context";
@@ -30,6 +31,7 @@ import { EngineInputs, refOf, str, TicketRecord } from "./records";
 import { forgetReplacement, noteReplacedBy, pendingReplacement } from "./replacements";
 import { migrateState, recordOf } from "./state";
 import { updateTicket } from "./update";
+import { gateOf } from "./wait-for";
 
 export { TicketOperationError, TicketPartialFailure } from "./errors";
 export { WAIT_NOTICE_MS } from "./context";
@@ -83,7 +85,9 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider<EngineI
       });
       forgetReplacement(ref);
       noteReplacedBy(replacing, r.id);
-      const outs = await approved(this.op, ref.name, parseInputs(props), r.outs);
+      const inputs = parseInputs(props);
+      // A ticket this create opened: every reply and status counts. An adopted one: what happens after it was read.
+      const outs = inputs.waitFor ? await approved(this.op, ref.name, inputs, r.outs, baselineOf(gateOf(inputs.waitFor), r.before)) : r.outs;
       return { id: r.id, outs: recordOf(outs, props) };
     } catch (e) {
       throw this.recorded(e, props);

@@ -10,7 +10,7 @@ import { isRackspaceApiError } from "../api/errors";
 import type { Ticket } from "../api/schemas";
 import type { OperationContext } from "./context";
 import { CommentInput, entryAttachments, entryText } from "./entries";
-import { TicketPartialFailure } from "./errors";
+import { TicketOperationError, TicketPartialFailure } from "./errors";
 import type { TicketInputs } from "./inputs";
 import { describe, label } from "./messages";
 import { NoteRecord, notePending, recordOf } from "./notes";
@@ -58,13 +58,34 @@ function takeOne(counts: Map<string, number>, text: string): boolean {
   return true;
 }
 
+/** What a ticket the API answers `ticketNotFound` for counts as: closed, with nothing on it. */
+const gone = (id: string): Ticket => ({ ticketId: id, status: "Closed", comments: [], resources: [], recipients: [] });
+
 /** The ticket as the API has it now, or undefined when it cannot say. */
 export async function currentTicket(op: OperationContext, name: string | undefined, id: string, accountId?: string): Promise<Ticket | undefined> {
   try {
     return await op.api().getTicket(id, op.call(name, id, accountId));
   } catch (e) {
-    if (isTicketGone(e)) return { ticketId: id, status: "Closed", comments: [], resources: [], recipients: [] };
+    if (isTicketGone(e)) return gone(id);
     return undefined;
+  }
+}
+
+/**
+ * The ticket as the API has it now, read before a write that depends on its thread (what is
+ * already posted, where a gate's wait begins). A read that fails throws, saying `what` was not
+ * sent: the thread rebuilt from the state may miss entries an interrupted run posted.
+ */
+export async function threadBefore(op: OperationContext, name: string | undefined, id: string, accountId: string | undefined, what: string): Promise<Ticket> {
+  try {
+    return await op.api().getTicket(id, op.call(name, id, accountId));
+  } catch (e) {
+    if (isTicketGone(e)) return gone(id);
+    throw new TicketOperationError(
+      `${label(name, id)}: reading the ticket before ${what} failed: ${describe(e)} Nothing was sent: without the thread, an entry an interrupted run already posted could be posted twice. ` +
+        "Run the command again once the API answers.",
+      isRackspaceApiError(e) ? e : undefined,
+    );
   }
 }
 
@@ -87,11 +108,23 @@ export async function postComments(op: OperationContext, job: PostJob): Promise<
   const kept = (): KeptOutputs => ({ ...job.kept, notes });
   const note = job.note !== undefined && notePending(job.note, notes) ? job.note : undefined;
   const items = [...job.toPost.map((entry) => ({ entry, isNote: false })), ...(note !== undefined ? [{ entry: note, isNote: true }] : [])];
-  let latest = job.ticket;
-  if (!job.fresh && items.length > 0) latest = (await currentTicket(op, name, id, inputs.accountId)) ?? latest;
   const where = (isNote: boolean) => (isNote ? "the note" : `comments[${done.length}]`);
+  let latest = job.ticket;
+  if (!job.fresh && items.length > 0) {
+    try {
+      latest = await threadBefore(op, name, id, inputs.accountId, `posting ${where(items[0].isNote)}`);
+    } catch (e) {
+      // The ticket exists: the stack records it, with what is known to be on it.
+      throw new TicketPartialFailure(`${label(name, id)}: the ticket was ${job.verb}, but ${e instanceof Error ? e.message.replace(`${label(name, id)}: `, "") : String(e)}`, id, {
+        inputs,
+        ticket: latest,
+        posted: done,
+        kept: kept(),
+      });
+    }
+  }
   if (items.length > 0 && isClosed(latest.status)) {
-    throw new TicketPartialFailure(closedMessage(name, id, where(items[0].isNote)), id, outputsFrom(inputs, latest, done, kept()));
+    throw new TicketPartialFailure(closedMessage(name, id, where(items[0].isNote)), id, { inputs, ticket: latest, posted: done, kept: kept() });
   }
   const surplus = unaccounted(latest, done, notes);
   let sent = 0;
@@ -133,9 +166,9 @@ async function postFailure(op: OperationContext, job: PostJob, latest: Ticket, d
   const id = latest.ticketId;
   if (isRefused(e) || isTicketGone(e)) {
     const now = await currentTicket(op, name, id, inputs.accountId);
-    if (now && isClosed(now.status)) return new TicketPartialFailure(closedMessage(name, id, at), id, outputsFrom(inputs, now, done, kept));
+    if (now && isClosed(now.status)) return new TicketPartialFailure(closedMessage(name, id, at), id, { inputs, ticket: now, posted: done, kept });
   }
-  const outs = outputsFrom(inputs, latest, done, kept);
+  const outs = { inputs, ticket: latest, posted: done, kept };
   const head = `${label(name, id)}: the ticket was ${job.verb}, but posting ${at} failed: ${describe(e)}`;
   if (isRackspaceApiError(e) && e.mayHaveBeenApplied) {
     return new TicketPartialFailure(`${head} That comment may have been posted: the next \`pulumi up\` reads the thread before posting it again.`, id, outs);

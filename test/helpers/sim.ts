@@ -78,3 +78,13 @@ export async function attachByHand(sim: Simulator, filename: string, content: st
   if (put.status !== 201) throw new Error(`upload failed: HTTP ${put.status} ${await put.text()}`);
   return { filename, uuid: slot.uuid };
 }
+
+/** Posts a comment on a ticket directly against the simulator's API, as a person would in the portal. */
+export async function commentByHand(sim: Simulator, ticketId: string, text: string): Promise<void> {
+  const res = await fetch(`${sim.ticketingUrl}/tickets/${encodeURIComponent(ticketId)}/comments`, {
+    method: "POST",
+    headers: { "X-Auth-Token": sim.issueToken(DEMO_USER), "Content-Type": "application/json", Accept: "application/json" },
+    body: JSON.stringify({ comment: { text } }),
+  });
+  if (res.status >= 300) throw new Error(`commenting by hand failed: HTTP ${res.status} ${await res.text()}`);
+}

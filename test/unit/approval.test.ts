@@ -1,5 +1,9 @@
 import type { Ticket } from "../../src/api/schemas";
 import { normalStatus, standing } from "../../src/provider/approval";
+
+/** A wait from the ticket's creation (every reply and status counts) with no entries of the stack's own. */
+const FROM_START = { entries: 0, status: "" };
+const NONE = { ids: new Set<string>(), digests: new Set<string>() };
 import { durationMs, gateOf, patternOf } from "../../src/provider/wait-for";
 
 const customer = (text: string, id = text) => ({ id, text, created: `2026-12-01T10:00:0${id.length % 10}Z`, author: { name: "Ops", type: "customer" } });
@@ -10,28 +14,28 @@ const now = new Date("2026-12-01T12:00:00Z");
 
 describe("approval standing", () => {
   it("is pending until a Racker reply after the last customer entry matches", () => {
-    expect(standing(ticket([customer("plan")]), gate, now)).toEqual({ kind: "pending", status: "Pending Rackspace" });
+    expect(standing(ticket([customer("plan")]), gate, FROM_START, NONE, now)).toEqual({ kind: "pending", status: "Pending Rackspace" });
     // An approval before the customer's latest entry approved an earlier change.
-    expect(standing(ticket([customer("plan"), racker("Approved", "r1"), customer("plan B")]), gate, now).kind).toBe("pending");
-    expect(standing(ticket([customer("plan"), racker("Looking at it", "r1")]), gate, now).kind).toBe("pending");
-    expect(standing(ticket([customer("plan"), racker("APPROVED for tonight", "r1")]), gate, now)).toEqual({
+    expect(standing(ticket([customer("plan"), racker("Approved", "r1"), customer("plan B")]), gate, FROM_START, NONE, now).kind).toBe("pending");
+    expect(standing(ticket([customer("plan"), racker("Looking at it", "r1")]), gate, FROM_START, NONE, now).kind).toBe("pending");
+    expect(standing(ticket([customer("plan"), racker("APPROVED for tonight", "r1")]), gate, FROM_START, NONE, now)).toEqual({
       kind: "met",
       output: { met: true, how: "comment", at: "2026-12-01T11:00:00Z", by: "Jane D.", commentId: "r1", status: "Pending Rackspace" },
     });
   });
 
   it("the latest matching reply decides; within one reply a rejection wins", () => {
-    expect(standing(ticket([customer("plan"), racker("rejected", "r1"), racker("approved after all", "r2")]), gate, now).kind).toBe("met");
-    expect(standing(ticket([customer("plan"), racker("approved", "r1"), racker("denied: freeze", "r2")]), gate, now)).toMatchObject({ kind: "rejected", words: "denied: freeze" });
-    expect(standing(ticket([customer("plan"), racker("not approved: rejected", "r1")]), gate, now).kind).toBe("rejected");
+    expect(standing(ticket([customer("plan"), racker("rejected", "r1"), racker("approved after all", "r2")]), gate, FROM_START, NONE, now).kind).toBe("met");
+    expect(standing(ticket([customer("plan"), racker("approved", "r1"), racker("denied: freeze", "r2")]), gate, FROM_START, NONE, now)).toMatchObject({ kind: "rejected", words: "denied: freeze" });
+    expect(standing(ticket([customer("plan"), racker("not approved: rejected", "r1")]), gate, FROM_START, NONE, now).kind).toBe("rejected");
   });
 
   it("statuses meet it without case or spacing, with the In Progess typo; Closed ends it unless waited for", () => {
-    expect(standing(ticket([customer("plan")], " solved "), gate, now)).toMatchObject({ kind: "met", output: { how: "status", by: "Sam K.", at: now.toISOString() } });
-    expect(standing(ticket([customer("plan")], "In Progess"), gateOf({ statuses: ["in progress"] }), now).kind).toBe("met");
+    expect(standing(ticket([customer("plan")], " solved "), gate, FROM_START, NONE, now)).toMatchObject({ kind: "met", output: { how: "status", by: "Sam K.", at: now.toISOString() } });
+    expect(standing(ticket([customer("plan")], "In Progess"), gateOf({ statuses: ["in progress"] }), FROM_START, NONE, now).kind).toBe("met");
     expect(normalStatus("In  Progess")).toBe("in progress");
-    expect(standing(ticket([customer("plan")], "Closed"), gate, now).kind).toBe("closed");
-    expect(standing(ticket([customer("plan")], "Closed"), gateOf({ statuses: ["Closed"] }), now).kind).toBe("met");
+    expect(standing(ticket([customer("plan")], "Closed"), gate, FROM_START, NONE, now).kind).toBe("closed");
+    expect(standing(ticket([customer("plan")], "Closed"), gateOf({ statuses: ["Closed"] }), FROM_START, NONE, now).kind).toBe("met");
   });
 });
 
