@@ -1,8 +1,10 @@
 /**
  * Taking over an existing ticket (`adoptTicketId`, or the `import` option strictly): it
- * must exist, be open, and be the ticket the program declares. Its resource list is
- * brought in line and the declared comments not yet on it are posted; an import sends
- * nothing at all. Mismatches are listed without printing secrets or free text.
+ * must exist and be the ticket the program declares. Its resource list is brought in line
+ * and the declared comments not yet on it are posted; an import sends nothing at all.
+ * Mismatches are listed without printing secrets; a description that differs is shown cut,
+ * unless it is a secret. A ticket Rackspace has closed is not adopted: the caller opens a new
+ * one naming it (an import of it fails: an import changes nothing).
  */
 import { isRackspaceApiError } from "../api/errors";
 import type { Ticket } from "../api/schemas";
@@ -11,8 +13,8 @@ import { entryText } from "./entries";
 import { TicketOperationError } from "./errors";
 import type { TicketInputs } from "./inputs";
 import { stripMarker } from "./marker";
-import { describe, firstDifference, label, shown } from "./messages";
-import { customerComments, TicketOutputs } from "./outputs";
+import { cut, describe, firstDifference, label, shown } from "./messages";
+import { customerComments, KeptOutputs, TicketOutputs } from "./outputs";
 import { sameResourceSet } from "./plan";
 import { isClosed } from "./status";
 import { postComments } from "./thread";
@@ -25,6 +27,8 @@ export interface AdoptRequest {
   strict: boolean;
   /** Inputs the program passed as secrets (never printed). */
   secrets: ReadonlySet<string>;
+  /** What the outputs carry beside the ticket (the tickets a replacement replaces). */
+  kept?: KeptOutputs;
 }
 
 /** A create's result: the ticket's id and outputs, and for a ticket it did not open, the ticket as read before the first write (where a gate's wait begins). */
@@ -34,7 +38,8 @@ export interface Opened {
   before?: Ticket;
 }
 
-export async function adoptTicket(op: OperationContext, req: AdoptRequest): Promise<Opened> {
+/** Adopts the ticket; undefined when Rackspace has closed it and the adoption is not strict (the caller opens a new ticket naming it). */
+export async function adoptTicket(op: OperationContext, req: AdoptRequest): Promise<Opened | undefined> {
   const { name, inputs, id, strict, secrets } = req;
   const api = op.api();
   const ctx = op.call(name, id, inputs.accountId);
@@ -48,8 +53,11 @@ export async function adoptTicket(op: OperationContext, req: AdoptRequest): Prom
   const mismatch: string[] = [];
   if (ticket.accountId && ticket.accountId !== inputs.accountId) mismatch.push(differs("accountId", ticket.accountId, inputs.accountId));
   if (ticket.subject && ticket.subject !== inputs.subject) mismatch.push(differs("subject", ticket.subject, inputs.subject));
-  if (isClosed(ticket.status)) mismatch.push("the ticket is closed");
-  if (strict) mismatch.push(...importDifferences(ticket, inputs, differs));
+  if (isClosed(ticket.status)) {
+    if (!strict && mismatch.length === 0) return undefined;
+    mismatch.push("the ticket is closed");
+  }
+  if (strict) mismatch.push(...importDifferences(ticket, inputs, secrets, differs));
   if (mismatch.length > 0) {
     throw new TicketOperationError(
       strict
@@ -64,11 +72,11 @@ export async function adoptTicket(op: OperationContext, req: AdoptRequest): Prom
   }
   op.log(`${label(name, id)}: ${strict ? "imported" : "adopted"} the existing ticket`);
   // The ticket was just read: its thread is current.
-  return { id, before, outs: await postComments(op, { name, inputs, ticket, posted: [], toPost: inputs.comments ?? [], note: strict ? undefined : inputs.note, verb: "adopted", fresh: true }) };
+  return { id, before, outs: await postComments(op, { name, inputs, ticket, posted: [], toPost: inputs.comments ?? [], note: strict ? undefined : inputs.note, verb: "adopted", fresh: true, ...(req.kept ? { kept: req.kept } : {}) }) };
 }
 
 /** Where a ticket differs from the declared inputs (an import must match them all). */
-function importDifferences(ticket: Ticket, inputs: TicketInputs, differs: (field: string, have: unknown, want: unknown) => string): string[] {
+function importDifferences(ticket: Ticket, inputs: TicketInputs, secrets: ReadonlySet<string>, differs: (field: string, have: unknown, want: unknown) => string): string[] {
   const out: string[] = [];
   for (const f of ["category", "subcategory", "severity"] as const) {
     const want = inputs[f];
@@ -76,8 +84,11 @@ function importDifferences(ticket: Ticket, inputs: TicketInputs, differs: (field
   }
   const first = stripMarker(ticket.comments[0]?.text ?? "");
   if (inputs.description !== undefined && first !== inputs.description) {
+    const at = firstDifference(first, inputs.description);
     out.push(
-      `description differs from the ticket's first comment (${inputs.description.length} characters declared, ${first.length} on the ticket; first difference at character ${firstDifference(first, inputs.description)})`,
+      secrets.has("description")
+        ? `description differs from the ticket's first comment (${inputs.description.length} characters declared, ${first.length} on the ticket; first difference at character ${at})`
+        : `description differs from the ticket's first comment at character ${at}: the ticket says ${JSON.stringify(cut(first, 120))}, the program ${JSON.stringify(cut(inputs.description, 120))}`,
     );
   }
   if (!sameResourceSet(ticket.resources, inputs.resources ?? [])) out.push(differs("resources", ticket.resources, inputs.resources ?? []));

@@ -29,7 +29,7 @@ export function ownEntries(outs: Pick<TicketOutputs, "posted" | "notes">): OwnEn
 export async function approved(op: OperationContext, name: string | undefined, inputs: TicketInputs, outs: TicketOutputs, baseline: GateBaseline): Promise<TicketOutputs> {
   if (!inputs.waitFor) return outs;
   const id = outs.ticketId;
-  const kept = { notes: outs.notes };
+  const kept = { notes: outs.notes, ...(outs.replaces ? { replaces: outs.replaces } : {}) };
   try {
     const r = await awaitGate(op, { name, ticketId: id, accountId: inputs.accountId, gate: gateOf(inputs.waitFor), baseline, own: ownEntries(outs) });
     const ticket = r.ticket ?? ticketFromOutputs(id, outs as unknown as Record<string, unknown>, inputs);

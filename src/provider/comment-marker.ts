@@ -6,7 +6,8 @@
  *
  * The token has the ticket markers' form (./marker: `pulumi-rt-` + 16 hex digits) and
  * covers the resource (organization, project, stack, parent, name), the ticket, the text
- * and the files (by name and content): the same create retried finds what it posted. A
+ * and the files (by name and content), each unless passed as a secret: the same create
+ * retried finds what it posted. A
  * replacement only takes a comment posted after the one it supersedes, so changing the
  * text back to an earlier one posts it anew rather than pointing at the old copy.
  */
@@ -14,10 +15,14 @@ import { createHash } from "node:crypto";
 import type { Comment, Ticket } from "../api/schemas";
 import { attachmentKey } from "./entries";
 import type { CommentResourceInputs } from "./comment-inputs";
-import { findMarker, MARKER_PREFIX, ResourceRef } from "./marker";
+import { findMarker, MARKER_PREFIX, ResourceRef, unlessSecret } from "./marker";
 
-/** The marker of one logical comment creation. */
-export function commentMarker(ref: ResourceRef, inputs: Pick<CommentResourceInputs, "ticketId" | "text" | "attachments">): string {
+/**
+ * The marker of one logical comment creation. An input passed as a secret (`secrets`) is left
+ * out, only its name counts: the marker is recorded and printed, and an unsalted hash of a
+ * short secret text gives the text back.
+ */
+export function commentMarker(ref: ResourceRef, inputs: Pick<CommentResourceInputs, "ticketId" | "text" | "attachments">, secrets: ReadonlySet<string> = new Set()): string {
   const identity = JSON.stringify([
     "RackspaceTicketComment",
     ref.organization ?? "",
@@ -25,9 +30,9 @@ export function commentMarker(ref: ResourceRef, inputs: Pick<CommentResourceInpu
     ref.stack ?? "",
     ref.parent ?? "",
     ref.name ?? "",
-    inputs.ticketId,
-    inputs.text,
-    (inputs.attachments ?? []).map(attachmentKey),
+    unlessSecret("ticketId", inputs.ticketId, secrets),
+    unlessSecret("text", inputs.text, secrets),
+    secrets.has("attachments") ? "[secret attachments]" : (inputs.attachments ?? []).map(attachmentKey),
   ]);
   return MARKER_PREFIX + createHash("sha256").update(identity).digest("hex").slice(0, 16);
 }

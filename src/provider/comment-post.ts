@@ -79,7 +79,7 @@ export async function postTicketComment(op: OperationContext, req: PostCommentRe
   const before = await readTicketBefore(op, req, inputs.accountId, "posting the comment");
   const accountId = accountOf(who, before, inputs, secrets);
   const supersedes = req.supersedes?.ticketId === id ? req.supersedes.commentId : undefined;
-  const marker = commentMarker(ref, inputs);
+  const marker = commentMarker(ref, inputs, secrets);
   // A replacement never takes the comment it supersedes, nor an older copy of its own text.
   const mine = { marker, after: supersedes };
   const done = (ticket: Ticket, entry: Comment): PostedComment => ({ id: entry.id || marker, outs: commentOutputs(inputs, ticket, entry, marker) });

@@ -4,8 +4,9 @@
  * lines, and the settings read from stack config. Nothing here outlives the provider.
  */
 import { CallContext, TicketingClient, WaitInfo } from "../api/client";
-import type { ClientOptions } from "../api/config";
+import { ClientOptions, resolveConfig } from "../api/config";
 import { label } from "./messages";
+import type { TicketKey } from "./replacements";
 
 /** Waits longer than this print a progress line (the CLI shows provider output). */
 export const WAIT_NOTICE_MS = 2_000;
@@ -37,6 +38,11 @@ export class OperationContext {
   api(): TicketingClient {
     this.client ??= new TicketingClient(this.options);
     return this.client;
+  }
+
+  /** Where ticket `id` of `accountId` lives, as this process's memory keys it (./replacements). */
+  ticket(accountId: string | undefined, id: string): TicketKey {
+    return { endpoint: (this.client?.config ?? resolveConfig(this.options)).ticketingUrl, accountId, id };
   }
 
   /** The call context of one resource: progress lines naming it, and the account its requests are paced under. */

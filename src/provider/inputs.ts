@@ -20,6 +20,12 @@ const RESPONSE_ONLY_SEVERITIES = ["Emergency"];
 /** The five categories the docs name (§7); others are refused at check unless `rackspace:allowAnyCategory` is on. */
 export const DOCUMENTED_CATEGORIES = ["Account", "Billing and Payments", "Change", "Request for Information", "Incident"] as const;
 
+/** A severity in the API's spelling when it is one without regard to case (`normal` → `Normal`); anything else as it is. */
+export function canonicalSeverity(v: unknown): unknown {
+  if (typeof v !== "string" || isUnknown(v)) return v;
+  return SEVERITIES.find((s) => s.toLowerCase() === v.trim().toLowerCase()) ?? v;
+}
+
 /** The documented category a name means, if any. */
 export function documentedCategory(name: string): string | undefined {
   const k = normalizeName(name);

@@ -5,7 +5,9 @@
  * The marker is a short token derived from the organization, project, stack, the
  * resource's parent and name, and the ticket's replace-forcing inputs (attachments by
  * name and content), so the same create retried finds the ticket it opened, while a
- * replacement or another component's child of the same name does not. It is appended to
+ * replacement or another component's child of the same name does not. An input passed as a
+ * secret is left out (only its name counts): the marker is printed and recorded, and an
+ * unsalted hash of a short secret gives the secret back. It is appended to
  * the description (the ticket's first comment), after a line naming the ticket it
  * replaces (if any) and a one-line footer naming project, stack and resource, unless
  * the footer is off (`rackspace:markerFooter false`): then only the token is appended.
@@ -29,8 +31,14 @@ export interface ResourceRef {
 /** The replace-forcing inputs the marker covers. */
 export type MarkerInputs = Pick<TicketInputs, "accountId" | "subject" | "category" | "subcategory" | "severity" | "description" | "attachments" | "recipients">;
 
-/** The marker of one logical ticket creation. */
-export function markerFor(ref: ResourceRef, inputs: MarkerInputs): string {
+/** A value the marker covers, or its stand-in when the program passed it as a secret. */
+export function unlessSecret<T>(field: string, value: T, secrets: ReadonlySet<string>): T | string {
+  return secrets.has(field) ? `[secret ${field}]` : value;
+}
+
+/** The marker of one logical ticket creation (`secrets`: the inputs the program passed as secrets, left out). */
+export function markerFor(ref: ResourceRef, given: MarkerInputs, secrets: ReadonlySet<string> = new Set()): string {
+  const inputs = hideSecrets(given, secrets);
   const identity = JSON.stringify([
     ref.organization ?? "",
     ref.project ?? "",
@@ -47,6 +55,17 @@ export function markerFor(ref: ResourceRef, inputs: MarkerInputs): string {
     (inputs.attachments ?? []).map(attachmentKey),
   ]);
   return MARKER_PREFIX + createHash("sha256").update(identity).digest("hex").slice(0, 16);
+}
+
+/** The inputs with every secret one replaced by its stand-in (the same in every run: the marker stays the same). */
+function hideSecrets(inputs: MarkerInputs, secrets: ReadonlySet<string>): MarkerInputs {
+  if (secrets.size === 0) return inputs;
+  const out: Record<string, unknown> = { ...inputs };
+  for (const k of Object.keys(out)) if (secrets.has(k)) out[k] = unlessSecret(k, out[k], secrets);
+  // Lists and files stand in as a string: keep the shape markerFor reads.
+  if (secrets.has("recipients")) out.recipients = ["[secret recipients]"];
+  if (secrets.has("attachments")) out.attachments = [];
+  return out as MarkerInputs;
 }
 
 const FOOTER_START = "Managed by Pulumi (pulumi-rackspace-ticketing)";

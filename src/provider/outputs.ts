@@ -46,6 +46,23 @@ export interface TicketOutputs extends TicketInputs {
   notes: NoteRecord[];
   /** How the approval gate (`waitFor`) ended, when there is one. */
   approval?: ApprovalOutput;
+  /** The tickets this one replaced whose close may still be pending (newest first): a later deployment's delete names this ticket on them. */
+  replaces?: string[];
+  /**
+   * Set on a record whose create could not be confirmed (the answer to POST /tickets was lost
+   * and the list did not show the ticket): the marker its ticket carries, if it exists. The
+   * next `up`, `refresh` or `destroy` resolves it by the marker; nothing is opened again
+   * without proof.
+   */
+  unconfirmed?: UnconfirmedCreate;
+}
+
+/** A create whose outcome is unknown (see TicketOutputs.unconfirmed). */
+export interface UnconfirmedCreate {
+  /** The marker at the end of the ticket's description, if the ticket exists. */
+  marker: string;
+  /** When the create was sent. */
+  at: string;
 }
 
 /** What the outputs carry over from one record to the next, beside what the API reports. */
@@ -54,6 +71,8 @@ export interface KeptOutputs {
   approval?: ApprovalOutput;
   /** The recorded description digest, for outputs built without the description (a refresh). */
   descriptionDigest?: string;
+  replaces?: string[];
+  unconfirmed?: UnconfirmedCreate;
 }
 
 function person(p: Person | null | undefined): PersonOutput {
@@ -72,6 +91,26 @@ function isDeclaredDescription(text: string, digest: string | undefined): boolea
 }
 
 /**
+ * Whether a text ends with this package's marker line: an entry a RackspaceTicketComment (or,
+ * first in a thread, a RackspaceTicket of another stack) posted.
+ */
+export function postedByThisPackage(text: string): boolean {
+  const last = text.trimEnd().split("\n").pop() ?? "";
+  return /(?:^|Marker: )pulumi-rt-[0-9a-f]{16}$/.test(last);
+}
+
+/**
+ * A file's URL as the state may keep it: a plain download URL. An upload URL (`upload_url`) or
+ * any URL carrying a signature (object storage temp URLs, presigned URLs) is a credential for
+ * minutes and is never recorded.
+ */
+function readableUrl(url: string | null | undefined): url is string {
+  if (!url) return false;
+  const query = url.includes("?") ? url.slice(url.indexOf("?") + 1).toLowerCase() : "";
+  return !/(?:^|&)(?:temp_url_sig|temp_url_expires|x-amz-signature|x-amz-credential|signature|sig|se|sp|token|expires)=/.test(query);
+}
+
+/**
  * The thread to record: the stack's own entries (the description, known by `descriptionDigest`;
  * the posted comments) as references, the others as the API gave them.
  */
@@ -84,7 +123,10 @@ export function threadOf(ticket: Ticket, descriptionDigest?: string, posted: rea
     const author = c.author?.name ?? "";
     const entry: ThreadEntry =
       ref === undefined
-        ? { id, text: c.text, created, authorName: author, authorType: c.author?.type ?? "" }
+        ? isCustomerEntry(c) && postedByThisPackage(c.text)
+          ? // Another resource of this package posted it (a RackspaceTicketComment): its text may be a secret there.
+            { id, created, authorName: author, authorType: c.author?.type ?? "", withheld: true }
+          : { id, text: c.text, created, authorName: author, authorType: c.author?.type ?? "" }
         : {
             // What the record, the ticket or the creator already say is not repeated.
             ...(ref === DESCRIPTION_REF ? { id } : {}),
@@ -94,7 +136,7 @@ export function threadOf(ticket: Ticket, descriptionDigest?: string, posted: rea
           };
     // Only entries with files carry the key: the state repeats the thread on every ticket.
     if (c.attachments && c.attachments.length > 0) {
-      entry.attachments = c.attachments.map((a) => ({ filename: a.filename ?? "", uuid: a.uuid ?? "", url: a.url ?? a.upload_url ?? "" }));
+      entry.attachments = c.attachments.map((a) => ({ filename: a.filename ?? "", uuid: a.uuid ?? "", ...(readableUrl(a.url) ? { url: a.url } : {}) }));
     }
     return entry;
   });
@@ -130,6 +172,8 @@ export function outputsFrom(inputs: TicketInputs, ticket: Ticket, posted: readon
   if (JSON.stringify(modifiedBy) !== JSON.stringify(createdBy)) out.modifiedBy = modifiedBy;
   if (descriptionDigest !== undefined) out.descriptionDigest = descriptionDigest;
   if (kept.approval) out.approval = { ...kept.approval };
+  if (kept.replaces && kept.replaces.length > 0) out.replaces = [...kept.replaces];
+  if (kept.unconfirmed) out.unconfirmed = { ...kept.unconfirmed };
   if (inputs.severity !== undefined) out.severity = inputs.severity;
   if (inputs.attachments !== undefined) out.attachments = inputs.attachments.map((a) => ({ ...a }));
   if (inputs.recipients !== undefined) out.recipients = [...inputs.recipients];

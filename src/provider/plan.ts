@@ -21,6 +21,8 @@ export interface TicketPlan {
   note?: CommentInput;
   /** Whether the update waits for the approval gate (not met on this ticket yet, or `onUpdate` after a write). */
   gate: boolean;
+  /** Settings the ticket does not see that changed (`waitFor`, `closingComment`): the update records them and sends nothing. */
+  settings: string[];
   /** Whether anything differs (an unknown value counts as a possible change). */
   changes: boolean;
 }
@@ -124,11 +126,12 @@ export function planChanges(olds: Record<string, unknown>, news: Record<string, 
     changes = true;
   }
   // Settings the ticket does not see: a change is recorded by an update that sends nothing.
-  for (const f of ["waitFor", "closingComment"]) if (canonical(olds[f]) !== canonical(news[f])) changes = true;
+  const settings = ["waitFor", "closingComment"].filter((f) => canonical(olds[f]) !== canonical(news[f]));
+  if (settings.length > 0) changes = true;
   const waitFor = news.waitFor as { onUpdate?: boolean } | undefined;
   const writes = resources !== undefined || newComments.length > 0 || note !== undefined;
   const approval = olds.approval as { met?: boolean } | undefined;
   const gate = waitFor !== undefined && !isUnknown(waitFor) && (approval?.met !== true || (waitFor.onUpdate === true && writes));
   if (gate) changes = true;
-  return { replaces, resources, newComments, note, gate, changes };
+  return { replaces, resources, newComments, note, gate, settings, changes };
 }

@@ -1,23 +1,24 @@
 /**
- * Memory one provider process shares across a deployment's calls: maps and sets kept on
+ * Memory one provider process shares across a deployment's calls: maps kept on
  * `globalThis` under a registered symbol, so every copy of this package loaded in the
  * process (a program's and the host's) sees the same entries. Keys of resources are their
  * organization, project, stack, parent and name.
  */
 import type { ResourceRef } from "./marker";
 
+const names = new Set<string>();
+
 /** The process-wide map registered under `name` (created on first use). */
 export function processMap<K, V>(name: string): Map<K, V> {
+  names.add(name);
   const key = Symbol.for(`pulumi-rackspace-ticketing.${name}`);
   const g = globalThis as unknown as Record<symbol, Map<K, V> | undefined>;
   return (g[key] ??= new Map<K, V>());
 }
 
-/** The process-wide set registered under `name` (created on first use). */
-export function processSet<T>(name: string): Set<T> {
-  const key = Symbol.for(`pulumi-rackspace-ticketing.${name}`);
-  const g = globalThis as unknown as Record<symbol, Set<T> | undefined>;
-  return (g[key] ??= new Set<T>());
+/** Empties every map this copy of the package registered: what a new deployment's provider process starts with (tests use it between simulated runs). */
+export function forgetProcessMemory(): void {
+  for (const name of names) processMap(name).clear();
 }
 
 /** A resource's key in these maps. */

@@ -22,13 +22,13 @@ import { closeTicket } from "./destroy";
 import { diffTicket } from "./diff";
 import { digestInputs } from "./entries";
 import { TicketPartialFailure } from "./errors";
-import { CheckFailure, checkInputs, parseInputs } from "./inputs";
+import { canonicalSeverity, CheckFailure, checkInputs, parseInputs } from "./inputs";
 import { IMPORT_KEY, NAME_KEY, PROVIDER_KEY, SECRET_INPUTS_KEY } from "./keys";
 import { secretSet } from "./messages";
 import { openTicket } from "./open";
 import { ReadOutcome, readTicket } from "./read";
 import { EngineInputs, refOf, str, TicketRecord } from "./records";
-import { forgetReplacement, noteReplacedBy, pendingReplacement } from "./replacements";
+import { forgetReplacement, pendingReplacement } from "./replacements";
 import { migrateState, recordOf } from "./state";
 import { updateTicket } from "./update";
 import { gateOf } from "./wait-for";
@@ -62,6 +62,8 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider<EngineI
    */
   async check(olds: EngineInputs, news: EngineInputs): Promise<{ inputs: EngineInputs; failures: CheckFailure[] }> {
     const { inputs, problems } = digestInputs(news, olds);
+    // Like a category, a severity is accepted without regard to case; it is recorded and sent as the API spells it.
+    if (inputs.severity !== undefined) inputs.severity = canonicalSeverity(inputs.severity);
     const failures: CheckFailure[] = [...problems.map((p) => ({ property: "", reason: `${p.property}: ${p.reason}` })), ...checkInputs(inputs, { allowAnyCategory: this.op.settings.allowAnyCategory })];
     if (failures.length === 0 && this.op.settings.validateAgainstAccount) failures.push(...(await checkAgainstAccount(this.op, inputs)));
     return { inputs, failures };
@@ -84,7 +86,6 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider<EngineI
         replacing,
       });
       forgetReplacement(ref);
-      noteReplacedBy(replacing, r.id);
       const inputs = parseInputs(props);
       // A ticket this create opened: every reply and status counts. An adopted one: what happens after it was read.
       const outs = inputs.waitFor ? await approved(this.op, ref.name, inputs, r.outs, baselineOf(gateOf(inputs.waitFor), r.before)) : r.outs;

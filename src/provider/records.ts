@@ -50,14 +50,16 @@ export function refOf(props: EngineInputs | TicketRecord): ResourceRef {
   return { organization: str(props, ORGANIZATION_KEY), project: str(props, PROJECT_KEY), stack: str(props, STACK_KEY), parent: str(props, PARENT_KEY), name: str(props, NAME_KEY) };
 }
 
-/** What a recorded state carries over beside the API's view: the notes posted and the gate's record. */
+/** What a recorded state carries over beside the API's view: the notes posted, the gate's record, the tickets it replaced. */
 export function keptOf(olds: TicketRecord): KeptOutputs {
   const approval = olds.approval;
   const descriptionDigest = typeof olds.descriptionDigest === "string" ? olds.descriptionDigest : undefined;
+  const replaces = Array.isArray(olds.replaces) ? olds.replaces.filter((t): t is string => typeof t === "string") : [];
   return {
     notes: recordsOf(olds.notes),
     ...(approval && typeof approval === "object" ? { approval: approval as KeptOutputs["approval"] } : {}),
     ...(descriptionDigest !== undefined ? { descriptionDigest } : {}),
+    ...(replaces.length > 0 ? { replaces } : {}),
   };
 }
 

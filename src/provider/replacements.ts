@@ -1,25 +1,48 @@
 /**
- * What this provider process learned in a deployment's diff and the create and delete
- * that follow it: "resource R replaces ticket X" (so the create never adopts X, by marker
- * or by adoptTicketId, and its description names X), "ticket X is Closed" (so the delete
- * of the replaced resource sends nothing to it) and "ticket X was replaced by Y" (so the
- * delete names Y on X before closing it). The engine runs a deployment's diff,
- * create and delete in one provider process, so memory is enough; without an entry
- * nothing changes.
+ * What this provider process learned in a deployment, for the operations that follow:
+ * "resource R replaces ticket X" (so the create never adopts X, by marker or by adoptTicketId,
+ * and its description names X), "ticket X is Closed" (so the delete of the replaced resource
+ * sends nothing to it), "ticket X was replaced by Y" (so the delete names Y on X before
+ * closing it) and "ticket X is held by resource R" (so no delete in this deployment closes a
+ * ticket a declared resource keeps: a replacement's pending delete after a revert, an
+ * unconfirmed create's record once its ticket was adopted).
+ *
+ * The engine runs a deployment's diffs, creates and deletes in one provider process, and every
+ * diff and create runs before the deletes of the deployment (pending deletes included), so
+ * memory is enough within a deployment; what a later deployment needs (the tickets a ticket
+ * replaced, whose close may still be pending) is recorded in the outputs (`replaces`).
+ * Tickets are keyed by endpoint, account and id: two providers in one process (two accounts,
+ * staging and production) never mix their tickets up.
  */
 import type { ResourceRef } from "./marker";
-import { processMap, processSet, refKey } from "./process-memory";
+import { processMap, refKey } from "./process-memory";
 
-export interface PendingReplacement {
-  /** The ticket being replaced. */
-  ticketId: string;
-  /** Why: Rackspace closed it (or it is gone), or a field that cannot change on a ticket changed. */
-  reason: "closed" | "fields";
+/** Where a ticket lives: the Ticketing endpoint and the account, beside its id. */
+export interface TicketKey {
+  endpoint: string;
+  accountId: string | undefined;
+  id: string;
 }
 
-const registry = () => processMap<string, PendingReplacement>("replacements.v1");
-const closedSet = () => processSet<string>("closed-tickets.v1");
-const successors = () => processMap<string, string>("successors.v1");
+export interface PendingReplacement {
+  /** The ticket being replaced (for an unconfirmed create, the record's id). */
+  ticketId: string;
+  /**
+   * Why: Rackspace closed it (or it is gone), a field that cannot change on a ticket changed,
+   * or the record is a create whose answer was lost and which the replacement must resolve.
+   */
+  reason: "closed" | "fields" | "unconfirmed";
+  /** The tickets the replaced one had replaced itself, whose close may still be pending. */
+  chain?: string[];
+  /** For an unconfirmed create: the marker its ticket carries. */
+  marker?: string;
+}
+
+const keyOf = (t: TicketKey) => JSON.stringify([t.endpoint, t.accountId ?? "", t.id]);
+const registry = () => processMap<string, PendingReplacement>("replacements.v2");
+const closedMap = () => processMap<string, true>("closed-tickets.v2");
+const successors = () => processMap<string, string>("successors.v2");
+const holders = () => processMap<string, string>("held-tickets.v1");
 
 /** Records that the resource `ref` is about to replace `pending.ticketId`. */
 export function noteReplacement(ref: ResourceRef, pending: PendingReplacement): void {
@@ -36,22 +59,43 @@ export function pendingReplacement(ref: ResourceRef): PendingReplacement | undef
   return registry().get(refKey(ref));
 }
 
-/** Records that this process read ticket `id` as Closed (the delete of its replaced resource then sends nothing). */
-export function noteClosed(id: string): void {
-  closedSet().add(id);
+/** Records that this process read the ticket as Closed (the delete of its replaced resource then sends nothing). */
+export function noteClosed(t: TicketKey): void {
+  closedMap().set(keyOf(t), true);
 }
 
-/** Whether this process read ticket `id` as Closed. */
-export function seenClosed(id: string): boolean {
-  return closedSet().has(id);
+/** Whether this process read the ticket as Closed. */
+export function seenClosed(t: TicketKey): boolean {
+  return closedMap().has(keyOf(t));
 }
 
-/** Records that the ticket `pending` names was replaced by `newTicketId` (its delete then says so on it). */
-export function noteReplacedBy(pending: PendingReplacement | undefined, newTicketId: string): void {
-  if (pending && pending.ticketId !== newTicketId) successors().set(pending.ticketId, newTicketId);
+/** Records that the ticket was replaced by `newTicketId` (its delete then says so on it). */
+export function noteReplacedBy(t: TicketKey, newTicketId: string): void {
+  if (t.id !== newTicketId) successors().set(keyOf(t), newTicketId);
 }
 
-/** The ticket that replaced ticket `id` in this deployment, if any. */
-export function replacedBy(id: string): string | undefined {
-  return successors().get(id);
+/** The ticket that replaced this one, if any. */
+export function replacedBy(t: TicketKey): string | undefined {
+  return successors().get(keyOf(t));
+}
+
+/**
+ * Records that the resource `ref` keeps the ticket after this deployment (a diff that plans no
+ * replacement, a create that opened or adopted it); a resource holds one ticket at a time.
+ */
+export function noteHeld(t: TicketKey, ref: ResourceRef): void {
+  const who = refKey(ref);
+  for (const [k, v] of holders()) if (v === who) holders().delete(k);
+  holders().set(keyOf(t), who);
+}
+
+/** Records that the resource `ref` no longer keeps a ticket (its diff plans a replacement). */
+export function forgetHeld(ref: ResourceRef): void {
+  const who = refKey(ref);
+  for (const [k, v] of holders()) if (v === who) holders().delete(k);
+}
+
+/** Whether a resource of this deployment keeps the ticket (a delete must then not close it). */
+export function isHeld(t: TicketKey): boolean {
+  return holders().has(keyOf(t));
 }

@@ -145,7 +145,7 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
   declare public readonly waitFor: pulumi.Output<WaitForInput | undefined>;
   /** How the approval gate ended: met (when, by whom, the Racker comment's id), rejected, closed or timed out. */
   declare public readonly approval: pulumi.Output<ApprovalOutput | undefined>;
-  /** The ticket id the API assigned (also the resource id). */
+  /** The ticket id the API assigned: the resource's id, known in the preview of an update. */
   declare public readonly ticketId: pulumi.Output<string>;
   /** Ticket status as last read, e.g. `Pending Rackspace`, `Pending Customer`, `Closed`. */
   declare public readonly status: pulumi.Output<string>;
@@ -208,11 +208,15 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
     const description = pulumi.output(args?.description);
     const recorded = this.thread as unknown as pulumi.Output<ThreadEntry[] | undefined>;
     const view = this as unknown as {
+      ticketId: pulumi.Output<string>;
       comments: pulumi.Output<CommentInput[]>;
       thread: pulumi.Output<ThreadMessage[]>;
       description: pulumi.Output<string | undefined>;
       modifiedBy: pulumi.Output<PersonOutput>;
     };
+    // The resource's id is the ticket's, and the engine knows it during the preview of an update
+    // (the recorded output is not known then): a RackspaceTicketComment on this ticket previews no replacement.
+    view.ticketId = this.id;
     view.comments = pulumi.all([declared, this.posted]).apply(([c, p]) => (c ?? []).slice(0, (p ?? []).length));
     view.thread = pulumi
       .all([recorded, description, declared, this.createdBy, this.created, this.posted])

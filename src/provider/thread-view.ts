@@ -25,6 +25,11 @@ export interface ThreadEntry {
   authorType?: string;
   /** For an entry the stack posted: `description` or `comments[i]`, the input that holds its text. */
   entry?: string;
+  /**
+   * True for an entry another resource of this package posted (a RackspaceTicketComment): its
+   * text is not recorded here, since it may be a secret of that resource; read it there.
+   */
+  withheld?: boolean;
   /** Files attached to this entry, with the URL the API gives for each (absent when there are none). */
   attachments?: ThreadAttachment[];
 }
@@ -32,7 +37,8 @@ export interface ThreadEntry {
 export interface ThreadAttachment {
   filename: string;
   uuid: string;
-  url: string;
+  /** The file's download URL, when the API gave a plain one (a signed or upload URL is never recorded). */
+  url?: string;
 }
 
 /** How a recorded thread entry names the description. */

@@ -20,7 +20,7 @@ const olds = { ...declared, descriptionDigest: textDigest(base.description), pos
 
 describe("planChanges", () => {
   it("no change: no calls, changes=false", () => {
-    expect(planChanges(olds, base)).toEqual({ replaces: [], resources: undefined, newComments: [], note: undefined, gate: false, changes: false });
+    expect(planChanges(olds, base)).toEqual({ replaces: [], resources: undefined, newComments: [], note: undefined, gate: false, settings: [], changes: false });
   });
 
   it("a note is posted when its value differs from the last note posted, never for the same value", () => {

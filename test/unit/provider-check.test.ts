@@ -1,6 +1,7 @@
 import { appendOnlyProblems } from "../../src/provider/append-only";
 import { pendingRecord } from "../../src/provider/posted";
 import { checkInputs, UNKNOWN } from "../../src/provider/inputs";
+import { RackspaceTicketProvider } from "../../src/provider/provider";
 
 const valid = {
   accountId: "hybrid:100001",
@@ -40,7 +41,6 @@ const invalid: [string, Record<string, unknown>, string, RegExp][] = [
   ["empty subcategory", { subcategory: " " }, "subcategory", /empty/],
   ["subcategory as null", { subcategory: null }, "subcategory", /string/],
   ["severity not in enum", { severity: "Critical" }, "severity", /one of Low, Normal, High, Urgent$/],
-  ["severity wrong case", { severity: "urgent" }, "severity", /one of/],
   ["severity as number", { severity: 3 }, "severity", /one of/],
   ["severity empty", { severity: "" }, "severity", /one of/],
   ["description empty", { description: "" }, "description", /empty/],
@@ -165,6 +165,17 @@ describe("diff: the ticket's history is append-only, against what is on the tick
 describe("check: severities and categories the docs allow in a request", () => {
   it("refuses Emergency (it appears only in responses) and says what to use", () => {
     expect(checkInputs({ ...valid, severity: "Emergency" })).toEqual([{ property: "severity", reason: expect.stringMatching(/only in the API's responses.*Low, Normal, High, Urgent/) }]);
+  });
+
+  it("takes a severity without regard to case, like a category: check records it as the API spells it", async () => {
+    // Before, `severity: "normal"` was refused while `category: "change"` was accepted.
+    const provider = new RackspaceTicketProvider();
+    for (const [given, recorded] of [["normal", "Normal"], [" URGENT ", "Urgent"], ["Low", "Low"]]) {
+      const r = await provider.check({}, { ...valid, severity: given });
+      expect(r.failures).toEqual([]);
+      expect(r.inputs.severity).toBe(recorded);
+    }
+    expect((await provider.check({}, { ...valid, severity: "Critical" })).failures).toEqual([{ property: "severity", reason: expect.stringMatching(/one of/) }]);
   });
 
   it("accepts the documented categories the forgiving way (case, &, plurals)", () => {
