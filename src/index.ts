@@ -17,7 +17,7 @@ export { RackspaceTicketComment } from "./provider/comment-resource";
 export type { RackspaceTicketCommentArgs } from "./provider/comment-resource";
 export type { TicketCommentOutputs } from "./provider/comment-outputs";
 export type { CommentResourceInputs } from "./provider/comment-inputs";
-export type { ThreadEntry, ThreadAttachment, PersonOutput, TicketOutputs } from "./provider/outputs";
+export type { ThreadEntry, ThreadAttachment, PersonOutput, TicketOutputs, UnconfirmedCreate } from "./provider/outputs";
 export type { WaitForInput } from "./provider/wait-for";
 export type { ApprovalOutput, GateBaseline } from "./provider/approval";
 export type { NoteRecord } from "./provider/notes";
