@@ -157,7 +157,12 @@ export function classifyTransportFailure(f: TransportFailure, ctx: ClassifyConte
   });
 }
 
-/** Turns a non-2xx response into the matching typed error. */
+/**
+ * Turns a non-2xx response into the matching typed error.
+ *
+ * `now` is the wall clock (Date.now()), not the monotonic one: it only turns a Retry-After given as
+ * an HTTP-date, a time on the server's clock, into a wait. The wait itself is then slept by a timer.
+ */
 export function classifyResponse(res: HttpResponse, ctx: ClassifyContext, now: number = Date.now()): RackspaceApiError {
   const fault = parseFault(res.body);
   const d = {
