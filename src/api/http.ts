@@ -130,7 +130,7 @@ export interface ClassifyContext {
   idempotent: boolean;
   /** Base URL, for network error messages. */
   url: string;
-  /** The request's retry budget, to tell a Retry-After too long to wait. */
+  /** The request's retry budget, to tell a Retry-After too long to wait (and, when it is the call's own, to name it). */
   budget?: RetryBudget;
 }
 
@@ -154,6 +154,7 @@ export function classifyTransportFailure(f: TransportFailure, ctx: ClassifyConte
     code: f.code,
     url: ctx.url,
     mayHaveBeenApplied: f.sent && !ctx.idempotent,
+    callRetry: ctx.budget?.call,
   });
 }
 
@@ -172,6 +173,7 @@ export function classifyResponse(res: HttpResponse, ctx: ClassifyContext, now: n
     status: res.status,
     faultCode: fault?.faultCode,
     apiMessage: fault?.message,
+    callRetry: ctx.budget?.call,
   };
   const s = res.status;
   const retryAfterMs = parseRetryAfter(res.headers["retry-after"], now);

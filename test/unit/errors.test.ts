@@ -1,5 +1,5 @@
 import { classifyResponse, classifyTransportFailure, TransportFailure } from "../../src/api/http";
-import { AuthError, BadRequestError, NotFoundError, RateLimitedError, ServerError } from "../../src/api/errors";
+import { AuthError, BadRequestError, NotFoundError, RateLimitedError, retryAfterPastBudgetHint, ServerError } from "../../src/api/errors";
 
 const ctx = (over: Partial<Parameters<typeof classifyResponse>[1]> = {}) => ({
   operation: "createTicket" as const,
@@ -90,6 +90,24 @@ describe("classifyResponse", () => {
     expect(e503.message).toMatch(/asked to wait 86400 s \(Retry-After\), more than what is left of rackspace:retryBudgetMs \(100 s of 600 s\)/);
     // Within the budget: the usual hints.
     expect(classifyResponse({ status: 429, headers: { "retry-after": "5" }, body: "" }, ctx({ budget })).message).not.toMatch(/asked to wait/);
+  });
+
+  it("with a call's own retry budget (CallContext.retry), a transient failure names it, and no hint points at rackspace:retryBudgetMs", () => {
+    const call = { maxAttempts: 2, budgetMs: 3000 };
+    const storm = classifyResponse({ status: 503, headers: {}, body: "" }, ctx({ operation: "getTicket", ticketId: "T-1", idempotent: true, attempts: 2, budget: { budgetMs: 3000, leftMs: 2900, call } }));
+    expect(storm.message).toBe("getTicket (ticket T-1) failed: HTTP 503: server error (after 2 attempts within this call's retry budget: at most 2 attempts, 3 s of waiting). The Rackspace API is failing: retry later.");
+    expect(storm.callRetry).toEqual(call);
+    const throttled = classifyResponse({ status: 429, headers: {}, body: "" }, ctx({ operation: "getTicket", idempotent: true, attempts: 2, budget: { budgetMs: 3000, leftMs: 0, call } }));
+    expect(throttled.message).toMatch(/\(after 2 attempts within this call's retry budget: at most 2 attempts, 3 s of waiting\)\. The API kept throttling past this call's retry budget: lower parallelism, or retry later\.$/);
+    const tooLong = classifyResponse({ status: 429, headers: { "retry-after": "60" }, body: "" }, ctx({ operation: "getTicket", idempotent: true, budget: { budgetMs: 3000, leftMs: 1000, call } }));
+    expect(tooLong.message).toMatch(/Not retried: the API asked to wait 60 s \(Retry-After\), more than what is left of this call's retry budget \(1 s of 3 s\) allows; retry later\.$/);
+    expect(retryAfterPastBudgetHint(60_000, { budgetMs: 3000, leftMs: 3000, call }, true)).toBe("Not sent: another request was told by the API to wait 60 s (Retry-After), more than this call's retry budget (3 s) allows; retry later.");
+    for (const e of [storm, throttled, tooLong]) expect(e.message).not.toMatch(/rackspace:retryBudgetMs/);
+    // Not a failure the limits ended: a 404 says nothing of them.
+    const gone = classifyResponse({ status: 404, headers: {}, body: fault(404, "ticketNotFound", "gone") }, ctx({ operation: "getTicket", idempotent: true, budget: { budgetMs: 3000, leftMs: 3000, call } }));
+    expect(gone.message).not.toMatch(/this call's retry budget/);
+    // A network failure of such a call names them too.
+    expect(classifyTransportFailure(new TransportFailure("ECONNRESET", true), ctx({ idempotent: true, attempts: 2, budget: { budgetMs: 3000, leftMs: 0, call } })).message).toMatch(/\(after 2 attempts within this call's retry budget/);
   });
 
   it("503 carries its Retry-After", () => {
