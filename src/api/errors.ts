@@ -221,13 +221,21 @@ export class BadRequestError extends RackspaceApiError {
   }
 }
 
+/**
+ * What a 5xx means for the caller. A write that may have been applied (500, 502 or 504 on POST
+ * /tickets or a comment) was not retried, so no retry budget applies to it: what to do next (look
+ * before writing again) is the caller's business. A call that chose its own retry budget chose it
+ * short on purpose: no setting to raise.
+ */
+function serverErrorHint(d: RackspaceErrorDetails): string {
+  if (d.mayHaveBeenApplied) return "Not retried after this answer (the request is not idempotent).";
+  if (d.callRetry) return "The Rackspace API is failing: retry later.";
+  return "The Rackspace API is failing: retry later, and raise rackspace:retryBudgetMs if this keeps happening.";
+}
+
 export class ServerError extends RackspaceApiError {
   constructor(details: RackspaceErrorDetails) {
-    super("server", "server error", {
-      // A call that chose its own retry budget chose it short on purpose: no setting to raise.
-      hint: details.callRetry ? "The Rackspace API is failing: retry later." : "The Rackspace API is failing: retry later, and raise rackspace:retryBudgetMs if this keeps happening.",
-      ...details,
-    });
+    super("server", "server error", { hint: serverErrorHint(details), ...details });
     this.name = "ServerError";
   }
 }

@@ -135,6 +135,41 @@ describe("classifyResponse", () => {
   });
 });
 
+describe("the hint of a 5xx on a write that is not idempotent", () => {
+  const NOT_RETRIED = "The request may have been applied on the server. Not retried after this answer (the request is not idempotent).";
+
+  it.each([
+    ["createTicket", 500],
+    ["createTicket", 502],
+    ["createTicket", 504],
+    ["addComment", 500],
+  ] as const)("%s answered %i: may have been applied, not retried, and no retry budget to raise", (operation, status) => {
+    const e = classifyResponse({ status, headers: {}, body: "" }, ctx({ operation, ticketId: operation === "addComment" ? "T-1" : undefined }));
+    expect(e).toBeInstanceOf(ServerError);
+    expect(e.mayHaveBeenApplied).toBe(true);
+    expect(e.hint).toBe("Not retried after this answer (the request is not idempotent).");
+    expect(e.message.endsWith(`: server error. ${NOT_RETRIED}`)).toBe(true);
+    expect(e.message).not.toMatch(/retryBudgetMs|retry later/);
+  });
+
+  it("the API's own message is kept, and the hint holds after earlier attempts and with a call's own budget", () => {
+    const e = classifyResponse(
+      { status: 500, headers: {}, body: fault(500, "internalServerError", "Something went wrong") },
+      ctx({ attempts: 2, budget: { budgetMs: 3000, leftMs: 2000, call: { maxAttempts: 3, budgetMs: 3000 } } }),
+    );
+    expect(e.message).toBe(`createTicket failed: HTTP 500: internalServerError: Something went wrong (after 2 attempts). ${NOT_RETRIED}`);
+  });
+
+  it("a 503 on a create was not applied and is retried: the budget hint stays; so does a 500 on a read", () => {
+    const create503 = classifyResponse({ status: 503, headers: {}, body: "" }, ctx({ attempts: 8 }));
+    expect(create503.mayHaveBeenApplied).toBe(false);
+    expect(create503.message).toMatch(/\(after 8 attempts\)\. The Rackspace API is failing: retry later, and raise rackspace:retryBudgetMs/);
+    const read500 = classifyResponse({ status: 500, headers: {}, body: "" }, ctx({ operation: "getTicket", idempotent: true, attempts: 8 }));
+    expect(read500.mayHaveBeenApplied).toBe(false);
+    expect(read500.message).toMatch(/raise rackspace:retryBudgetMs/);
+  });
+});
+
 describe("classifyTransportFailure", () => {
   it("a connection refused was never sent", () => {
     const e = classifyTransportFailure(new TransportFailure("ECONNREFUSED", false), ctx());
