@@ -8,6 +8,10 @@
  * - Only HTTP 404 with faultCode `ticketNotFound` proves a ticket is gone (`ticketGone`); any
  *   other 404 keeps kind "notFound" but says it is no such proof.
  */
+import { CallRetryLimits, callRetryWords } from "./retry-words";
+
+export { retryAfterPastBudgetHint } from "./retry-words";
+export type { CallRetryLimits, RetryBudget } from "./retry-words";
 
 /** The client's operations, as they appear in messages and the simulator's log. */
 export type Operation =
@@ -56,6 +60,11 @@ export interface RackspaceErrorDetails {
   retryAfterMs?: number;
   /** What the caller should do next. */
   hint?: string;
+  /**
+   * The call's own retry limits (CallContext.retry), when it brought them: a transient failure's
+   * message then names them, and its hint does not point at rackspace:retryBudgetMs.
+   */
+  callRetry?: CallRetryLimits;
 }
 
 export class RackspaceApiError extends Error {
@@ -69,9 +78,11 @@ export class RackspaceApiError extends Error {
   readonly attempts: number;
   readonly retryAfterMs?: number;
   readonly hint?: string;
+  /** The call's own retry limits, when it brought them (CallContext.retry). */
+  readonly callRetry?: CallRetryLimits;
 
   constructor(kind: ErrorKind, summary: string, details: RackspaceErrorDetails) {
-    super(RackspaceApiError.format(summary, details));
+    super(RackspaceApiError.format(summary, details, isTransientKind(kind)));
     this.name = "RackspaceApiError";
     this.kind = kind;
     this.operation = details.operation;
@@ -83,14 +94,17 @@ export class RackspaceApiError extends Error {
     this.attempts = details.attempts ?? 1;
     this.retryAfterMs = details.retryAfterMs;
     this.hint = details.hint;
+    this.callRetry = details.callRetry;
   }
 
-  private static format(summary: string, d: RackspaceErrorDetails): string {
+  private static format(summary: string, d: RackspaceErrorDetails, transient: boolean): string {
     const parts: string[] = [`${d.operation}${d.ticketId ? ` (ticket ${d.ticketId})` : ""} failed`];
     if (d.status !== undefined) parts.push(`HTTP ${d.status}`);
     if (d.faultCode) parts.push(d.faultCode);
     let msg = `${parts.join(": ")}: ${(d.apiMessage ?? summary).replace(/[.\s]+$/, "")}`;
-    if (d.attempts && d.attempts > 1) msg += ` (after ${d.attempts} attempts)`;
+    // A call's own limits are named where they ended it: a transient failure it would otherwise have retried.
+    if (d.callRetry && transient && !d.mayHaveBeenApplied) msg += ` (${callRetryWords(d.attempts ?? 1, d.callRetry)})`;
+    else if (d.attempts && d.attempts > 1) msg += ` (after ${d.attempts} attempts)`;
     msg += ".";
     if (d.mayHaveBeenApplied) msg += " The request may have been applied on the server.";
     if (d.hint) msg += ` ${d.hint}`;
@@ -104,7 +118,7 @@ export class RackspaceApiError extends Error {
 
   /** Whether another attempt of the same request could succeed. */
   get transient(): boolean {
-    return this.kind === "rateLimited" || this.kind === "server" || this.kind === "network";
+    return isTransientKind(this.kind);
   }
 
   /** A plain, credential-free description (what JSON.stringify of the error shows). */
@@ -124,25 +138,17 @@ export class RackspaceApiError extends Error {
   }
 }
 
-/** The retry budget of one request: the whole of it, and what is left when an answer arrives. */
-export interface RetryBudget {
-  budgetMs: number;
-  leftMs: number;
-}
-
-const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;
-
-/** Why a Retry-After is not waited out: longer than (what is left of) rackspace:retryBudgetMs; `held` when another request saw it. */
-export function retryAfterPastBudgetHint(retryAfterMs: number, budget: RetryBudget, held = false): string {
-  const allowed = budget.leftMs < budget.budgetMs ? `what is left of rackspace:retryBudgetMs (${seconds(budget.leftMs)} of ${seconds(budget.budgetMs)})` : `rackspace:retryBudgetMs (${seconds(budget.budgetMs)})`;
-  const who = held ? "Not sent: another request was told by the API to wait" : "Not retried: the API asked to wait";
-  return `${who} ${Math.ceil(retryAfterMs / 1000)} s (Retry-After), more than ${allowed} allows; raise rackspace:retryBudgetMs (\`pulumi config set rackspace:retryBudgetMs <ms>\`), or retry later.`;
+/** Throttled, a server failure or a connection failure: another attempt could succeed. */
+function isTransientKind(kind: ErrorKind): boolean {
+  return kind === "rateLimited" || kind === "server" || kind === "network";
 }
 
 export class RateLimitedError extends RackspaceApiError {
   constructor(details: RackspaceErrorDetails) {
     super("rateLimited", "rate limit exceeded", {
-      hint: "The API kept throttling past the retry budget: raise rackspace:retryBudgetMs, lower parallelism, or retry later.",
+      hint: details.callRetry
+        ? "The API kept throttling past this call's retry budget: lower parallelism, or retry later."
+        : "The API kept throttling past the retry budget: raise rackspace:retryBudgetMs, lower parallelism, or retry later.",
       ...details,
     });
     this.name = "RateLimitedError";
@@ -215,12 +221,21 @@ export class BadRequestError extends RackspaceApiError {
   }
 }
 
+/**
+ * What a 5xx means for the caller. A write that may have been applied (500, 502 or 504 on POST
+ * /tickets or a comment) was not retried, so no retry budget applies to it: what to do next (look
+ * before writing again) is the caller's business. A call that chose its own retry budget chose it
+ * short on purpose: no setting to raise.
+ */
+function serverErrorHint(d: RackspaceErrorDetails): string {
+  if (d.mayHaveBeenApplied) return "Not retried after this answer (the request is not idempotent).";
+  if (d.callRetry) return "The Rackspace API is failing: retry later.";
+  return "The Rackspace API is failing: retry later, and raise rackspace:retryBudgetMs if this keeps happening.";
+}
+
 export class ServerError extends RackspaceApiError {
   constructor(details: RackspaceErrorDetails) {
-    super("server", "server error", {
-      hint: "The Rackspace API is failing: retry later, and raise rackspace:retryBudgetMs if this keeps happening.",
-      ...details,
-    });
+    super("server", "server error", { hint: serverErrorHint(details), ...details });
     this.name = "ServerError";
   }
 }

@@ -130,7 +130,7 @@ export interface ClassifyContext {
   idempotent: boolean;
   /** Base URL, for network error messages. */
   url: string;
-  /** The request's retry budget, to tell a Retry-After too long to wait. */
+  /** The request's retry budget, to tell a Retry-After too long to wait (and, when it is the call's own, to name it). */
   budget?: RetryBudget;
 }
 
@@ -154,10 +154,16 @@ export function classifyTransportFailure(f: TransportFailure, ctx: ClassifyConte
     code: f.code,
     url: ctx.url,
     mayHaveBeenApplied: f.sent && !ctx.idempotent,
+    callRetry: ctx.budget?.call,
   });
 }
 
-/** Turns a non-2xx response into the matching typed error. */
+/**
+ * Turns a non-2xx response into the matching typed error.
+ *
+ * `now` is the wall clock (Date.now()), not the monotonic one: it only turns a Retry-After given as
+ * an HTTP-date, a time on the server's clock, into a wait. The wait itself is then slept by a timer.
+ */
 export function classifyResponse(res: HttpResponse, ctx: ClassifyContext, now: number = Date.now()): RackspaceApiError {
   const fault = parseFault(res.body);
   const d = {
@@ -167,6 +173,7 @@ export function classifyResponse(res: HttpResponse, ctx: ClassifyContext, now: n
     status: res.status,
     faultCode: fault?.faultCode,
     apiMessage: fault?.message,
+    callRetry: ctx.budget?.call,
   };
   const s = res.status;
   const retryAfterMs = parseRetryAfter(res.headers["retry-after"], now);

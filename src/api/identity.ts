@@ -15,7 +15,7 @@ import { TokenRequest, TokenResponse } from "./schemas";
 
 interface CachedToken {
   id: string;
-  /** Epoch ms after which the token must not be used. */
+  /** Epoch ms (wall clock) after which the token must not be used. */
   refreshAt: number;
 }
 
@@ -67,6 +67,12 @@ export class IdentityClient {
   constructor(
     private readonly opts: IdentityOptions,
     private readonly transport: HttpTransport,
+    /**
+     * The wall clock (Date.now()), not the monotonic one: a token's `expires` is a time on
+     * Identity's clock, so the refresh time derived from it is compared with the wall clock. A
+     * wall-clock jump can only make a refresh early (harmless) or late (the API's 401 then gets
+     * one fresh token).
+     */
     private readonly now: () => number = Date.now,
   ) {
     if (opts.username && opts.apiKey) this.key = `${opts.identityUrl}|${opts.username}|${fingerprint(opts.apiKey)}`;

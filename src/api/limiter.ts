@@ -10,7 +10,9 @@
  * - A 429 hold (`penalize`) never keeps a caller waiting past its `maxHoldMs`: acquire() then
  *   fails at once with LimiterHoldError instead of sleeping.
  * - Rate limits are whole numbers ≥ 1 per window; windows are ≥ 1 ms.
+ * - Every instant is on the monotonic clock (./clock): a wall-clock jump moves no window and no hold.
  */
+import { monotonicNow } from "./clock";
 
 export type OperationClass = "create" | "patch" | "comment" | "read";
 
@@ -98,7 +100,7 @@ export interface SlotHandle {
 interface Slot {
   /** Reservation order. */
   seq: number;
-  /** Planned start while waiting; the grant instant; then the send (or answer) instant. */
+  /** Planned start while waiting; the grant instant; then the send (or answer) instant (all on the limiter's clock). */
   at: number;
   /** Whether `at` is a real send (counted by the send-time rule). */
   sent: boolean;
@@ -112,13 +114,17 @@ export class SlidingWindowLimiter {
   /** Slots still inside the window, waiting, or granted and not yet sent. */
   private slots: Slot[] = [];
   private seq = 0;
-  /** No slot before this instant (set after the server said 429). */
-  private blockedUntil = 0;
+  /** No slot before this instant (set after the server said 429); none yet: the clock's origin is arbitrary. */
+  private blockedUntil = -Infinity;
   private waiting = 0;
 
+  /**
+   * @param now The clock every window and hold is counted on, in ms. Default: this process's monotonic clock (performance.now()), which a wall-clock jump does not move; tests inject their own.
+   * @param sleep How to wait `ms` (default setTimeout).
+   */
   constructor(
     settings: LimiterSettings,
-    private readonly now: () => number = Date.now,
+    private readonly now: () => number = monotonicNow,
     private readonly sleep: (ms: number) => Promise<void> = realSleep,
   ) {
     this.update(settings);

@@ -3,9 +3,10 @@
  *
  * - The token is fetched before the rate-limit slot (a re-authentication never sits between a slot and its send), and the slot's send-time check runs right before the send.
  * - No wait outlasts rackspace:retryBudgetMs: a Retry-After (429 or 503) longer than what is left fails the request at once, and a 429 hold never keeps another request past its budget.
+ * - A call's own limits (CallContext.retry, timeoutMs) replace the client's for that call's attempts, waits and messages only.
  * - Request bodies are validated with the zod schemas before anything is sent.
  */
-import type { CallContext, ClientStats } from "./call-context";
+import { CallContext, CallLimits, callLimits, ClientStats } from "./call-context";
 import type { ResolvedConfig } from "./config";
 import { InvalidRequestError, RackspaceApiError, RateLimitedError, retryAfterPastBudgetHint, RetryBudget } from "./errors";
 import { classifyResponse, classifyTransportFailure, HttpResponse, HttpTransport, TransportFailure } from "./http";
@@ -50,6 +51,8 @@ export async function runRequest<T>(deps: PipelineDeps, spec: RequestSpec<T>): P
 class Request<T> {
   /** Undefined with pacing off. */
   private readonly pacer: Pacer | undefined;
+  /** The client's retry policy and timeout, with the call's own over them. */
+  private readonly limits: CallLimits;
   private readonly retryStats: RetryStats = { attempts: 0, waitedMs: 0 };
   private refreshedAuth = false;
   private lastToken?: string;
@@ -59,6 +62,7 @@ class Request<T> {
     private readonly spec: RequestSpec<T>,
     private readonly body: string | Buffer | undefined,
   ) {
+    this.limits = callLimits(deps.config, spec.ctx);
     this.pacer = deps.config.pacing ? deps.pacer(CLASS_OF[spec.operation], pacingAccount(spec)) : undefined;
   }
 
@@ -66,17 +70,18 @@ class Request<T> {
     return this.spec.ctx;
   }
 
-  /** The retry budget as it stands: what was already slept between attempts is spent. */
+  /** The retry budget as it stands (the call's own, if it brought one): what was already slept between attempts is spent. */
   private budget(): RetryBudget {
-    const { budgetMs } = this.deps.config.retry;
-    return { budgetMs, leftMs: Math.max(0, budgetMs - this.retryStats.waitedMs) };
+    const { budgetMs } = this.limits.retry;
+    const call = this.limits.callRetry;
+    return { budgetMs, leftMs: Math.max(0, budgetMs - this.retryStats.waitedMs), ...(call ? { call } : {}) };
   }
 
   run(): Promise<T> {
     const { spec } = this;
     return withRetries(
       (n) => this.attempt(n),
-      this.deps.config.retry,
+      this.limits.retry,
       {
         delayFor: (error, attempt, backoffMs) => this.decide(error, attempt, backoffMs),
         onRetryWait: (error, waitMs) => this.ctx?.onWait?.({ operation: spec.operation, ticketId: spec.ticketId, waitMs, reason: "retry", cause: causeOf(error) }),
@@ -123,6 +128,7 @@ class Request<T> {
         attempts,
         retryAfterMs: e.holdMs,
         hint: retryAfterPastBudgetHint(e.holdMs, budget, true),
+        callRetry: budget.call,
       });
     }
   }
@@ -142,7 +148,7 @@ class Request<T> {
         url: `${baseUrl}${spec.path}`,
         headers,
         body,
-        timeoutMs: this.deps.config.timeoutMs,
+        timeoutMs: this.limits.timeoutMs,
         freshConnection: !spec.idempotent,
       });
     } catch (e) {
@@ -160,18 +166,19 @@ class Request<T> {
   }
 
   private classifyContext(attempts: number) {
-    return { operation: this.spec.operation, ticketId: this.spec.ticketId, attempts, idempotent: this.spec.idempotent, url: this.baseUrl };
+    return { operation: this.spec.operation, ticketId: this.spec.ticketId, attempts, idempotent: this.spec.idempotent, url: this.baseUrl, budget: this.budget() };
   }
 
   /** A 2xx is parsed; anything else becomes its typed error, and a 429 holds the class for everyone in process. */
   private classify(res: HttpResponse, attempts: number): T {
     if (res.status >= 200 && res.status <= 299) return parseSuccess(res, this.spec, attempts);
-    const err = classifyResponse(res, { ...this.classifyContext(attempts), budget: this.budget() });
+    const err = classifyResponse(res, this.classifyContext(attempts));
     if (err instanceof RateLimitedError) {
       this.deps.stats.http429++;
       const pacer = this.pacer;
       const hold = err.retryAfterMs ?? (pacer ? pacer.settings.windowMs / pacer.settings.limit : 0);
-      // Hold the class for everyone, unless no request may wait that long at all (it then fails at once, holding nobody).
+      // Hold the class for everyone, unless no request may wait that long at all (it then fails at once, holding nobody):
+      // judged by the client's budget, not this call's own (a short one must not spare the others the hold).
       if (pacer && hold <= this.deps.config.retry.budgetMs) pacer.penalize(hold);
     }
     throw err;
@@ -181,7 +188,7 @@ class Request<T> {
   private decide(error: RackspaceApiError, attempt: number, backoffMs: number): number | undefined {
     const decision = decideRetry(error, {
       attempt,
-      maxAttempts: this.deps.config.retry.maxAttempts,
+      maxAttempts: this.limits.retry.maxAttempts,
       budgetLeftMs: this.budget().leftMs,
       backoffMs,
       paced: this.pacer !== undefined,

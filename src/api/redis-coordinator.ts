@@ -3,10 +3,19 @@
  *
  * Redis is a helper, never a dependency of a deployment: ioredis is loaded only when the
  * setting is on, and neither its socket nor its timers keep a finished process alive.
+ *
+ * Two clocks, and no wall clock of this process: the schedule's times are Redis's (TIME, read by
+ * Redis itself, the one clock every runner shares), and this process maps them onto its own
+ * monotonic clock (./clock) through the measured offset. No local time is ever sent to Redis or
+ * another runner, so none needs to be comparable across processes; and a wall-clock step here
+ * (NTP, a VM resumed) moves no send time. The offset is measured again every minute, and at once
+ * when a pacing reply's Redis time does not fit its own round trip (this process was suspended, or
+ * Redis's clock stepped).
  */
 import type { Redis as RedisClient, RedisOptions } from "ioredis";
+import { monotonicNow } from "./clock";
 import { redactRedisUrl, describeRedisError } from "./redis-url";
-import { clockOffsetMs, redisTimeMs } from "./pace-schedule";
+import { clockOffsetMs, FLEET_JITTER_MS, redisTimeMs } from "./pace-schedule";
 
 /** ioredis settings: fail fast, never queue, never retry a command; reconnects are ours (unref'd timers). */
 export const REDIS_OPTIONS: Readonly<RedisOptions> = Object.freeze({
@@ -57,6 +66,7 @@ export class RedisCoordinator {
   private state: CoordinatorStatus = "idle";
   private client?: RedisClient;
   private opening?: Promise<boolean>;
+  /** Redis's clock minus this process's monotonic clock (ms). */
   private offsetMs = 0;
   private bestRttMs = Infinity;
   private calibratedAt = 0;
@@ -68,9 +78,13 @@ export class RedisCoordinator {
   /** host:port, the only part of the URL ever printed. */
   readonly where: string;
 
+  /**
+   * @param now This process's clock (default the monotonic one): send times are handed out on it, and the offset, the recalibration and the error notes are measured with it.
+   */
   constructor(
     private readonly url: string,
     private readonly notices: { warned: boolean; recovered: boolean; log: PacingLog },
+    readonly now: () => number = monotonicNow,
   ) {
     this.where = redactRedisUrl(url);
   }
@@ -84,20 +98,37 @@ export class RedisCoordinator {
     return this.state === "idle" || this.state === "connecting" || this.state === "ready";
   }
 
-  /** Redis's clock now, in ms (local clock + the measured offset). */
+  /** Redis's clock now, in ms (this process's clock + the measured offset). */
   redisNow(): number {
-    return Date.now() + this.offsetMs;
+    return this.now() + this.offsetMs;
   }
 
-  /** A time on Redis's clock as a local Date.now() value. */
+  /** A time on Redis's clock as a time on this process's clock (`now()`). */
   toLocal(redisMs: number): number {
     return redisMs - this.offsetMs;
+  }
+
+  /**
+   * A Redis time read during a round trip that left at `sentAt` and came back at `receivedAt`
+   * (this process's clock), e.g. a pacing reply's: when the offset places it outside that round
+   * trip by more than the offset's own error (half the best round trip) plus FLEET_JITTER_MS, the
+   * offset is stale (this process was suspended, or Redis's clock stepped). It is then taken from
+   * this reply at once, and measured again before the next claim. Returns whether it was stale.
+   */
+  observe(sentAt: number, receivedAt: number, redisMs: number): boolean {
+    const local = this.toLocal(redisMs);
+    const slack = this.bestRttMs / 2 + FLEET_JITTER_MS;
+    if (local >= sentAt - slack && local <= receivedAt + slack) return false;
+    this.offsetMs = clockOffsetMs(sentAt, receivedAt, redisMs);
+    this.bestRttMs = receivedAt - sentAt;
+    this.calibratedAt = -Infinity;
+    return true;
   }
 
   /** The connected client when Redis can be used now; undefined (at once) when it is down. */
   async ready(): Promise<RedisClient | undefined> {
     if (this.state === "ready" && this.client) {
-      if (Date.now() - this.calibratedAt > RECALIBRATE_MS) {
+      if (this.now() - this.calibratedAt > RECALIBRATE_MS) {
         try {
           await this.calibrate(1, true);
         } catch (e) {
@@ -146,7 +177,7 @@ export class RedisCoordinator {
    */
   private noteError(e: unknown, fromCall: boolean): void {
     const text = describeRedisError(e, this.url);
-    const now = Date.now();
+    const now = this.now();
     if (fromCall && /^Connection is closed\.?$/.test(text) && this.lastError && now - this.lastErrorAt < 5_000) return;
     this.lastError = text;
     this.lastErrorAt = now;
@@ -237,13 +268,13 @@ export class RedisCoordinator {
     if (!client) throw new Error("not connected");
     let best: { rtt: number; offset: number } | undefined;
     for (let i = 0; i < samples; i++) {
-      const sentAt = Date.now();
+      const sentAt = this.now();
       const reply = await this.run(() => client.time());
-      const receivedAt = Date.now();
+      const receivedAt = this.now();
       const sample = { rtt: receivedAt - sentAt, offset: clockOffsetMs(sentAt, receivedAt, redisTimeMs(reply)) };
       if (!best || sample.rtt < best.rtt) best = sample;
     }
-    this.calibratedAt = Date.now();
+    this.calibratedAt = this.now();
     if (!best || (refresh && best.rtt > Math.max(2 * this.bestRttMs, 5))) return;
     this.offsetMs = best.offset;
     if (!refresh || best.rtt < this.bestRttMs) this.bestRttMs = best.rtt;

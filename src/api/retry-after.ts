@@ -2,6 +2,9 @@
  * Parses an HTTP Retry-After header (RFC 9110 §10.2.3): either delay-seconds or an
  * HTTP-date. Returns the wait in milliseconds (never negative), or undefined when the
  * header is absent or unparseable.
+ *
+ * `now` stays the wall clock (Date.now()): an HTTP-date is a time on the server's clock, and only
+ * the wall clock is comparable with it. What comes out is a duration, waited on timers.
  */
 export function parseRetryAfter(value: string | string[] | undefined | null, now: number = Date.now()): number | undefined {
   if (value === undefined || value === null) return undefined;

@@ -26,7 +26,10 @@ export const MAX_LATE_ROUNDS = 3;
 
 const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
-/** A send time handed out: its place in the schedule (send time / S on Redis's clock; increasing) and when it starts (local Date.now() ms). */
+/**
+ * A send time handed out: its place in the schedule (send time / S on Redis's clock; increasing) and
+ * when it starts on this process's clock (the coordinator's `now()`: monotonic, meaningful in this process only).
+ */
 export interface ClaimedSlot {
   index: number;
   startsAt: number;
@@ -91,7 +94,7 @@ export class SharedPacer {
       } finally {
         release();
       }
-      const wait = slot.startsAt - Date.now();
+      const wait = slot.startsAt - this.coordinator.now();
       if (wait > 0) {
         if (round === 1) onWait?.(wait);
         await sleep(wait);
@@ -100,15 +103,21 @@ export class SharedPacer {
       // places later: a starved event loop. The send time is given up (it stays spent) and a
       // later one taken, rather than risking a 429; after a few rounds the request goes anyway
       // (a 429 is retried).
-      if (Date.now() - slot.startsAt <= LATE_TOLERANCE_MS || round >= MAX_LATE_ROUNDS) return slot;
+      if (this.coordinator.now() - slot.startsAt <= LATE_TOLERANCE_MS || round >= MAX_LATE_ROUNDS) return slot;
     }
   }
 
-  /** One GCRA step in Redis (PACE_SCRIPT): the next send time, on Redis's clock, as a local time. */
+  /**
+   * One GCRA step in Redis (PACE_SCRIPT): the next send time, on Redis's clock, as a time on this
+   * process's clock. The reply's own Redis time checks the clock offset first (RedisCoordinator.observe).
+   */
   private async next(client: RedisClient): Promise<ClaimedSlot> {
+    const sentAt = this.coordinator.now();
     const reply = await this.coordinator.run(() => client.eval(PACE_SCRIPT, 1, this.key, String(this.spacing), String(KEY_SLACK_MS)));
-    const at = Array.isArray(reply) ? Number(reply[0]) : NaN;
-    if (!Number.isFinite(at)) throw new Error("Redis answered the pacing script with something that is not a time");
+    const receivedAt = this.coordinator.now();
+    const [at, redisNow] = Array.isArray(reply) ? [Number(reply[0]), Number(reply[1])] : [NaN, NaN];
+    if (!Number.isFinite(at) || !Number.isFinite(redisNow)) throw new Error("Redis answered the pacing script with something that is not a time");
+    this.coordinator.observe(sentAt, receivedAt, redisNow);
     return { index: Math.round(at / this.spacing), startsAt: this.coordinator.toLocal(at) };
   }
 }

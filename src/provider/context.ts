@@ -4,6 +4,7 @@
  * lines, and the settings read from stack config. Nothing here outlives the provider.
  */
 import { CallContext, TicketingClient, WaitInfo } from "../api/client";
+import { monotonicNow } from "../api/clock";
 import { ClientOptions, resolveConfig } from "../api/config";
 import { label } from "./messages";
 import type { TicketKey } from "./replacements";
@@ -54,10 +55,11 @@ export class OperationContext {
         const what = w.reason === "rate-limit" ? "for a rate-limit slot" : `before retrying (${w.cause ?? "transient failure"})`;
         const who = label(name, ticketId ?? w.ticketId, this.kind);
         this.log(`${who}: ${w.operation} waiting ${seconds(w.waitMs)} ${what}`);
-        // A wait of minutes (W = 60 s) says again how long is left, once a minute, until it ends.
-        const end = Date.now() + w.waitMs;
+        // A wait of minutes (W = 60 s) says again how long is left, once a minute, until it ends;
+        // counted on the monotonic clock, as the wait itself is (a wall-clock jump changes neither).
+        const end = monotonicNow() + w.waitMs;
         for (let at = WAIT_REPEAT_MS; at < w.waitMs - WAIT_NOTICE_MS; at += WAIT_REPEAT_MS) {
-          setTimeout(() => this.log(`${who}: ${w.operation} still waiting ${what}, ${seconds(end - Date.now())} left`), at).unref();
+          setTimeout(() => this.log(`${who}: ${w.operation} still waiting ${what}, ${seconds(end - monotonicNow())} left`), at).unref();
         }
       },
     };

@@ -194,6 +194,9 @@ describe("TicketingClient against the simulator", () => {
       expect(err).toBeInstanceOf(ServerError);
       expect(err.mayHaveBeenApplied).toBe(true);
       expect(err.message).toMatch(/createTicket failed: HTTP 502.*may have been applied/);
+      // Not retried, so no retry budget to raise (POST /tickets is not idempotent).
+      expect(err.message).toMatch(/Not retried after this answer \(the request is not idempotent\)\.$/);
+      expect(err.message).not.toMatch(/retryBudgetMs/);
       expect(ops().filter((o) => o === "createTicket")).toHaveLength(1);
     });
 

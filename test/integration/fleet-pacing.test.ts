@@ -19,6 +19,7 @@
 import * as fs from "node:fs";
 import IORedis from "ioredis";
 import { TicketingClient } from "../../src/api/client";
+import { monotonicNow } from "../../src/api/clock";
 import { ClaimedSlot, fleetMargin, RedisCoordinator, resetSharedPacing, setSharedPacingLog, SharedPacer, slotSpacingMs } from "../../src/api/shared-pacing";
 import type { RequestLogEntry, Simulator } from "../../src/simulator";
 import { ensureBuilt, envWithoutRackspace, HostClient, HostProcess, makeProgramDir, Props, secretValue, serializedProvider, spawnHost } from "../helpers/provider-host";
@@ -102,7 +103,8 @@ describeRedis(`shared pacing in one process${skipNote}`, () => {
     // round trips) can arrive after its slot started and rightly take the next one, which says
     // nothing about how warm runners share the grid (seen once in a full run on a loaded machine).
     await Promise.all([a.claim(), b.claim()]);
-    const got = await Promise.all([a, b, a, b, a, b].map(async (p) => ({ pacer: p, slot: await p.claim(), at: Date.now() })));
+    // Send times are handed out on this process's monotonic clock (src/api/clock.ts).
+    const got = await Promise.all([a, b, a, b, a, b].map(async (p) => ({ pacer: p, slot: await p.claim(), at: monotonicNow() })));
     const slots = got.map((g) => g.slot!.index).sort((x, y) => x - y);
     // Every send time once (contiguous on an idle machine; a claim woken late on a loaded one
     // gives its time up and takes a later one, which leaves a gap, never a repeat).
@@ -177,13 +179,56 @@ describeRedis(`shared pacing in one process${skipNote}`, () => {
     const internals = c as unknown as { calibratedAt: number; offsetMs: number };
     const first = internals.calibratedAt;
     expect(first).toBeGreaterThan(0);
-    // Redis runs on this machine's clock: the offset is half a round trip at most (a
-    // loaded machine makes round trips slow; a unit slip, seconds for ms, would be far off).
-    expect(Math.abs(internals.offsetMs)).toBeLessThan(250);
-    internals.calibratedAt = Date.now() - 61_000;
+    // The offset maps Redis's clock onto this process's monotonic one. Redis runs on this
+    // machine's wall clock: the offset is that of the wall clock from the monotonic one, within
+    // half a round trip (a loaded machine makes round trips slow; a unit slip would be far off).
+    const wallFromMonotonic = () => Date.now() - monotonicNow();
+    expect(Math.abs(internals.offsetMs - wallFromMonotonic())).toBeLessThan(250);
+    internals.calibratedAt = monotonicNow() - 61_000;
     await p.claim();
     expect(internals.calibratedAt).toBeGreaterThanOrEqual(first);
-    expect(Math.abs(internals.offsetMs)).toBeLessThan(250);
+    expect(Math.abs(internals.offsetMs - wallFromMonotonic())).toBeLessThan(250);
+  });
+
+  test("a wall-clock jump of this process moves no send time: the schedule is Redis's clock mapped onto the monotonic one", async () => {
+    const key = `https://ticketing.test|user:jump-${Date.now()}|create`;
+    const a = new SharedPacer(runner(), key, { limit: 1, windowMs: 100 });
+    await a.claim(); // connected and calibrated, before the jump
+    const s = a.spacingMs;
+    const realNow = Date.now.bind(Date);
+    for (const jumpMs of [-3_600_000, 3_600_000]) {
+      const clock = jest.spyOn(Date, "now").mockImplementation(() => realNow() + jumpMs);
+      try {
+        const t0 = monotonicNow();
+        const slots = [await a.claim(), await a.claim()];
+        const elapsed = monotonicNow() - t0;
+        // Two send times S apart, neither an hour away (back) nor at once (forward).
+        expect(slots[1]!.index - slots[0]!.index).toBeGreaterThanOrEqual(1);
+        expect(slots[1]!.startsAt - slots[0]!.startsAt).toBeGreaterThanOrEqual(s - 15);
+        expect(elapsed).toBeGreaterThanOrEqual(s - 15);
+        expect(elapsed).toBeLessThan(5_000);
+      } finally {
+        clock.mockRestore();
+      }
+    }
+    expect(lines).toEqual([]);
+  });
+
+  test("an offset found stale by a pacing reply (a process suspended, Redis's clock stepped) is taken again from that reply", async () => {
+    const c = runner();
+    const p = new SharedPacer(c, `k|stale-${Date.now()}|create`, { limit: 50, windowMs: 1000 });
+    await p.claim();
+    const internals = c as unknown as { calibratedAt: number; offsetMs: number };
+    const good = internals.offsetMs;
+    for (const errorMs of [-3_600_000, 3_600_000]) {
+      internals.offsetMs = good + errorMs;
+      const t0 = monotonicNow();
+      const slot = await p.claim();
+      // Without the check, an offset an hour short would make this claim wait an hour.
+      expect(monotonicNow() - t0).toBeLessThan(5_000);
+      expect(slot!.startsAt).toBeLessThan(monotonicNow() + 1_000);
+      expect(Math.abs(internals.offsetMs - good)).toBeLessThan(250);
+    }
   });
 
   test("callers woken too late for their slots (a starved event loop) give them up and send in later ones", async () => {
@@ -191,12 +236,12 @@ describeRedis(`shared pacing in one process${skipNote}`, () => {
     const a = new SharedPacer(runner(), key, { limit: 1, windowMs: 200 });
     const b = new SharedPacer(runner(), key, { limit: 1, windowMs: 200 });
     await Promise.all([a.claim(), b.claim()]); // connected
-    const sent = (p: Promise<ClaimedSlot | undefined>) => p.then((slot) => ({ slot: slot!, at: Date.now() }));
+    const sent = (p: Promise<ClaimedSlot | undefined>) => p.then((slot) => ({ slot: slot!, at: monotonicNow() }));
     const pending = [sent(a.claim()), sent(b.claim()), sent(b.claim())];
     await sleep(50);
     // Block the event loop for 800 ms: every slot claimed above (all < 700 ms ahead) is missed.
-    const until = Date.now() + 800;
-    while (Date.now() < until) {
+    const until = monotonicNow() + 800;
+    while (monotonicNow() < until) {
       // busy
     }
     const done = await Promise.all(pending);

@@ -1,5 +1,5 @@
 import { classifyResponse, classifyTransportFailure, TransportFailure } from "../../src/api/http";
-import { AuthError, BadRequestError, NotFoundError, RateLimitedError, ServerError } from "../../src/api/errors";
+import { AuthError, BadRequestError, NotFoundError, RateLimitedError, retryAfterPastBudgetHint, ServerError } from "../../src/api/errors";
 
 const ctx = (over: Partial<Parameters<typeof classifyResponse>[1]> = {}) => ({
   operation: "createTicket" as const,
@@ -92,6 +92,24 @@ describe("classifyResponse", () => {
     expect(classifyResponse({ status: 429, headers: { "retry-after": "5" }, body: "" }, ctx({ budget })).message).not.toMatch(/asked to wait/);
   });
 
+  it("with a call's own retry budget (CallContext.retry), a transient failure names it, and no hint points at rackspace:retryBudgetMs", () => {
+    const call = { maxAttempts: 2, budgetMs: 3000 };
+    const storm = classifyResponse({ status: 503, headers: {}, body: "" }, ctx({ operation: "getTicket", ticketId: "T-1", idempotent: true, attempts: 2, budget: { budgetMs: 3000, leftMs: 2900, call } }));
+    expect(storm.message).toBe("getTicket (ticket T-1) failed: HTTP 503: server error (after 2 attempts within this call's retry budget: at most 2 attempts, 3 s of waiting). The Rackspace API is failing: retry later.");
+    expect(storm.callRetry).toEqual(call);
+    const throttled = classifyResponse({ status: 429, headers: {}, body: "" }, ctx({ operation: "getTicket", idempotent: true, attempts: 2, budget: { budgetMs: 3000, leftMs: 0, call } }));
+    expect(throttled.message).toMatch(/\(after 2 attempts within this call's retry budget: at most 2 attempts, 3 s of waiting\)\. The API kept throttling past this call's retry budget: lower parallelism, or retry later\.$/);
+    const tooLong = classifyResponse({ status: 429, headers: { "retry-after": "60" }, body: "" }, ctx({ operation: "getTicket", idempotent: true, budget: { budgetMs: 3000, leftMs: 1000, call } }));
+    expect(tooLong.message).toMatch(/Not retried: the API asked to wait 60 s \(Retry-After\), more than what is left of this call's retry budget \(1 s of 3 s\) allows; retry later\.$/);
+    expect(retryAfterPastBudgetHint(60_000, { budgetMs: 3000, leftMs: 3000, call }, true)).toBe("Not sent: another request was told by the API to wait 60 s (Retry-After), more than this call's retry budget (3 s) allows; retry later.");
+    for (const e of [storm, throttled, tooLong]) expect(e.message).not.toMatch(/rackspace:retryBudgetMs/);
+    // Not a failure the limits ended: a 404 says nothing of them.
+    const gone = classifyResponse({ status: 404, headers: {}, body: fault(404, "ticketNotFound", "gone") }, ctx({ operation: "getTicket", idempotent: true, budget: { budgetMs: 3000, leftMs: 3000, call } }));
+    expect(gone.message).not.toMatch(/this call's retry budget/);
+    // A network failure of such a call names them too.
+    expect(classifyTransportFailure(new TransportFailure("ECONNRESET", true), ctx({ idempotent: true, attempts: 2, budget: { budgetMs: 3000, leftMs: 0, call } })).message).toMatch(/\(after 2 attempts within this call's retry budget/);
+  });
+
   it("503 carries its Retry-After", () => {
     expect((classifyResponse({ status: 503, headers: { "retry-after": "7" }, body: "" }, ctx()) as ServerError).retryAfterMs).toBe(7000);
   });
@@ -114,6 +132,41 @@ describe("classifyResponse", () => {
     for (const s of [503]) expect(classifyResponse({ status: s, headers: {}, body: "" }, ctx()).mayHaveBeenApplied).toBe(false);
     expect(classifyResponse({ status: 500, headers: {}, body: "" }, ctx({ idempotent: true })).mayHaveBeenApplied).toBe(false);
     expect(classifyResponse({ status: 503, headers: {}, body: "" }, ctx())).toBeInstanceOf(ServerError);
+  });
+});
+
+describe("the hint of a 5xx on a write that is not idempotent", () => {
+  const NOT_RETRIED = "The request may have been applied on the server. Not retried after this answer (the request is not idempotent).";
+
+  it.each([
+    ["createTicket", 500],
+    ["createTicket", 502],
+    ["createTicket", 504],
+    ["addComment", 500],
+  ] as const)("%s answered %i: may have been applied, not retried, and no retry budget to raise", (operation, status) => {
+    const e = classifyResponse({ status, headers: {}, body: "" }, ctx({ operation, ticketId: operation === "addComment" ? "T-1" : undefined }));
+    expect(e).toBeInstanceOf(ServerError);
+    expect(e.mayHaveBeenApplied).toBe(true);
+    expect(e.hint).toBe("Not retried after this answer (the request is not idempotent).");
+    expect(e.message.endsWith(`: server error. ${NOT_RETRIED}`)).toBe(true);
+    expect(e.message).not.toMatch(/retryBudgetMs|retry later/);
+  });
+
+  it("the API's own message is kept, and the hint holds after earlier attempts and with a call's own budget", () => {
+    const e = classifyResponse(
+      { status: 500, headers: {}, body: fault(500, "internalServerError", "Something went wrong") },
+      ctx({ attempts: 2, budget: { budgetMs: 3000, leftMs: 2000, call: { maxAttempts: 3, budgetMs: 3000 } } }),
+    );
+    expect(e.message).toBe(`createTicket failed: HTTP 500: internalServerError: Something went wrong (after 2 attempts). ${NOT_RETRIED}`);
+  });
+
+  it("a 503 on a create was not applied and is retried: the budget hint stays; so does a 500 on a read", () => {
+    const create503 = classifyResponse({ status: 503, headers: {}, body: "" }, ctx({ attempts: 8 }));
+    expect(create503.mayHaveBeenApplied).toBe(false);
+    expect(create503.message).toMatch(/\(after 8 attempts\)\. The Rackspace API is failing: retry later, and raise rackspace:retryBudgetMs/);
+    const read500 = classifyResponse({ status: 500, headers: {}, body: "" }, ctx({ operation: "getTicket", idempotent: true, attempts: 8 }));
+    expect(read500.mayHaveBeenApplied).toBe(false);
+    expect(read500.message).toMatch(/raise rackspace:retryBudgetMs/);
   });
 });
 

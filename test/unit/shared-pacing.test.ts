@@ -1,6 +1,6 @@
 /**
  * Fleet-wide pacing (src/api/shared-pacing.ts), the parts that need no Redis: the schedule's
- * math, keys, URL checks and redaction, configuration, and the fall-back to in-process
+ * math, keys, URL checks and redaction, configuration, the clock offset's check, and the fall-back to in-process
  * pacing with one warning when the Redis cannot be reached. (With a real Redis:
  * test/integration/fleet-pacing.test.ts.)
  */
@@ -18,6 +18,7 @@ import {
   paceKey,
   paceStep,
   redactRedisUrl,
+  RedisCoordinator,
   redisTimeMs,
   resetSharedPacing,
   setSharedPacingLog,
@@ -303,5 +304,40 @@ describe("falling back when Redis cannot be reached", () => {
   it("with pacing off, the setting is ignored", () => {
     const c = new TicketingClient(clientOptions(sim, { pacing: false, rateLimitRedisUrl: "redis://127.0.0.1:1" }), {});
     expect(c.sharedPacer("create")).toBeUndefined();
+  });
+});
+
+describe("RedisCoordinator.observe: a pacing reply's Redis time checks the clock offset (a suspended process, a Redis clock step)", () => {
+  const HOUR = 3_600_000;
+  const coordinator = () => {
+    const c = new RedisCoordinator("redis://127.0.0.1:1", { warned: false, recovered: false, log: () => undefined }, () => 0);
+    const internals = c as unknown as { offsetMs: number; bestRttMs: number; calibratedAt: number };
+    Object.assign(internals, { offsetMs: 1000, bestRttMs: 4, calibratedAt: 50 });
+    return { c, internals };
+  };
+
+  it("a Redis time inside its round trip (within the offset's error and the fleet jitter) keeps the offset", () => {
+    const { c, internals } = coordinator();
+    // Round trip 100..110 on this process's clock; slack 2 ms (half the best round trip) + 10 ms: 88..122 fits.
+    for (const redisMs of [1100, 1105, 1110, 1088, 1122]) expect(c.observe(100, 110, redisMs)).toBe(false);
+    expect(internals).toMatchObject({ offsetMs: 1000, calibratedAt: 50 });
+  });
+
+  it.each([
+    ["an hour late (this process was suspended)", 1105 + HOUR],
+    ["an hour early (Redis's clock stepped back)", 1105 - HOUR],
+    ["just past the slack", 1123],
+    ["just before the slack", 1087],
+  ])("a Redis time %s: the offset is taken from the reply (at the round trip's midpoint), and measured again before the next claim", (_name, redisMs) => {
+    const { c, internals } = coordinator();
+    expect(c.observe(100, 110, redisMs)).toBe(true);
+    expect(internals.offsetMs).toBe(redisMs - 105);
+    expect(internals.bestRttMs).toBe(10);
+    expect(internals.calibratedAt).toBe(-Infinity);
+  });
+
+  it("before any calibration nothing is judged stale (no error bound yet)", () => {
+    const c = new RedisCoordinator("redis://127.0.0.1:1", { warned: false, recovered: false, log: () => undefined }, () => 0);
+    expect(c.observe(100, 110, 5 * HOUR)).toBe(false);
   });
 });
