@@ -1,9 +1,11 @@
 /**
  * How a gate pattern reads a Racker reply (src/provider/reply-match.ts): example tables of
  * replies that do and do not say a phrase, for `approval` and for `rejection`, and the
- * `/regular expression/` form. test/unit/reply-match-property.test.ts checks the rule on
- * generated replies.
+ * `/regular expression/` form; and the tables of docs/approval-gate.md, so that they cannot
+ * go stale. test/unit/reply-match-property.test.ts checks the rule on generated replies.
  */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import { approvalMatcher, rejectionMatcher, ReplyMatcher } from "../../src/provider/reply-match";
 
 const approval = (pattern: string): ReplyMatcher => approvalMatcher(pattern) as ReplyMatcher;
@@ -253,5 +255,26 @@ describe("the /regular expression/ form", () => {
     // `//` and a lone `/` are plain text
     expect(approvalMatcher("//")?.test("see // here")).toBe(true);
     expect(approvalMatcher("/")?.description).toBe('the phrase "/"');
+  });
+});
+
+describe("docs/approval-gate.md", () => {
+  const doc = fs.readFileSync(path.join(__dirname, "..", "..", "docs", "approval-gate.md"), "utf8");
+  /** The rows (reply, yes or no) of the table that follows `heading`. */
+  const table = (heading: string): [string, boolean][] => {
+    const after = doc.slice(doc.indexOf(heading) + heading.length);
+    const rows = after.trimStart().split("\n");
+    const lines = rows.slice(2, rows.findIndex((l) => !l.startsWith("|")));
+    return lines.map((l) => l.split("|").map((c) => c.trim())).map(([, reply, says]) => [reply, says === "yes"]);
+  };
+
+  it.each([
+    ['For `approval: "approved"`:', approval("approved")],
+    ['For `rejection: "rejected"`:', rejection("rejected")],
+  ] as const)("the table %s says what the matcher does", (heading, matcher) => {
+    const rows = table(heading);
+    expect(rows.length).toBeGreaterThan(5);
+    expect(rows.filter(([, says]) => says).length).toBeGreaterThan(1);
+    expect(rows.map(([reply]) => [reply, matcher.test(reply)])).toEqual(rows);
   });
 });
