@@ -61,7 +61,7 @@ function minutes(ms: number): string {
 /** What the gate waits for, in words. */
 export function gateWords(gate: Gate): string {
   const parts: string[] = [];
-  if (gate.approval) parts.push(`a Racker reply matching ${gate.approval}`);
+  if (gate.approval) parts.push(`a Racker reply saying ${gate.approval.description}`);
   if (gate.statuses.length) parts.push(`status ${gate.statuses.map((s) => JSON.stringify(s)).join(" or ")}`);
   return parts.join(" or ");
 }

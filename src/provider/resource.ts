@@ -29,16 +29,25 @@ import type { WaitForInput } from "./wait-for";
 import { providerStub } from "./stub";
 
 /**
- * The approval gate as a program declares it (the `waitFor` input). Patterns are regular
- * expressions (`approved`, or `/^approved\b/i`); durations are `90s`, `45m`, `2h`.
+ * The approval gate as a program declares it (the `waitFor` input). Patterns are a phrase
+ * (`approved`) or a regular expression (`/^approved\b/i`); durations are `90s`, `45m`, `2h`.
  * The same shape as the validated WaitForInput, which the schema defines (checked below).
  */
 export interface WaitForArgs {
   /** Statuses that meet the gate (open strings; compared without case, `In Progess` counts as `In Progress`). */
   statuses?: string[];
-  /** A Racker comment after the last customer entry that matches meets the gate. Plain text is matched case-insensitively. */
+  /**
+   * A Racker comment after the last customer entry that says it meets the gate. Plain text is a literal
+   * phrase matched without case as whole words, and counts only outside quotes, in a clause that is
+   * not a question, with no negation, condition or future (`not`, `if`, `once`, `will`, `needs`…)
+   * before it; `/source/flags` is a regular expression tested as written (see docs/approval-gate.md).
+   */
   approval?: string;
-  /** A Racker comment after the last customer entry that matches fails the deployment with the Racker's words. */
+  /**
+   * A Racker comment after the last customer entry that says it fails the deployment with the Racker's words.
+   * Plain text is a literal phrase matched without case as whole words, anywhere in the reply (quoted,
+   * asked or negated too: failing is the safe side); `/source/flags` is a regular expression tested as written.
+   */
   rejection?: string;
   /** How long to wait at most (default `1h`). */
   timeout?: string;

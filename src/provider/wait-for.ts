@@ -1,8 +1,9 @@
 /**
- * The `waitFor` input (the approval gate): its schema, its durations and patterns, and
- * its defaults. A gate always ends: met, rejected, closed, or its timeout.
+ * The `waitFor` input (the approval gate): its schema, its durations and patterns (read by
+ * ./reply-match), and its defaults. A gate always ends: met, rejected, closed, or its timeout.
  */
 import { z } from "zod";
+import { approvalMatcher, rejectionMatcher, ReplyMatcher } from "./reply-match";
 
 export const DEFAULT_TIMEOUT = "1h";
 export const DEFAULT_POLL_INTERVAL = "30s";
@@ -20,16 +21,6 @@ export function durationMs(text: string): number | undefined {
   return Math.round(n * unit);
 }
 
-/** A pattern as a RegExp: `/source/flags`, or plain text matched case-insensitively (undefined when invalid). */
-export function patternOf(text: string): RegExp | undefined {
-  const m = /^\/(.+)\/([a-z]*)$/s.exec(text);
-  try {
-    return m ? new RegExp(m[1], m[2]) : new RegExp(text, "i");
-  } catch {
-    return undefined;
-  }
-}
-
 const duration = (what: string, min: number) =>
   z
     .string({ error: `${what} must be a duration such as "30s", "45m" or "2h"` })
@@ -37,12 +28,12 @@ const duration = (what: string, min: number) =>
     .refine((s) => (durationMs(s) as number) >= min, { error: `${what} must be at least ${min / 1000}s` })
     .refine((s) => (durationMs(s) as number) <= MAX_TIMEOUT_MS, { error: `${what} must be at most 168h` });
 
-const pattern = (what: string) =>
+const pattern = (what: string, matcher: (p: string) => ReplyMatcher | undefined) =>
   z
-    .string({ error: `${what} must be a string (a regular expression)` })
-    .min(1, { error: `${what} must not be empty` })
+    .string({ error: `${what} must be a string (a phrase, or a /regular expression/)` })
+    .refine((s) => s.trim().length > 0, { error: `${what} must not be empty`, abort: true })
     .max(500, { error: `${what} must be at most 500 characters` })
-    .refine((s) => patternOf(s) !== undefined, { error: `${what} is not a valid regular expression` });
+    .refine((s) => matcher(s) !== undefined, { error: `${what} is not a valid regular expression` });
 
 export const WaitForSchema = z
   .strictObject(
@@ -51,8 +42,8 @@ export const WaitForSchema = z
         .array(z.string({ error: "a status must be a string" }).trim().min(1, { error: "a status must not be empty" }), { error: "statuses must be a list" })
         .max(20, { error: "statuses may hold at most 20 entries" })
         .optional(),
-      approval: pattern("approval").optional(),
-      rejection: pattern("rejection").optional(),
+      approval: pattern("approval", approvalMatcher).optional(),
+      rejection: pattern("rejection", rejectionMatcher).optional(),
       timeout: duration("timeout", MIN_POLL_MS).optional(),
       onTimeout: z.enum(["fail", "continue"], { error: "onTimeout must be fail or continue" }).optional(),
       pollInterval: duration("pollInterval", MIN_POLL_MS).optional(),
@@ -68,8 +59,8 @@ export type WaitForInput = z.output<typeof WaitForSchema>;
 /** The gate with its defaults applied. */
 export interface Gate {
   statuses: string[];
-  approval?: RegExp;
-  rejection?: RegExp;
+  approval?: ReplyMatcher;
+  rejection?: ReplyMatcher;
   timeoutMs: number;
   onTimeout: "fail" | "continue";
   pollMs: number;
@@ -80,8 +71,8 @@ export interface Gate {
 export function gateOf(w: WaitForInput): Gate {
   return {
     statuses: w.statuses ?? [],
-    approval: w.approval !== undefined ? patternOf(w.approval) : undefined,
-    rejection: w.rejection !== undefined ? patternOf(w.rejection) : undefined,
+    approval: w.approval !== undefined ? approvalMatcher(w.approval) : undefined,
+    rejection: w.rejection !== undefined ? rejectionMatcher(w.rejection) : undefined,
     timeoutMs: durationMs(w.timeout ?? DEFAULT_TIMEOUT) as number,
     onTimeout: w.onTimeout ?? "fail",
     pollMs: durationMs(w.pollInterval ?? DEFAULT_POLL_INTERVAL) as number,

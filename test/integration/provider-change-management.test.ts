@@ -53,7 +53,7 @@ describe("change management", () => {
       let returned = false;
       void creating.then(() => (returned = true));
       const t = await until("the ticket", bySubject(props.subject));
-      await until("a progress line", () => lines.find((l) => l.includes("waiting for a Racker reply matching /approved/i")));
+      await until("a progress line", () => lines.find((l) => l.includes('waiting for a Racker reply saying the phrase "approved"')));
       // An approval of an earlier change (before the last customer entry) does not count: none here, so still waiting.
       expect(returned).toBe(false);
       sim.actAsRacker(t.ticketId, { comment: "Approved: change window confirmed.", name: "Jane D." });
@@ -106,7 +106,7 @@ describe("change management", () => {
       const failing = fresh({ waitFor: gate({ timeout: "2s" }) });
       const err = (await provider.create(failing).catch((e: unknown) => e)) as TicketPartialFailure;
       expect(err).toBeInstanceOf(TicketPartialFailure);
-      expect(err.message).toMatch(/approval gate timed out: nothing met it within \ds \(waiting for a Racker reply matching \/approved\/i; status "[^"]+"\)\. The ticket stays open/);
+      expect(err.message).toMatch(/approval gate timed out: nothing met it within \ds \(waiting for a Racker reply saying the phrase "approved"; status "[^"]+"\)\. The ticket stays open/);
       expect(err.properties.approval).toMatchObject({ met: false, how: "timeout" });
 
       const going = fresh({ waitFor: gate({ timeout: "2s", onTimeout: "continue" }) });
@@ -153,7 +153,7 @@ describe("change management", () => {
       expect((await provider.check({}, fresh({ waitFor: { timeout: "5m" } }))).failures).toEqual([
         { property: "waitFor", reason: "waitFor needs `statuses` or an `approval` pattern (or both): without one it could never be met" },
       ]);
-      expect((await provider.check({}, fresh({ waitFor: { approval: "(" } }))).failures?.[0].reason).toContain("approval is not a valid regular expression");
+      expect((await provider.check({}, fresh({ waitFor: { approval: "/(/" } }))).failures?.[0].reason).toContain("approval is not a valid regular expression");
     });
   });
 

@@ -1,10 +1,11 @@
 import type { Ticket } from "../../src/api/schemas";
 import { normalStatus, standing } from "../../src/provider/approval";
+import { gateWords } from "../../src/provider/gate";
+import { durationMs, gateOf, WaitForSchema } from "../../src/provider/wait-for";
 
 /** A wait from the ticket's creation (every reply and status counts) with no entries of the stack's own. */
 const FROM_START = { entries: 0, status: "" };
 const NONE = { ids: new Set<string>(), digests: new Set<string>() };
-import { durationMs, gateOf, patternOf } from "../../src/provider/wait-for";
 
 const customer = (text: string, id = text) => ({ id, text, created: `2026-12-01T10:00:0${id.length % 10}Z`, author: { name: "Ops", type: "customer" } });
 const racker = (text: string, id: string, name = "Jane D.") => ({ id, text, created: "2026-12-01T11:00:00Z", author: { name, type: "racker" } });
@@ -28,6 +29,14 @@ describe("approval standing", () => {
     expect(standing(ticket([customer("plan"), racker("rejected", "r1"), racker("approved after all", "r2")]), gate, FROM_START, NONE, now).kind).toBe("met");
     expect(standing(ticket([customer("plan"), racker("approved", "r1"), racker("denied: freeze", "r2")]), gate, FROM_START, NONE, now)).toMatchObject({ kind: "rejected", words: "denied: freeze" });
     expect(standing(ticket([customer("plan"), racker("not approved: rejected", "r1")]), gate, FROM_START, NONE, now).kind).toBe("rejected");
+    // A reply that says the phrase only negated, asked or as part of another word approves nothing.
+    for (const text of ["Not approved: please reschedule.", "Disapproved.", "We have not approved this yet.", "Is it approved?"]) {
+      expect(standing(ticket([customer("plan"), racker(text, "r1")]), gate, FROM_START, NONE, now).kind).toBe("pending");
+    }
+    // A plain-text rejection is a phrase too, and counts wherever it stands.
+    const plain = gateOf({ approval: "approved", rejection: "rejected" });
+    expect(standing(ticket([customer("plan"), racker("not approved: rejected", "r1")]), plain, FROM_START, NONE, now).kind).toBe("rejected");
+    expect(standing(ticket([customer("plan"), racker("Approved, unless it is rejected?", "r1")]), plain, FROM_START, NONE, now).kind).toBe("rejected");
   });
 
   it("statuses meet it without case or spacing, with the In Progess typo; Closed ends it unless waited for", () => {
@@ -42,9 +51,17 @@ describe("approval standing", () => {
 describe("waitFor values", () => {
   it("durations and patterns", () => {
     expect([durationMs("90s"), durationMs("45m"), durationMs("2h"), durationMs("1.5s"), durationMs("soon"), durationMs("5")]).toEqual([90_000, 2_700_000, 7_200_000, 1_500, undefined, undefined]);
-    expect(patternOf("approved")?.flags).toBe("i");
-    expect(patternOf("/^Approved$/")?.test("approved")).toBe(false);
-    expect(patternOf("(")).toBeUndefined();
+    expect(gateOf({ approval: "approved" }).approval?.description).toBe('the phrase "approved"');
+    expect(gateOf({ approval: "/^Approved$/" }).approval?.test("approved")).toBe(false);
+    expect(gateOf({ approval: "(" }).approval?.test("approved (CAB)")).toBe(true);
+    const failures = (w: unknown) => (WaitForSchema.safeParse(w).error?.issues ?? []).map((i) => i.message);
+    expect(failures({ approval: "/(/" })).toEqual(["approval is not a valid regular expression"]);
+    expect(failures({ approval: "approved", rejection: "/x/q" })).toEqual(["rejection is not a valid regular expression"]);
+    expect(failures({ approval: "(" })).toEqual([]);
+    expect(failures({ approval: "+1" })).toEqual([]);
+    expect(failures({ approval: " " })).toEqual(["approval must not be empty"]);
+    expect(gateWords(gateOf({ approval: "approved", statuses: ["Solved"] }))).toBe('a Racker reply saying the phrase "approved" or status "Solved"');
+    expect(gateWords(gateOf({ approval: "/^ok$/gi" }))).toBe("a Racker reply saying /^ok$/i");
     expect(gateOf({ approval: "ok" })).toMatchObject({ timeoutMs: 3_600_000, pollMs: 30_000, onTimeout: "fail", onUpdate: false, statuses: [] });
   });
 });
