@@ -12,6 +12,7 @@
 const { parseArgs } = require("node:util");
 const { startSimulator } = require("../dist/simulator");
 const { RackspaceTicketProvider, TicketPartialFailure } = require("../dist/provider/provider");
+const { forgetProcessMemory } = require("../dist/provider/process-memory");
 
 /** Small deterministic PRNG (mulberry32) so a run can be replayed with --seed. */
 function rng(seed) {
@@ -71,6 +72,39 @@ async function runSoak({ operations = 200, seed = 1, faultRate = 0.3, log = () =
   const live = [];
   let serial = 0;
 
+  /**
+   * What the engine does for a resource it has recorded: diff, then an update, or a replacement
+   * (the new ticket first, then the old record's delete). A replacement whose create fails
+   * partially leaves the old record pending delete, deleted after the next successful change.
+   */
+  async function applyChange(entry, props) {
+    const d = await provider.diff(entry.id, entry.outs, props);
+    if (d.replaces && d.replaces.length > 0) {
+      let created;
+      try {
+        created = await provider.create(props);
+      } catch (e) {
+        if (e instanceof TicketPartialFailure) {
+          entry.pending = [...(entry.pending || []), { id: entry.id, outs: entry.outs }];
+          entry.id = e.id;
+          entry.outs = e.properties;
+          entry.replaced = true;
+        }
+        throw e;
+      }
+      entry.pending = [...(entry.pending || []), { id: entry.id, outs: entry.outs }];
+      entry.id = created.id;
+      entry.outs = created.outs;
+    } else {
+      entry.outs = (await provider.update(entry.id, entry.outs, props)).outs;
+    }
+    while (entry.pending && entry.pending.length > 0) {
+      await provider.delete(entry.pending[0].id, entry.pending[0].outs);
+      entry.pending.shift();
+    }
+    return { id: entry.id, outs: entry.outs };
+  }
+
   // Applies one logical operation, retrying it as the next `up` would, until it succeeds.
   async function converge(what, attempt) {
     for (let i = 1; ; i++) {
@@ -81,10 +115,19 @@ async function runSoak({ operations = 200, seed = 1, faultRate = 0.3, log = () =
         report.failedAttempts++;
         const message = e instanceof Error ? e.message : String(e);
         if (!isClear(message)) report.unclearErrors.push(`${what}: ${message}`);
-        if (e instanceof TicketPartialFailure) {
-          const r = live.find((x) => x.id === e.id);
-          if (r) r.outs = e.properties;
-          else live.push({ id: e.id, props: what.props, outs: e.properties });
+        if (e instanceof TicketPartialFailure && !live.some((x) => x.id === e.id)) live.push({ id: e.id, props: what.props, outs: e.properties });
+        else if (e instanceof TicketPartialFailure) live.find((x) => x.id === e.id).outs = e.properties;
+        // An unconfirmed create whose ticket was never opened (a request held and dropped): the user
+        // follows the guidance, finds no ticket with the marker, and removes the record.
+        const marker = /marker (pulumi-rt-[0-9a-f]{16})[^]*pulumi state delete/.exec(message)?.[1];
+        if (marker && !sim.tickets().some((t) => (t.comments[0]?.text ?? "").includes(marker))) {
+          const r = live.find((x) => x.outs?.unconfirmed?.marker === marker);
+          if (r) {
+            report.stateDeletes = (report.stateDeletes || 0) + 1;
+            live.splice(live.indexOf(r), 1);
+            // The next `up` is a new provider process: it knows nothing of the removed record.
+            forgetProcessMemory();
+          }
         }
         if (i >= 10) throw new Error(`${what.name}: did not converge after 10 attempts: ${message}`);
       }
@@ -115,8 +158,8 @@ async function runSoak({ operations = 200, seed = 1, faultRate = 0.3, log = () =
         const what = { name: `create soak-${serial}`, props };
         const res = await converge(what, async () => {
           const existing = live.find((x) => x.props === props);
-          // After a partial failure the engine has recorded the ticket: the next up is an update.
-          if (existing) return { id: existing.id, outs: (await provider.update(existing.id, existing.outs, props)).outs };
+          // After a partial failure the engine has recorded the ticket: the next up diffs it.
+          if (existing) return applyChange(existing, props);
           return provider.create(props);
         });
         const r = live.find((x) => x.props === props);
@@ -127,20 +170,21 @@ async function runSoak({ operations = 200, seed = 1, faultRate = 0.3, log = () =
         const props = { ...r.props };
         if (random() < 0.5) props.resources = RESOURCES.filter(() => random() < 0.4);
         else props.comments = [...(props.comments || []), `note ${n} on ${r.props.__resourceName}`];
-        await converge({ name: `update ${r.props.__resourceName}`, props }, async () => {
-          const res = await provider.update(r.id, r.outs, props);
-          r.outs = res.outs;
-        });
+        await converge({ name: `update ${r.props.__resourceName}`, props }, () => applyChange(r, props));
         r.props = props;
       } else if (choice < 0.85) {
         const r = pick(live);
         await converge({ name: `refresh ${r.props.__resourceName}` }, async () => {
           const res = await provider.read(r.id, r.outs);
+          // A refresh may give an unconfirmed record its ticket's id.
+          if (res.id) r.id = res.id;
           r.outs = res.props;
         });
       } else {
         const r = pick(live);
-        await converge({ name: `delete ${r.props.__resourceName}` }, () => provider.delete(r.id, r.outs));
+        await converge({ name: `delete ${r.props.__resourceName}` }, async () => {
+          for (const old of [...(r.pending || []), { id: r.id, outs: r.outs }]) await provider.delete(old.id, old.outs);
+        });
         r.deleted = true;
         live.splice(live.indexOf(r), 1);
         report.closed = (report.closed || 0) + 1;

@@ -36,6 +36,8 @@ export interface Opened {
   id: string;
   outs: TicketOutputs;
   before?: Ticket;
+  /** Whether the ticket existed before this create (adopted, or found by its marker). */
+  took?: boolean;
 }
 
 /** Adopts the ticket; undefined when Rackspace has closed it and the adoption is not strict (the caller opens a new ticket naming it). */

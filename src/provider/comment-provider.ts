@@ -28,6 +28,8 @@ import { isUnknown, NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, SECRET_
 import type { ResourceRef } from "./marker";
 import { describe, secretSet } from "./messages";
 import { isClosed, isTicketGone } from "./status";
+import { engineAddressFromArgv, engineSink, LineMeta } from "./engine-log";
+import { DYNAMIC_COMMENT_TYPE, urnOf } from "./urn";
 
 
 const str = (props: Record<string, unknown> | undefined, k: string) => (typeof props?.[k] === "string" ? (props[k] as string) : undefined);
@@ -48,17 +50,24 @@ function recordedInputs(olds: Record<string, unknown>): CommentResourceInputs {
 }
 
 export class RackspaceTicketCommentProvider implements dynamic.ResourceProvider {
-  private op = new OperationContext({}, { markerFooter: true, validateAgainstAccount: false, allowAnyCategory: false }, (line) => this.emit(line), COMMENT_KIND);
-  /** Where progress lines go (stderr: the engine shows provider output). */
+  /** Where lines go when no engine can be reached (a test sets it to collect them): stderr. */
   log: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
+  /** The engine's log (the host was started with its address), on the resource's row; else `log`. */
+  private readonly sink = engineSink(engineAddressFromArgv(), (line) => this.log(line));
+  private op = new OperationContext({}, { markerFooter: true, validateAgainstAccount: false, allowAnyCategory: false }, (line, meta) => this.emit(line, meta), COMMENT_KIND);
   /**
    * Ticket ids passed as secrets that this process has seen: no line or error of this
    * provider shows them (the API's own messages and comment ids repeat the ticket id).
    */
   private readonly hidden = new Set<string>();
 
-  private emit(line: string): void {
-    this.log(this.scrub(line));
+  private emit(line: string, meta: LineMeta = { severity: "info" }): void {
+    this.sink(this.scrub(line), meta);
+  }
+
+  /** The operation context of one resource: its lines show on its row. */
+  private opFor(props: Record<string, unknown>): OperationContext {
+    return this.op.forResource(urnOf(refOf(props), DYNAMIC_COMMENT_TYPE));
   }
 
   private scrub(text: string): string {
@@ -87,7 +96,7 @@ export class RackspaceTicketCommentProvider implements dynamic.ResourceProvider 
     this.op = new OperationContext(
       optionsFromConfig(req.config),
       { markerFooter: markerFooterFromConfig(req.config), validateAgainstAccount: false, allowAnyCategory: false },
-      (line) => this.emit(line),
+      (line, meta) => this.emit(line, meta),
       COMMENT_KIND,
     );
   }
@@ -109,6 +118,7 @@ export class RackspaceTicketCommentProvider implements dynamic.ResourceProvider 
 
   private plan(id: string, oldState: Record<string, unknown>, news: Record<string, unknown>): dynamic.DiffResult {
     const ref = refOf(news);
+    const here: LineMeta = { severity: "info", urn: urnOf(ref, DYNAMIC_COMMENT_TYPE) };
     const secrets = secretSet(news[SECRET_INPUTS_KEY]);
     const olds = migrateCommentState(oldState, ref.name);
     const after = userInputs(news);
@@ -130,8 +140,9 @@ export class RackspaceTicketCommentProvider implements dynamic.ResourceProvider 
       this.emit(
         `${commentLabel(ref.name, undefined)}: ${replaces.join(", ")} changed${replaces.some((f) => hasUnknown(after[f])) ? " (or is not known until apply)" : ""}: a new comment will be posted; the old comment${shownComment(oldId, secrets)} stays on ticket ${where} ` +
           "(the API cannot edit or remove a comment; removing this resource never removes it either)",
+        here,
       );
-      if (isClosed(olds.status) && !replaces.includes("ticketId")) this.emit(`${commentLabel(ref.name, oldTicket, secrets)}: the ticket was Closed when last read: the new comment will be refused`);
+      if (isClosed(olds.status) && !replaces.includes("ticketId")) this.emit(`${commentLabel(ref.name, oldTicket, secrets)}: the ticket was Closed when last read: the new comment will be refused`, here);
     }
     return { changes, replaces, stables: ["commentId", "created", "authorName", "marker"], deleteBeforeReplace: false };
   }
@@ -139,7 +150,7 @@ export class RackspaceTicketCommentProvider implements dynamic.ResourceProvider 
   async create(props: Record<string, unknown>): Promise<dynamic.CreateResult> {
     return this.guarded(props, async () => {
       const ref = refOf(props);
-      const r = await postTicketComment(this.op, { ref, inputs: parseCommentInputs(props), secrets: secretSet(props[SECRET_INPUTS_KEY]), supersedes: superseded(ref) });
+      const r = await postTicketComment(this.opFor(props), { ref, inputs: parseCommentInputs(props), secrets: secretSet(props[SECRET_INPUTS_KEY]), supersedes: superseded(ref) });
       forgetSuperseded(ref);
       return { id: r.id, outs: this.record(r.outs, props) };
     });
@@ -157,7 +168,7 @@ export class RackspaceTicketCommentProvider implements dynamic.ResourceProvider 
     const inputs = parseCommentInputs(news);
     const req = { ref, inputs, secrets };
     const who = commentLabel(ref.name, inputs.ticketId, secrets);
-    const ticket = await readTicketBefore(this.op, req, inputs.accountId ?? str(olds, "accountId"), "recording the change");
+    const ticket = await readTicketBefore(this.opFor(news), req, inputs.accountId ?? str(olds, "accountId"), "recording the change");
     accountOf(who, ticket, inputs, secrets);
     const marker = str(olds, "marker") ?? "";
     const entry = findCommentEntry(ticket, { commentId: str(olds, "commentId"), marker });

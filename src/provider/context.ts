@@ -6,6 +6,7 @@
 import { CallContext, TicketingClient, WaitInfo } from "../api/client";
 import { monotonicNow } from "../api/clock";
 import { ClientOptions, resolveConfig } from "../api/config";
+import type { LineSink } from "./engine-log";
 import { label } from "./messages";
 import type { TicketKey } from "./replacements";
 
@@ -25,25 +26,42 @@ export interface ProviderSettings {
 }
 
 export class OperationContext {
-  private client?: TicketingClient;
-
   constructor(
     readonly options: ClientOptions,
     readonly settings: ProviderSettings,
-    /** Where progress lines go (stderr: the engine shows provider output). */
-    readonly log: (line: string) => void,
+    /** Where lines go: the engine's log (on the resource's row) or stderr, see ./engine-log. */
+    private readonly sink: LineSink,
     /** The resource type the lines name (`RackspaceTicket`, `RackspaceTicketComment`). */
     readonly kind: string = "RackspaceTicket",
+    /** The resource this context's operation is about (its lines show on its row). */
+    private readonly urn?: string,
+    /** The client, shared by every resource's context of one provider. */
+    private readonly shared: { client?: TicketingClient } = {},
   ) {}
 
+  /** The same context for one resource's operation: its lines carry the resource's URN. */
+  forResource(urn: string | undefined): OperationContext {
+    return new OperationContext(this.options, this.settings, this.sink, this.kind, urn, this.shared);
+  }
+
+  /** A progress line. */
+  log(line: string): void {
+    this.sink(line, { severity: "info", urn: this.urn });
+  }
+
+  /** A warning: the CLI shows it as one. */
+  warn(line: string): void {
+    this.sink(line, { severity: "warning", urn: this.urn });
+  }
+
   api(): TicketingClient {
-    this.client ??= new TicketingClient(this.options);
-    return this.client;
+    this.shared.client ??= new TicketingClient(this.options);
+    return this.shared.client;
   }
 
   /** Where ticket `id` of `accountId` lives, as this process's memory keys it (./replacements). */
   ticket(accountId: string | undefined, id: string): TicketKey {
-    return { endpoint: (this.client?.config ?? resolveConfig(this.options)).ticketingUrl, accountId, id };
+    return { endpoint: (this.shared.client?.config ?? resolveConfig(this.options)).ticketingUrl, accountId, id };
   }
 
   /** The call context of one resource: progress lines naming it, and the account its requests are paced under. */

@@ -1,8 +1,8 @@
 /**
  * The delete of a RackspaceTicket: the closing comment, then the close; a ticket already
- * closed (or gone) gets nothing, a ticket a resource of this deployment keeps is never closed,
- * and a failure keeps it in the stack. An unconfirmed record (./unconfirmed) closes the ticket
- * its create may have opened once the marker finds it, and fails while nothing can be proven.
+ * closed (or gone) gets nothing, and a failure keeps it in the stack. An unconfirmed record
+ * (./unconfirmed) closes the ticket its create may have opened once the marker finds it, unless
+ * a resource of this deployment keeps it, and fails while nothing can be proven.
  */
 import { isRackspaceApiError } from "../api/errors";
 import type { Ticket } from "../api/schemas";
@@ -11,7 +11,7 @@ import type { OperationContext } from "./context";
 import { TicketOperationError } from "./errors";
 import { describe, label } from "./messages";
 import { keptOf, MigratedRecord, postedOf, str } from "./records";
-import { isHeld, replacedBy, seenClosed } from "./replacements";
+import { replacedBy, seenClosed } from "./replacements";
 import { isClosed, isRefused, isTicketGone } from "./status";
 import { currentTicket, threadBefore } from "./thread";
 import { ticketToCloseForUnconfirmed } from "./unconfirmed";
@@ -38,10 +38,6 @@ async function closeOne(op: OperationContext, name: string | undefined, id: stri
   const ctx = op.call(name, id, accountId);
   const key = op.ticket(accountId, id);
   if (seenClosed(key)) return;
-  if (isHeld(key)) {
-    op.log(`${label(name, id)}: a resource of this deployment keeps this ticket: not closing it`);
-    return;
-  }
   const last = closingText(str(olds, "closingComment"), successor ?? replacedBy(key));
   // Rackspace may have closed it since the last read: look first, and send nothing to a closed
   // ticket. Without a closing comment, a read the API cannot answer is no reason not to close;

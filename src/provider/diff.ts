@@ -18,7 +18,7 @@ import { planChanges, TicketPlan } from "./plan";
 import { EngineInputs, MigratedRecord, plannedFrom, postedOf, refOf, str } from "./records";
 import { forgetHeld, forgetReplacement, noteClosed, noteHeld, noteReplacedBy, noteReplacement } from "./replacements";
 import { isClosed } from "./status";
-import { currentTicket } from "./thread";
+import { ticketForPlan } from "./thread";
 
 /** Whether a `replaceOnChanges` path covers the top-level input `key` ("*", "comments", "comments[0]"…). */
 function covers(paths: unknown, key: string): boolean {
@@ -48,7 +48,7 @@ export async function diffTicket(op: OperationContext, id: string, olds: Migrate
   const unconfirmed = olds.unconfirmed;
   let closed = !unconfirmed && isClosed(olds.status);
   if (!unconfirmed && !closed && replaces.length === 0 && (plan.resources || plan.newComments.length > 0 || plan.note !== undefined || plan.gate)) {
-    const now = await currentTicket(op, ref.name, id, accountId);
+    const now = await ticketForPlan(op, ref.name, id, accountId);
     closed = !!now && isClosed(now.status);
     if (closed) op.log(`${label(ref.name, id)}: Rackspace has closed the ticket: planning a new ticket instead of writing to it`);
   }
@@ -58,7 +58,7 @@ export async function diffTicket(op: OperationContext, id: string, olds: Migrate
     if (replaces.length === 0) replaces.push("ticketId");
     op.log(
       `${label(ref.name)}: the last create's answer was lost and its ticket was never confirmed (marker ${unconfirmed.marker}): ` +
-        (plan.replaces.length === 0 ? "this update looks for that ticket by its marker and takes it; it opens no second ticket without proof" : "the program changed, so a new ticket is opened and the unconfirmed one is closed once found"),
+        (plan.replaces.length === 0 ? "its replacement looks for that ticket by its marker and takes it; it opens no second ticket without proof" : "the program changed, so a new ticket is opened and the unconfirmed one is closed once found"),
     );
   }
   const chain = Array.isArray(olds.replaces) ? olds.replaces.filter((t): t is string => typeof t === "string") : [];

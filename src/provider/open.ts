@@ -36,11 +36,15 @@ function replacedChain(replacing: PendingReplacement | undefined, also?: string)
   return [...new Set(ids)].slice(0, 5);
 }
 
-/** Opens (or takes) the ticket; the resource then holds it, and the tickets it replaces are told which one replaced them. */
+/**
+ * Opens (or takes) the ticket, and tells the tickets it replaces which one replaced them. A ticket
+ * it took that existed before (adopted, found by its marker) is held by the resource: no delete of
+ * this deployment closes it (another record may name it: an unconfirmed create's, a renamed resource's).
+ */
 export async function openTicket(op: OperationContext, req: OpenRequest): Promise<Opened> {
   const r = await open(op, req);
   const accountId = req.inputs.accountId;
-  noteHeld(op.ticket(accountId, r.id), req.ref);
+  if (r.took) noteHeld(op.ticket(accountId, r.id), req.ref);
   for (const old of [...(req.replacing ? [req.replacing.ticketId] : []), ...(r.outs.replaces ?? [])]) noteReplacedBy(op.ticket(accountId, old), r.id);
   return r;
 }
@@ -55,7 +59,7 @@ async function open(op: OperationContext, req: OpenRequest): Promise<Opened> {
   const closing = new Set([...(replacing ? [replacing.ticketId] : []), ...chain]);
   if (adoptId && !closing.has(adoptId)) {
     const adopted = await adoptTicket(op, { name, inputs, id: adoptId, strict: req.strictImport, secrets, kept: kept() });
-    if (adopted) return adopted;
+    if (adopted) return { ...adopted, took: true };
     // Rackspace closed it: like any ticket of the stack that Rackspace closed, it is followed by a new one naming it.
     op.log(`${label(name, adoptId)}: adoptTicketId names a ticket Rackspace has closed: opening a new ticket that names it (remove adoptTicketId to stop naming it)`);
     chain = replacedChain(replacing, adoptId);
@@ -67,14 +71,14 @@ async function open(op: OperationContext, req: OpenRequest): Promise<Opened> {
   if (replacing?.reason === "unconfirmed" && replacing.marker === marker) {
     const ticket = await ticketOfUnconfirmed(op, ref, inputs, marker, secrets);
     op.log(`${label(name, ticket.ticketId)}: found the ticket the unconfirmed create opened (marker ${marker}): taking it`);
-    return { id: ticket.ticketId, outs: await postComments(op, { name, inputs, ticket, posted: [], toPost: inputs.comments ?? [], note: inputs.note, kept: kept(), verb: "opened", fresh: false }) };
+    return { id: ticket.ticketId, took: true, outs: await postComments(op, { name, inputs, ticket, posted: [], toPost: inputs.comments ?? [], note: inputs.note, kept: kept(), verb: "opened", fresh: false }) };
   }
   const query = queryOf(inputs.accountId, marker, inputs.subject, descriptionDigestOf(inputs.description), replacing ? [replacing.ticketId, ...chain] : chain);
   // Best effort: the list endpoint is undocumented, and if it cannot answer we go on.
   const existing = await findByMarker(op, name, query).catch(() => undefined);
   if (existing) {
     op.log(`${label(name, existing.ticketId)}: adopting the open ticket this resource already created (marker ${marker})`);
-    return { id: existing.ticketId, outs: await postComments(op, { name, inputs, ticket: existing, posted: [], toPost: inputs.comments ?? [], note: inputs.note, kept: kept(), verb: "opened", fresh: false }) };
+    return { id: existing.ticketId, took: true, outs: await postComments(op, { name, inputs, ticket: existing, posted: [], toPost: inputs.comments ?? [], note: inputs.note, kept: kept(), verb: "opened", fresh: false }) };
   }
   const replaces = chain[0];
   const request: CreateTicketRequest = {
@@ -116,7 +120,7 @@ async function open(op: OperationContext, req: OpenRequest): Promise<Opened> {
       );
     }
     op.log(`${label(name, found.ticketId)}: the answer to the create was lost, but the ticket exists (marker ${marker}): adopting it`);
-    return { id: found.ticketId, outs: await postComments(op, { name, inputs, ticket: found, posted: [], toPost: inputs.comments ?? [], note: inputs.note, kept: kept(), verb: "opened", fresh: true }) };
+    return { id: found.ticketId, took: true, outs: await postComments(op, { name, inputs, ticket: found, posted: [], toPost: inputs.comments ?? [], note: inputs.note, kept: kept(), verb: "opened", fresh: true }) };
   }
   return { id: ticket.ticketId, outs: await postComments(op, { name, inputs, ticket, posted: [], toPost: inputs.comments ?? [], note: inputs.note, kept: kept(), verb: "opened", fresh: true }) };
 }

@@ -91,8 +91,8 @@ function isDeclaredDescription(text: string, digest: string | undefined): boolea
 }
 
 /**
- * Whether a text ends with this package's marker line: an entry a RackspaceTicketComment (or,
- * first in a thread, a RackspaceTicket of another stack) posted.
+ * Whether a text ends with this package's marker line: after the description, an entry a
+ * RackspaceTicketComment posted.
  */
 export function postedByThisPackage(text: string): boolean {
   const last = text.trimEnd().split("\n").pop() ?? "";
@@ -123,7 +123,7 @@ export function threadOf(ticket: Ticket, descriptionDigest?: string, posted: rea
     const author = c.author?.name ?? "";
     const entry: ThreadEntry =
       ref === undefined
-        ? isCustomerEntry(c) && postedByThisPackage(c.text)
+        ? i > 0 && isCustomerEntry(c) && postedByThisPackage(c.text)
           ? // Another resource of this package posted it (a RackspaceTicketComment): its text may be a secret there.
             { id, created, authorName: author, authorType: c.author?.type ?? "", withheld: true }
           : { id, text: c.text, created, authorName: author, authorType: c.author?.type ?? "" }

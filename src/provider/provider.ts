@@ -31,15 +31,19 @@ import { EngineInputs, refOf, str, TicketRecord } from "./records";
 import { forgetReplacement, pendingReplacement } from "./replacements";
 import { migrateState, recordOf } from "./state";
 import { updateTicket } from "./update";
+import { DYNAMIC_TICKET_TYPE, urnOf } from "./urn";
+import { engineAddressFromArgv, engineSink } from "./engine-log";
 import { gateOf } from "./wait-for";
 
 export { TicketOperationError, TicketPartialFailure } from "./errors";
 export { WAIT_NOTICE_MS } from "./context";
 
 export class RackspaceTicketProvider implements dynamic.ResourceProvider<EngineInputs, TicketRecord> {
-  private op = new OperationContext({}, { markerFooter: true, validateAgainstAccount: false, allowAnyCategory: false }, (line) => this.log(line));
-  /** Where progress lines go (stderr: the engine shows provider output). */
+  /** Where lines go when no engine can be reached (a test sets it to collect them): stderr. */
   log: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
+  /** The engine's log (the host was started with its address), on the resource's row; else `log`. */
+  private readonly sink = engineSink(engineAddressFromArgv(), (line) => this.log(line));
+  private op = new OperationContext({}, { markerFooter: true, validateAgainstAccount: false, allowAnyCategory: false }, this.sink);
 
   /** Reads stack config (rackspace:*) at apply time; the RACKSPACE_* environment fills the gaps. */
   async configure(req: { config: ConfigSource }): Promise<void> {
@@ -50,7 +54,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider<EngineI
         validateAgainstAccount: validateAgainstAccountFromConfig(req.config),
         allowAnyCategory: allowAnyCategoryFromConfig(req.config),
       },
-      (line) => this.log(line),
+      this.sink,
     );
   }
 
@@ -65,20 +69,21 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider<EngineI
     // Like a category, a severity is accepted without regard to case; it is recorded and sent as the API spells it.
     if (inputs.severity !== undefined) inputs.severity = canonicalSeverity(inputs.severity);
     const failures: CheckFailure[] = [...problems.map((p) => ({ property: "", reason: `${p.property}: ${p.reason}` })), ...checkInputs(inputs, { allowAnyCategory: this.op.settings.allowAnyCategory })];
-    if (failures.length === 0 && this.op.settings.validateAgainstAccount) failures.push(...(await checkAgainstAccount(this.op, inputs)));
+    if (failures.length === 0 && this.op.settings.validateAgainstAccount) failures.push(...(await checkAgainstAccount(this.opFor(inputs), inputs)));
     return { inputs, failures };
   }
 
   /** Plans against the recorded outputs (./diff): what cannot change on this ticket plans a new one. */
   async diff(id: string, oldState: TicketRecord, news: EngineInputs): Promise<dynamic.DiffResult> {
-    return diffTicket(this.op, id, migrateState(oldState, refOf(news).name, id), news);
+    return diffTicket(this.opFor(news), id, migrateState(oldState, refOf(news).name, id), news);
   }
 
   async create(props: EngineInputs): Promise<{ id: string; outs: TicketRecord }> {
     const ref = refOf(props);
     try {
       const replacing = pendingReplacement(ref);
-      const r = await openTicket(this.op, {
+      const op = this.opFor(props);
+      const r = await openTicket(op, {
         ref,
         inputs: parseInputs(props),
         strictImport: props[IMPORT_KEY] === true,
@@ -88,7 +93,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider<EngineI
       forgetReplacement(ref);
       const inputs = parseInputs(props);
       // A ticket this create opened: every reply and status counts. An adopted one: what happens after it was read.
-      const outs = inputs.waitFor ? await approved(this.op, ref.name, inputs, r.outs, baselineOf(gateOf(inputs.waitFor), r.before)) : r.outs;
+      const outs = inputs.waitFor ? await approved(op, ref.name, inputs, r.outs, baselineOf(gateOf(inputs.waitFor), r.before)) : r.outs;
       return { id: r.id, outs: recordOf(outs, props) };
     } catch (e) {
       throw this.recorded(e, props);
@@ -99,7 +104,7 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider<EngineI
     const name = refOf(news).name;
     try {
       const olds = migrateState(oldState, name, id);
-      return { outs: recordOf(await updateTicket(this.op, name, id, olds, news), news) };
+      return { outs: recordOf(await updateTicket(this.opFor(news), name, id, olds, news), news) };
     } catch (e) {
       throw this.recorded(e, news);
     }
@@ -113,6 +118,11 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider<EngineI
   async delete(id: string, oldState: TicketRecord): Promise<void> {
     const name = str(oldState, NAME_KEY);
     return closeTicket(this.op, name, id, migrateState(oldState, name, id));
+  }
+
+  /** The operation context of one resource: its lines show on its row. */
+  private opFor(props: EngineInputs): OperationContext {
+    return this.op.forResource(urnOf(refOf(props), DYNAMIC_TICKET_TYPE));
   }
 
   /**

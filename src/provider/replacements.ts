@@ -3,9 +3,9 @@
  * "resource R replaces ticket X" (so the create never adopts X, by marker or by adoptTicketId,
  * and its description names X), "ticket X is Closed" (so the delete of the replaced resource
  * sends nothing to it), "ticket X was replaced by Y" (so the delete names Y on X before
- * closing it) and "ticket X is held by resource R" (so no delete in this deployment closes a
- * ticket a declared resource keeps: a replacement's pending delete after a revert, an
- * unconfirmed create's record once its ticket was adopted).
+ * closing it) and "ticket X is held by resource R" (so the delete of an unconfirmed create's
+ * record never closes the ticket a resource took: its replacement, in this deployment, or the
+ * diff of the resource that keeps it, in a later one).
  *
  * The engine runs a deployment's diffs, creates and deletes in one provider process, and every
  * diff and create runs before the deletes of the deployment (pending deletes included), so
@@ -95,7 +95,7 @@ export function forgetHeld(ref: ResourceRef): void {
   for (const [k, v] of holders()) if (v === who) holders().delete(k);
 }
 
-/** Whether a resource of this deployment keeps the ticket (a delete must then not close it). */
+/** Whether a resource of this deployment keeps the ticket (an unconfirmed record's delete must then not close it). */
 export function isHeld(t: TicketKey): boolean {
   return holders().has(keyOf(t));
 }

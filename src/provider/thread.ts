@@ -71,6 +71,23 @@ export async function currentTicket(op: OperationContext, name: string | undefin
   }
 }
 
+/** A planning read's limits: a preview is not held up by an API that does not answer (two attempts, 5 s of waiting, 10 s each). */
+export const PLANNING_READ = { retry: { maxAttempts: 2, budgetMs: 5_000 }, timeoutMs: 10_000 } as const;
+
+/**
+ * The ticket as the API has it now, for planning (a diff): a short budget, and when it cannot
+ * be read, a warning that the plan comes from the state (undefined).
+ */
+export async function ticketForPlan(op: OperationContext, name: string | undefined, id: string, accountId?: string): Promise<Ticket | undefined> {
+  try {
+    return await op.api().getTicket(id, { ...op.call(name, id, accountId), ...PLANNING_READ });
+  } catch (e) {
+    if (isTicketGone(e)) return gone(id);
+    op.warn(`${label(name, id)}: could not read the ticket (${describe(e)}); the plan comes from the state: whether Rackspace closed it is checked again when the update runs`);
+    return undefined;
+  }
+}
+
 /**
  * The ticket as the API has it now, read before a write that depends on its thread (what is
  * already posted, where a gate's wait begins). A read that fails throws, saying `what` was not

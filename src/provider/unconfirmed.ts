@@ -73,7 +73,7 @@ export function queryOf(accountId: string, marker: string, subject: string | und
 export async function ticketOfUnconfirmed(op: OperationContext, ref: ResourceRef, inputs: TicketInputs, marker: string, secrets: ReadonlySet<string>): Promise<Ticket> {
   const name = ref.name;
   let found: Ticket | undefined;
-  let why = "GET /tickets did not list it, which is no proof: the endpoint is undocumented and may ignore the search, page or lag";
+  let why = "listTickets (GET /tickets) did not show it, which is no proof: the endpoint is undocumented and may ignore the search, page or lag";
   try {
     found = await findByMarker(op, name, queryOf(inputs.accountId, marker, inputs.subject, descriptionDigestOf(inputs.description)));
   } catch (e) {
@@ -81,7 +81,7 @@ export async function ticketOfUnconfirmed(op: OperationContext, ref: ResourceRef
   }
   if (found) return found;
   throw new TicketOperationError(
-    `${label(name)}: an earlier create of this ticket may have opened it (its answer was lost), and ${why}. Nothing was sent: a second ticket is never opened without proof that the first was not. ` +
+    `${label(name)}: an earlier createTicket of this resource may have been applied (its answer was lost), and ${why}. Nothing was sent: a second ticket is never opened without proof that the first was not. ` +
       mayExistGuidance(ref, `on account ${shown("accountId", inputs.accountId, secrets)}`, marker, "create"),
   );
 }
@@ -103,7 +103,7 @@ export async function findUnconfirmed(op: OperationContext, name: string | undef
  */
 export async function ticketToCloseForUnconfirmed(op: OperationContext, ref: ResourceRef, accountId: string, u: UnconfirmedCreate, subject: string | undefined, descriptionDigest: string | undefined): Promise<Ticket | undefined> {
   let found: Ticket | undefined;
-  let why = "GET /tickets does not list it, which is no proof";
+  let why = "listTickets (GET /tickets) does not show it, which is no proof";
   try {
     found = await findByMarker(op, ref.name, queryOf(accountId, u.marker, subject, descriptionDigest));
   } catch (e) {
@@ -115,7 +115,7 @@ export async function ticketToCloseForUnconfirmed(op: OperationContext, ref: Res
   }
   if (found) return found;
   throw new TicketOperationError(
-    `${label(ref.name)}: this record is a create that was never confirmed, so it cannot be removed yet: it may have opened a ticket (marker ${u.marker}), and ${why}. Nothing was sent. ` +
+    `${label(ref.name)}: this record is a createTicket that was never confirmed, so it cannot be removed yet: it may have been applied and opened a ticket (marker ${u.marker}), and ${why}. Nothing was sent. ` +
       mayExistGuidance(ref, "on the ticket's account", u.marker, "delete"),
   );
 }

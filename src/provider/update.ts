@@ -41,6 +41,8 @@ async function replaceResources(op: OperationContext, name: string | undefined, 
 
 /** Applies the new inputs to the recorded ticket `id` (migrated); the outputs to record, or a TicketPartialFailure carrying them. */
 export async function updateTicket(op: OperationContext, name: string | undefined, id: string, olds: MigratedRecord, news: EngineInputs): Promise<TicketOutputs> {
+  // The diff always replaces an unconfirmed record (./unconfirmed): an update of one is a caller's mistake, and sends nothing.
+  if (olds.unconfirmed) throw new TicketOperationError(`${label(name)}: this record is a createTicket that was never confirmed (marker ${olds.unconfirmed.marker}): only its replacement can resolve it, and nothing was sent. Run \`pulumi up\` (its diff plans the replacement).`);
   const posted = postedOf(olds);
   const kept = keptOf(olds);
   try {

@@ -6,6 +6,8 @@ import type { ResourceRef } from "./marker";
 
 /** The type token of a RackspaceTicket declared through the dynamic provider. */
 export const DYNAMIC_TICKET_TYPE = "pulumi-nodejs:dynamic/rackspace:Ticket";
+/** The type token of a RackspaceTicketComment declared through the dynamic provider. */
+export const DYNAMIC_COMMENT_TYPE = "pulumi-nodejs:dynamic/rackspace:TicketComment";
 
 /** The resource's URN, or undefined when the project or stack is not known. */
 export function urnOf(ref: ResourceRef, type: string): string | undefined {

@@ -2,7 +2,8 @@
  * No duplicates on ambiguous writes: a create or a comment whose answer was lost is
  * looked for (correlation marker, thread) before anything is sent again.
  */
-import { RackspaceTicketProvider, TicketOperationError, TicketPartialFailure } from "../../src/provider/provider";
+import { forgetProcessMemory } from "../../src/provider/process-memory";
+import { RackspaceTicketProvider, TicketPartialFailure } from "../../src/provider/provider";
 import { digestsOf, postedDigests } from "../helpers/posted";
 import type { Simulator } from "../../src/simulator";
 import { providerConfig, resetClientState, startSim } from "../helpers/sim";
@@ -44,15 +45,21 @@ describe("de-duplication of ambiguous writes", () => {
     expect(lines.join("\n")).toMatch(/answer to the create was lost, but the ticket exists .*adopting it/);
   });
 
-  it("create dropped before the ticket was opened: looks, finds nothing, and does NOT send again (an empty list is no proof); the next up opens it once", async () => {
+  it("create dropped before the ticket was opened: looks, finds nothing, and does NOT send again (an empty list is no proof); recorded as unconfirmed; once the user removes the record, the next up opens it once", async () => {
     const props = fresh();
     sim.injectFault({ operation: "createTicket", kind: "drop-before", count: 1 });
-    const err = (await provider.create(props).catch((e: unknown) => e)) as Error;
-    expect(err).toBeInstanceOf(TicketOperationError);
-    expect(err.message).toMatch(/outcome is unknown.*may exist: GET \/tickets did not list it, which is no proof.*Nothing was sent again.*marker pulumi-rt-[0-9a-f]{16}.*adoptTicketId/);
+    const err = (await provider.create(props).catch((e: unknown) => e)) as TicketPartialFailure;
+    expect(err).toBeInstanceOf(TicketPartialFailure);
+    expect(err.id).toMatch(/^unconfirmed-pulumi-rt-[0-9a-f]{16}$/);
+    expect(err.message).toMatch(/outcome is unknown.*may exist: GET \/tickets did not list it, which is no proof.*Nothing was sent again.*marker pulumi-rt-[0-9a-f]{16}.*adoptTicketId.*pulumi state delete/);
     expect(ops()).toEqual(["listTickets:200", "createTicket:0", "listTickets:200"]);
     expect(ticketsWith(props.subject as string)).toHaveLength(0);
-    // The user runs `pulumi up` again, as the message says: one ticket.
+    // The next up replaces the unconfirmed record: no proof, so nothing is sent.
+    await provider.diff(err.id, err.properties as Props, props);
+    await expect(provider.create(props)).rejects.toThrow(/Nothing was sent: a second ticket is never opened without proof/);
+    expect(ticketsWith(props.subject as string)).toHaveLength(0);
+    // The user checked and ran `pulumi state delete` on the record: the next up opens it, once.
+    forgetProcessMemory();
     await provider.create(props);
     expect(ticketsWith(props.subject as string)).toHaveLength(1);
   });
@@ -85,7 +92,7 @@ describe("de-duplication of ambiguous writes", () => {
     sim.injectFault({ operation: "createTicket", kind: "drop-after", count: 1 });
     sim.injectFault({ operation: "listTickets", kind: "status", status: 400, count: 2 });
     const err = await provider.create(props).catch((e: unknown) => e);
-    expect(err).toBeInstanceOf(TicketOperationError);
+    expect(err).toBeInstanceOf(TicketPartialFailure);
     expect((err as Error).message).toMatch(/outcome is unknown.*The ticket may exist: looking for it failed too.*Nothing was sent again.*marker pulumi-rt-[0-9a-f]{16}.*`adoptTicketId`/);
     expect(ticketsWith(props.subject as string)).toHaveLength(1);
   });

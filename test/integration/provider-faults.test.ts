@@ -86,7 +86,8 @@ describe("provider under faults", () => {
     const props = fresh();
     sim.injectFault({ operation: "createTicket", kind: "status", status: 200, body: "<html>maintenance</html>", contentType: "text/html", count: 1 });
     const err = (await provider.create(props).catch((e: unknown) => e)) as Error;
-    expect(err).toBeInstanceOf(TicketOperationError);
+    // Recorded as unconfirmed (a partial failure: the engine keeps the marker), never sent again.
+    expect(err).toBeInstanceOf(TicketPartialFailure);
     expect(err.message).toMatch(/outcome is unknown.*may exist.*no proof.*Nothing was sent again.*marker pulumi-rt-[0-9a-f]{16}.*adoptTicketId/);
     expect(sim.requests().filter((r) => r.operation === "createTicket")).toHaveLength(1);
   });

@@ -65,7 +65,7 @@ describe("an unconfirmed create", () => {
     expect(await p.diff(id, record as never, props)).toMatchObject({ changes: true, replaces: ["ticketId"] });
     emptyList();
     let since = lastSeq();
-    await expect(p.create(props)).rejects.toThrow(/may have opened it.*Nothing was sent.*adoptTicketId.*pulumi state delete/s);
+    await expect(p.create(props)).rejects.toThrow(/may have been applied.*Nothing was sent.*adoptTicketId.*pulumi state delete/s);
     expect(creates(since)).toEqual([]);
     // Run 3: the list answers. The replacement takes the ticket; the record's delete sends nothing to it.
     sim.clearFaults();
