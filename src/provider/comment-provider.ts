@@ -22,7 +22,7 @@ import type { ConfigSource } from "../config/keys";
 import { markerFooterFromConfig } from "./config";
 import { OperationContext } from "./context";
 import { AttachmentInput, digestInputs, sameAttachments } from "./entries";
-import { TicketOperationError } from "./errors";
+import { forTheHost, TicketOperationError } from "./errors";
 import { CheckFailure, userInputs } from "./inputs";
 import { isUnknown, NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, SECRET_INPUTS_KEY, STACK_KEY, STATE_VERSION_KEY } from "./keys";
 import type { ResourceRef } from "./marker";
@@ -87,7 +87,7 @@ export class RackspaceTicketCommentProvider implements dynamic.ResourceProvider 
         e.message = this.scrub(e.message);
         e.stack = e.stack === undefined ? undefined : this.scrub(e.stack);
       }
-      throw e;
+      throw forTheHost(e, `${commentLabel(str(props, NAME_KEY), undefined)}: stopped`);
     }
   }
 

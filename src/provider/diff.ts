@@ -65,9 +65,7 @@ export async function diffTicket(op: OperationContext, id: string, olds: Migrate
   if (replaces.length === 0) {
     const problems = appendOnlyProblems(postedOf(olds), after.comments);
     if (problems.length > 0) {
-      const e = new TicketOperationError(`${label(ref.name, id)}: ${problems.join(" ")}`);
-      e.stack = e.message; // the host prints the stack: the message says all there is
-      throw e;
+      throw new TicketOperationError(`${label(ref.name, id)}: ${problems.join(" ")}`);
     }
     forgetReplacement(ref);
     // The resource keeps this ticket: no delete of this deployment closes it, and the tickets it replaced are told so when closed.

@@ -65,3 +65,16 @@ export class TicketOperationError extends Error {
     this.name = "TicketOperationError";
   }
 }
+
+/**
+ * An error as the dynamic provider host should print it. The host writes `${e}: ${e.stack}` to
+ * stderr (the stack's row) before the engine prints the message on the resource's row, so a
+ * message came out three times; this leaves a one-line pointer there, and the message once.
+ */
+export function forTheHost<E>(e: E, who: string): E {
+  if (e instanceof Error) {
+    Object.defineProperty(e, "toString", { value: () => who, enumerable: false, configurable: true });
+    e.stack = "the error is on its row";
+  }
+  return e;
+}

@@ -21,10 +21,10 @@ import { OperationContext } from "./context";
 import { closeTicket } from "./destroy";
 import { diffTicket } from "./diff";
 import { digestInputs } from "./entries";
-import { TicketPartialFailure } from "./errors";
+import { forTheHost, TicketPartialFailure } from "./errors";
 import { canonicalSeverity, CheckFailure, checkInputs, parseInputs } from "./inputs";
 import { IMPORT_KEY, NAME_KEY, PROVIDER_KEY, SECRET_INPUTS_KEY } from "./keys";
-import { secretSet } from "./messages";
+import { label, secretSet } from "./messages";
 import { openTicket } from "./open";
 import { ReadOutcome, readTicket } from "./read";
 import { EngineInputs, refOf, str, TicketRecord } from "./records";
@@ -75,7 +75,12 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider<EngineI
 
   /** Plans against the recorded outputs (./diff): what cannot change on this ticket plans a new one. */
   async diff(id: string, oldState: TicketRecord, news: EngineInputs): Promise<dynamic.DiffResult> {
-    return diffTicket(this.opFor(news), id, migrateState(oldState, refOf(news).name, id), news);
+    const name = refOf(news).name;
+    try {
+      return await diffTicket(this.opFor(news), id, migrateState(oldState, name, id), news);
+    } catch (e) {
+      throw forTheHost(e, `${label(name, id)}: the plan stopped`);
+    }
   }
 
   async create(props: EngineInputs): Promise<{ id: string; outs: TicketRecord }> {
@@ -112,12 +117,20 @@ export class RackspaceTicketProvider implements dynamic.ResourceProvider<EngineI
 
   async read(id: string, oldState?: TicketRecord): Promise<ReadOutcome> {
     const name = str(oldState, NAME_KEY);
-    return readTicket(this.op, name, id, migrateState(oldState, name, id));
+    try {
+      return await readTicket(this.op, name, id, migrateState(oldState, name, id));
+    } catch (e) {
+      throw forTheHost(e, `${label(name, id)}: the read stopped`);
+    }
   }
 
   async delete(id: string, oldState: TicketRecord): Promise<void> {
     const name = str(oldState, NAME_KEY);
-    return closeTicket(this.op, name, id, migrateState(oldState, name, id));
+    try {
+      return await closeTicket(this.op, name, id, migrateState(oldState, name, id));
+    } catch (e) {
+      throw forTheHost(e, `${label(name, id)}: the delete stopped`);
+    }
   }
 
   /** The operation context of one resource: its lines show on its row. */

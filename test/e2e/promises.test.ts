@@ -195,4 +195,25 @@ describeWithPulumiCli("e2e: promises that hold at the edges", () => {
     expect((await project.resources(TYPE_COMMENT)).length).toBe(1);
     expectOk(await project.destroy());
   });
+
+  test("what a user meets when the API misbehaves: a preview against a failing API warns on the ticket's row and plans from the state; an append-only refusal is printed once per section", async () => {
+    program.write([ticket("msgs", { comments: ["one"] })]);
+    expectOk(await project.up());
+    program.write([ticket("msgs", { comments: ["one", "two"] })]);
+    sim.injectFault({ operation: "getTicket", kind: "status", status: 503, count: 100_000 });
+    const preview = await project.preview();
+    sim.clearFaults();
+    // 0.5.0: ~50 s of retries, no output, an ordinary plan.
+    expectOk(preview);
+    expect(preview.output).toMatch(/warning: RackspaceTicket "msgs" \(ticket [^)]+\): could not read the ticket \(getTicket .*HTTP 503.*after 2 attempts.*\); the plan comes from the state/);
+    expect(preview.output).toMatch(/pulumi-nodejs:dynamic\/rackspace:Ticket \(msgs\):\n\s+warning: /);
+    program.write([ticket("msgs", { comments: ["edited"] })]);
+    const refused = await project.preview();
+    expect(refused.code).not.toBe(0);
+    // 0.5.0 printed it four times: twice as `TicketOperationError: X: X` on the stack's row, twice as `error: X`.
+    expect(refused.output.split("comments[0] is already on the ticket and cannot be edited").length - 1).toBe(2);
+    expect(refused.output).not.toMatch(/TicketOperationError/);
+    program.write([ticket("msgs", { comments: ["one"] })]);
+    expectOk(await project.destroy());
+  });
 });
