@@ -10,6 +10,10 @@
  *      `comments` (their texts), `descriptionDigest` instead of `description`; `thread` names
  *      the stack's own entries instead of repeating their texts (an older thread, with texts,
  *      reads the same); `modifiedBy` only when it is not `createdBy`.
+ *   4 (0.6.x): the same, and maybe `replaces` (tickets a replacement replaced), `unconfirmed`
+ *      (a create never confirmed: its record's id is `unconfirmed-<marker>`), `approval.baseline`
+ *      and `withheld` thread entries. Nothing to migrate from 3; the version keeps an older
+ *      package from misreading an unconfirmed record (it refuses the newer state).
  */
 import { NAME_KEY, STATE_VERSION_KEY } from "./keys";
 import { label } from "./messages";
@@ -19,7 +23,7 @@ import type { CommentInput } from "./entries";
 import type { EngineInputs, MigratedRecord, TicketRecord } from "./records";
 import { descriptionDigestOf, ticketFromOutputs } from "./outputs";
 
-export const STATE_VERSION = 3;
+export const STATE_VERSION = 4;
 
 /** The version a record was written with (1 when it carries none). */
 export function stateVersionOf(props: TicketRecord | undefined): number {

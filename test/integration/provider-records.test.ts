@@ -111,4 +111,20 @@ describe("records a failed command leaves", () => {
     expect(customerTexts(id)).toEqual(["Done.", "Done.", "Done."]);
     expect(sim.getTicket(id)?.status).toBe("Closed");
   });
+
+  it("replaceOnChanges covers note, waitFor and closingComment, and \"*\" covers them all", async () => {
+    const props = fresh({ note: "run 1", closingComment: "bye", waitFor: { statuses: ["Solved"], timeout: "1s", onTimeout: "continue", pollInterval: "1s" } });
+    const { id, outs } = await provider.create(props);
+    const cases: [Props, string][] = [
+      [{ note: "run 2" }, "note"],
+      [{ closingComment: "farewell" }, "closingComment"],
+      [{ waitFor: { statuses: ["In Progress"], timeout: "1s", onTimeout: "continue", pollInterval: "1s" } }, "waitFor"],
+    ];
+    for (const [change, key] of cases) {
+      // 0.5.0: the change was an update even with replaceOnChanges naming the input, or "*".
+      expect((await provider.diff(id, outs, { ...props, ...change })).replaces).toEqual([]);
+      expect((await provider.diff(id, outs, { ...props, ...change, __replaceOnChanges: [key] })).replaces).toEqual([key]);
+      expect((await provider.diff(id, outs, { ...props, ...change, __replaceOnChanges: ["*"] })).replaces).toEqual([key]);
+    }
+  });
 });
