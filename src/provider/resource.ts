@@ -37,14 +37,14 @@ export interface WaitForArgs {
   /** Statuses that meet the gate (open strings; compared without case, `In Progess` counts as `In Progress`). */
   statuses?: string[];
   /**
-   * A Racker comment after the last customer entry that says it meets the gate. Plain text is a literal
+   * A Racker reply after the wait began (see `waitFor`) that says it meets the gate. Plain text is a literal
    * phrase matched without case as whole words, and counts only outside quotes, in a clause that is
    * not a question, with no negation, condition or future (`not`, `if`, `once`, `will`, `needs`…)
    * before it; `/source/flags` is a regular expression tested as written (see docs/approval-gate.md).
    */
   approval?: string;
   /**
-   * A Racker comment after the last customer entry that says it fails the deployment with the Racker's words.
+   * A Racker reply after the wait began (see `waitFor`) that says it fails the deployment with the Racker's words.
    * Plain text is a literal phrase matched without case as whole words, anywhere in the reply (quoted,
    * asked or negated too: failing is the safe side); `/source/flags` is a regular expression tested as written.
    */
@@ -112,9 +112,11 @@ export interface RackspaceTicketArgs {
   closingComment?: pulumi.Input<string>;
   /**
    * The approval gate: create returns (and resources that depend on this ticket deploy)
-   * only once Rackspace meets it: one of `statuses`, or a Racker reply after your last entry
-   * matching `approval`. A reply matching `rejection` fails the deployment with the Racker's
-   * words; `timeout` (default `1h`) fails it, or warns and goes on with `onTimeout: "continue"`.
+   * only once Rackspace meets it: one of `statuses` reached, or a Racker reply saying `approval`,
+   * after the wait began (where the waiting create or update first wrote to the ticket; a reply
+   * before your own answer on the ticket does not count). A reply saying `rejection` fails the
+   * deployment with the Racker's words; `timeout` (default `1h`) fails it, or warns and goes on
+   * with `onTimeout: "continue"`.
    * Each check is one GET /tickets/{id} every `pollInterval` (default `30s`) from the read budget.
    */
   waitFor?: pulumi.Input<WaitForArgs>;
