@@ -1,16 +1,21 @@
 /**
  * Drives the real Pulumi CLI for end-to-end tests: find (or build) it with
  * scripts/ensure-pulumi.sh, run `pulumi <args>` offline against a file backend in a
- * temporary directory, and read back stack state and outputs.
+ * temporary directory, and read back stack state and outputs. Every command runs through
+ * runProcess (run-process.ts), which leaves no process behind.
  *
  * Every command runs asynchronously: the simulator usually lives in the test process
  * and must keep answering while the CLI (and the provider host it starts) talks to it.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { REPO_ROOT } from "./provider-host";
+import { CliResult, runProcess } from "./run-process";
+
+export { runProcess } from "./run-process";
+export type { CliResult } from "./run-process";
 
 
 /**
@@ -24,43 +29,6 @@ function recordTranscript(stack: string, args: string[], stdout: string, stderr:
   // The command line is ours, not output: a secret we typed in it is masked (the scan is about what Pulumi and the provider print).
   const shown = args.includes("--secret") ? [...args.slice(0, args.indexOf("--secret") + 2), "***"] : args;
   fs.appendFileSync(path.join(ARTIFACTS_DIR, `${stack}.log`), `$ pulumi ${shown.join(" ")}\n${stdout}\n${stderr}\n`);
-}
-
-/**
- * Runs a command to completion, asynchronously (an in-process simulator must keep
- * answering), in its own process group so a timeout ends it and everything it started.
- * Never throws for a non-zero exit.
- */
-export function runProcess(
-  cmd: string,
-  args: string[],
-  opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; onSpawn?: (pid: number) => void },
-): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-      } catch {
-        child.kill("SIGKILL");
-      }
-    }, opts.timeoutMs);
-    child.once("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code: timedOut ? null : code, stdout, stderr, output: `${stdout}\n${stderr}`, timedOut });
-    });
-  });
 }
 
 export { ensureBuilt, REPO_ROOT } from "./provider-host";
@@ -129,16 +97,6 @@ export function describeWithPulumiCli(name: string, body: () => void): void {
   describe.skip(name, body);
 }
 
-export interface CliResult {
-  /** Exit code; null when the process was killed (timeout). */
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** stdout then stderr, for searching messages wherever the CLI put them. */
-  output: string;
-  timedOut: boolean;
-}
-
 export interface RunOptions {
   /** Default: the project's timeout. */
   timeoutMs?: number;
@@ -146,8 +104,8 @@ export interface RunOptions {
   stack?: boolean;
   /** Extra environment for this call. */
   env?: Record<string, string>;
-  /** Told the process id once the command has started (e.g. to kill it mid-way). */
-  onSpawn?: (pid: number) => void;
+  /** Told the process id and the run's tag once the command has started (to kill it mid-way: `killTree(pid, { tag })`). */
+  onSpawn?: (pid: number, tag: string) => void;
   /**
    * Keep the output out of the transcripts the security scan reads (default false). Only for a
    * command that reveals secrets on purpose (`stack export --show-secrets`): what it prints is the
