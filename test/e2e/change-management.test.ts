@@ -8,7 +8,7 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Simulator, Ticket } from "../../src/simulator";
-import { describeWithPulumiCli, ensureBuilt, findPulumiCli, makeJsProgram, PulumiProject } from "../helpers/pulumi-cli";
+import { describeWithPulumiCli, ensureBuilt, makeJsProgram, PulumiProject } from "../helpers/pulumi-cli";
 import { expectOk, specStack, startFastSimulator } from "../helpers/spec-program";
 
 const PROGRAM = `"use strict";
@@ -149,12 +149,11 @@ describeWithPulumiCli("e2e: change management", () => {
     const first = program({ args: args(1) });
     const project = await stack(first, "ci-record");
     expectOk(await project.up());
-    const bin = findPulumiCli() as string;
     for (const run of [2, 3, 4, 5]) {
       // A fresh runner: a new checkout (the program and its committed stack config), the same backend.
       const dir = program({ args: args(run) });
       fs.copyFileSync(project.stackConfigFile, path.join(dir, path.basename(project.stackConfigFile)));
-      const runner = new PulumiProject(bin, { dir, stack: project.stack, backendDir: project.backendDir });
+      const runner = project.runnerIn(dir);
       if (run === 5) {
         // The review: the preview shows this run's note, not the history before it.
         const preview = await runner.run(["preview", "--diff"]);
