@@ -47,10 +47,11 @@ export function isRunning(pid: number): boolean {
   return p !== undefined && p.state !== "Z" && p.state !== "X";
 }
 
-/** The command line of `pid` (for messages), or "?". */
+/** The command line of `pid` (for messages), else its name in brackets (and its state), or "?". */
 export function commandOf(pid: number): string {
   try {
-    return fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ").slice(0, 200) || "?";
+    const cmdline = fs.readFileSync(`/proc/${pid}/cmdline`, "utf8").split("\0").filter(Boolean).join(" ").slice(0, 200);
+    return cmdline || `[${fs.readFileSync(`/proc/${pid}/comm`, "utf8").trim()}] state ${statOf(pid)?.state ?? "?"}`;
   } catch {
     return "?";
   }
@@ -124,8 +125,10 @@ export async function killTree(root: number, opts: { tag?: string; waitMs?: numb
     signal(-root, "SIGKILL");
     return [root];
   }
-  // Freeze what we find, then look again: the stopped ones cannot add to the tree any more.
-  for (let round = 0; round < 50; round++) {
+  // Freeze what we find, then look again: the stopped ones cannot add to the tree any more. A
+  // fork already under way when its parent was stopped still completes, so the tree counts as
+  // complete only when a look some milliseconds after the last stop finds nothing new.
+  for (let round = 0, quiet = 0; round < 50 && quiet < 2; round++) {
     const procs = processes();
     const seeds = [root, ...(opts.tag ? procs.filter((p) => p.state !== "Z" && hasTag(p.pid, opts.tag as string)).map((p) => p.pid) : [])];
     let grew = false;
@@ -135,7 +138,8 @@ export async function killTree(root: number, opts: { tag?: string; waitMs?: numb
       grew = true;
       signal(pid, "SIGSTOP");
     }
-    if (!grew) break;
+    quiet = grew ? 0 : quiet + 1;
+    if (quiet === 1) await sleep(50);
   }
   for (const pid of tree) {
     signal(pid, "SIGKILL");

@@ -1,8 +1,8 @@
 /**
  * Guarantee: a command run by `runProcess` leaves no process behind. Each run carries a tag
  * of its own in its environment (inherited by everything it starts); a timeout kills the
- * whole tree (process-tree.ts), and when the command ends, whatever still carries its tag is
- * killed too (and named in a warning). After each test file, runs still in flight (their
+ * whole tree (process-tree.ts), and when the command ends, whatever still carries its tag a
+ * few seconds later is killed too (and named in a warning). After each test file, runs still in flight (their
  * test gave up on them) are killed the same way.
  *
  * Runs are asynchronous: an in-process simulator must keep answering while the CLI (and the
@@ -10,7 +10,7 @@
  */
 import { spawn } from "node:child_process";
 import * as crypto from "node:crypto";
-import { commandOf, killTree, TAG_VAR, taggedWith } from "./process-tree";
+import { commandOf, isRunning, killTree, TAG_VAR, taggedWith } from "./process-tree";
 
 export interface CliResult {
   /** Exit code; null when the process was killed (timeout). */
@@ -27,11 +27,18 @@ const TAG_PREFIX = `${process.pid}-${crypto.randomBytes(4).toString("hex")}`;
 let runs = 0;
 const inFlight = new Map<string, number>();
 
-/** Kills what still carries `tag` after its command ended; names it in a warning. */
+/**
+ * How long what a command started may take to exit after the command did (the Pulumi CLI
+ * interrupts its plugins and need not wait for the last of them to finish shutting down).
+ */
+const GRACE_MS = 3000;
+
+/** Kills what still carries `tag` after its command ended and a grace period; names it in a warning. */
 async function sweep(tag: string, what: string): Promise<void> {
-  const left = taggedWith(tag);
+  let left = taggedWith(tag);
+  for (const t0 = Date.now(); left.length > 0 && Date.now() - t0 < GRACE_MS; left = left.filter(isRunning)) await new Promise((r) => setTimeout(r, 50));
   if (left.length === 0) return;
-  console.warn(`${what} ended and left ${left.length} process(es) running; killing them: ${left.map((p) => `${p} (${commandOf(p)})`).join(", ")}`);
+  console.warn(`${what} ended and left ${left.length} process(es) running ${GRACE_MS / 1000} s later; killing them: ${left.map((p) => `${p} (${commandOf(p)})`).join(", ")}`);
   for (const pid of left) await killTree(pid, { tag });
 }
 
@@ -69,7 +76,7 @@ export function runProcess(
     });
     child.once("close", (code) => {
       clearTimeout(timer);
-      const what = `\`${[cmd, ...args].join(" ").slice(0, 120)}\``;
+      const what = `\`${[cmd, ...args].join(" ").slice(0, 120)}\` (${timedOut ? "timed out" : code === null ? "killed" : `exit ${code}`})`;
       void killing
         .then(() => sweep(tag, what))
         .then(

@@ -84,7 +84,7 @@ describeOnLinux("process trees of e2e runs", () => {
       expect(r.code).toBe(0);
       expect([...pids().keys()].sort()).toEqual(["host", "orphan", "orphaner-exits", "provider", "root-exits"]);
       expect(running()).toEqual([]);
-      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/ended and left \d+ process\(es\) running; killing them/));
+      expect(warn).toHaveBeenCalledWith(expect.stringMatching(/ended and left \d+ process\(es\) running 3 s later; killing them/));
     } finally {
       warn.mockRestore();
     }
