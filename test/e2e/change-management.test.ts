@@ -8,7 +8,8 @@
 import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Simulator, Ticket } from "../../src/simulator";
-import { describeWithPulumiCli, ensureBuilt, findPulumiCli, makeJsProgram, PulumiProject } from "../helpers/pulumi-cli";
+import { killTree } from "../helpers/process-tree";
+import { describeWithPulumiCli, ensureBuilt, makeJsProgram, PulumiProject } from "../helpers/pulumi-cli";
 import { expectOk, specStack, startFastSimulator } from "../helpers/spec-program";
 
 const PROGRAM = `"use strict";
@@ -124,12 +125,18 @@ describeWithPulumiCli("e2e: change management", () => {
     const killedSubject = `Gate killed ${Date.now()}`;
     const dir2 = program({ args: { subject: killedSubject, comments: ["step 1"], waitFor: GATE }, dependent: true });
     const p2 = await stack(dir2, "gate-killed");
-    let pid: number | undefined;
-    const first = p2.up([], { onSpawn: (p) => (pid = p) });
+    let pid = 0;
+    let tag = "";
+    const first = p2.up([], {
+      onSpawn: (p, t) => {
+        pid = p;
+        tag = t;
+      },
+    });
     const t = await until("the ticket", bySubject(killedSubject));
     await until("the comment", () => (customerTexts(sim.getTicket(t.ticketId)).includes("step 1") ? true : undefined));
     await sleep(1500);
-    process.kill(-(pid as number), "SIGKILL"); // the CI runner dies while the gate waits
+    await killTree(pid, { tag }); // the CI runner dies while the gate waits: the CLI and everything it started
     expect((await first).code).not.toBe(0);
     expect((await p2.run(["cancel", "--yes"])).code).toBe(0);
     const second = p2.up();
@@ -149,12 +156,11 @@ describeWithPulumiCli("e2e: change management", () => {
     const first = program({ args: args(1) });
     const project = await stack(first, "ci-record");
     expectOk(await project.up());
-    const bin = findPulumiCli() as string;
     for (const run of [2, 3, 4, 5]) {
       // A fresh runner: a new checkout (the program and its committed stack config), the same backend.
       const dir = program({ args: args(run) });
       fs.copyFileSync(project.stackConfigFile, path.join(dir, path.basename(project.stackConfigFile)));
-      const runner = new PulumiProject(bin, { dir, stack: project.stack, backendDir: project.backendDir });
+      const runner = project.runnerIn(dir);
       if (run === 5) {
         // The review: the preview shows this run's note, not the history before it.
         const preview = await runner.run(["preview", "--diff"]);

@@ -16,6 +16,7 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { startSimulator, Simulator } from "../../src/simulator";
+import { killTree } from "../helpers/process-tree";
 import { CliResult, describeWithPulumiCli, ensureBuilt, PulumiProject, REPO_ROOT, runProcess as run, TICKET_TYPE, uniqueStack } from "../helpers/pulumi-cli";
 import { openTicketByHand } from "../helpers/sim";
 
@@ -141,7 +142,7 @@ describeWithPulumiCli("e2e: the examples, installed and run as their READMEs say
         comments: [{ text: "We are receiving a ton of traffic, we need more servers!", author: { type: "customer" } }],
       });
     } finally {
-      if (child.pid !== undefined) process.kill(-child.pid, "SIGTERM");
+      if (child.pid !== undefined) await killTree(child.pid);
     }
   });
 

@@ -1,11 +1,15 @@
 /**
  * An interrupted deployment through the real CLI: `pulumi up` is killed (with the
- * provider host) after its POST /tickets was sent and before the answer came back, so
- * the stack records only a pending create while the API opens the ticket anyway. The
- * next `up` must adopt that ticket (correlation marker), not open a second one.
+ * provider host) in the middle of the ticket's create, after the API opened the ticket and
+ * while the create's comment is in flight, so the stack records only a pending create while
+ * the ticket is open. The next `up` must adopt that ticket (correlation marker), not open a
+ * second one, and post the comment once. The kill leaves no process behind: not the CLI,
+ * its language host, the program, nor the dynamic provider host (which the CLI starts in
+ * process groups of their own).
  */
 import * as fs from "node:fs";
 import { startSimulator, Simulator } from "../../src/simulator";
+import { commandOf, descendants, isRunning, killTree, taggedWith } from "../helpers/process-tree";
 import { describeWithPulumiCli, ensureBuilt, makeJsProgram, PulumiProject, uniqueStack } from "../helpers/pulumi-cli";
 
 jest.setTimeout(180_000);
@@ -55,18 +59,36 @@ describeWithPulumiCli("e2e: the CLI killed between the POST and the state write"
   });
 
   test("kill mid-create, up again: one ticket, adopted, its comment posted once", async () => {
-    // The API holds the create for 4 s, then opens the ticket whether or not anyone still listens.
-    sim.injectFault({ operation: "createTicket", kind: "hang", ms: 4000, count: 1 });
-    let pid: number | undefined;
-    const first = project.up([], { onSpawn: (p) => (pid = p) });
-    // The marker lookup answers right before the POST goes out; the POST is then in flight.
-    await waitFor("the pre-create lookup", () => sim.requests().some((r) => r.operation === "listTickets"));
+    // The API opens the ticket, then holds the create's comment (abandoned once the client is gone).
+    // (Holding the POST /tickets itself no longer works: a held request whose client went away is
+    // abandoned, and the provider host, which used to survive the kill, held the connection open.)
+    sim.injectFault({ operation: "addComment", kind: "hang", ms: 4000, count: 1 });
+    let pid = 0;
+    let tag = "";
+    const first = project.up([], {
+      onSpawn: (p, t) => {
+        pid = p;
+        tag = t;
+      },
+    });
+    // The ticket is open; the comment's POST goes out next and is held.
+    await waitFor("the ticket to be opened", () => sim.tickets().length === 1);
     await sleep(1000);
-    expect(sim.tickets()).toHaveLength(0);
-    process.kill(-(pid as number), "SIGKILL"); // the CI runner dies: CLI, language host and provider host
+    expect(sim.requests().some((r) => r.operation === "addComment")).toBe(false);
+    // What is running now: the CLI's tree, with the provider host in it.
+    const tree = descendants(pid);
+    const commands = tree.map(commandOf);
+    expect(commands.some((c) => c.includes("@pulumi/pulumi/cmd/dynamic-provider"))).toBe(true);
+    expect(commands.some((c) => c.includes("pulumi-language-nodejs"))).toBe(true);
+    // The CI runner dies: CLI, language host, program and provider host.
+    await killTree(pid, { tag });
     const killed = await first;
     expect(killed.code).not.toBe(0);
-    await waitFor("the API to open the ticket anyway", () => sim.tickets().length === 1, 10_000);
+    expect([pid, ...tree].filter(isRunning).map((p) => `${p} ${commandOf(p)}`)).toEqual([]);
+    expect(taggedWith(tag)).toEqual([]);
+    // The held comment was abandoned with its client: the ticket has the description only.
+    await waitFor("the held comment to be abandoned", () => sim.requests().some((r) => r.operation === "addComment"), 10_000);
+    expect(sim.tickets()[0].comments).toHaveLength(1);
 
     // The stack knows nothing of the ticket but a pending create.
     const { state } = await project.exportState();

@@ -1,16 +1,23 @@
 /**
  * Drives the real Pulumi CLI for end-to-end tests: find (or build) it with
  * scripts/ensure-pulumi.sh, run `pulumi <args>` offline against a file backend in a
- * temporary directory, and read back stack state and outputs.
+ * temporary directory, and read back stack state and outputs. Every stack made here is
+ * watched by the secret scan (secret-scan.ts) from its first command to its disposal, and
+ * every command runs through runProcess (run-process.ts), which leaves no process behind.
  *
  * Every command runs asynchronously: the simulator usually lives in the test process
  * and must keep answering while the CLI (and the provider host it starts) talks to it.
  */
-import { execFileSync, spawn } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { REPO_ROOT } from "./provider-host";
+import { CliResult, runProcess } from "./run-process";
+import { describeFindings, Finding, PrintedOutput, ScannedStack, scanStack, SecretRegistry, unwatch, watch } from "./secret-scan";
+
+export { runProcess } from "./run-process";
+export type { CliResult } from "./run-process";
 
 
 /**
@@ -19,52 +26,29 @@ import { REPO_ROOT } from "./provider-host";
  * tokens after the tests (npm test runs it).
  */
 export const ARTIFACTS_DIR = path.resolve(__dirname, "..", "..", "coverage", "e2e-artifacts");
-function recordTranscript(stack: string, args: string[], stdout: string, stderr: string): void {
+function recordTranscript(stack: string, shown: string, stdout: string, stderr: string): void {
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
-  // The command line is ours, not output: a secret we typed in it is masked (the scan is about what Pulumi and the provider print).
-  const shown = args.includes("--secret") ? [...args.slice(0, args.indexOf("--secret") + 2), "***"] : args;
-  fs.appendFileSync(path.join(ARTIFACTS_DIR, `${stack}.log`), `$ pulumi ${shown.join(" ")}\n${stdout}\n${stderr}\n`);
+  fs.appendFileSync(path.join(ARTIFACTS_DIR, `${stack}.log`), `$ ${shown}\n${stdout}\n${stderr}\n`);
+}
+
+/** The command line as messages show it: ours, not output, but a secret we typed in it (`config set --secret K V`) is masked. */
+function shownCommand(args: string[]): string {
+  const i = args.indexOf("--secret");
+  let words = 0;
+  return `pulumi ${args.map((a, j) => (i >= 0 && j > i && !a.startsWith("-") && ++words === 2 ? "***" : a)).join(" ")}`;
 }
 
 /**
- * Runs a command to completion, asynchronously (an in-process simulator must keep
- * answering), in its own process group so a timeout ends it and everything it started.
- * Never throws for a non-zero exit.
+ * A command that prints secrets because the test asked (`--show-secrets`): its output is the
+ * test's request, not something Pulumi or the provider would show a user, so it is neither
+ * recorded for scripts/security-scan.js nor scanned for secrets.
  */
-export function runProcess(
-  cmd: string,
-  args: string[],
-  opts: { cwd: string; env: NodeJS.ProcessEnv; timeoutMs: number; onSpawn?: (pid: number) => void },
-): Promise<CliResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env, stdio: ["ignore", "pipe", "pipe"], detached: true });
-    if (child.pid !== undefined) opts.onSpawn?.(child.pid);
-    let stdout = "";
-    let stderr = "";
-    let timedOut = false;
-    child.stdout.setEncoding("utf8").on("data", (d: string) => (stdout += d));
-    child.stderr.setEncoding("utf8").on("data", (d: string) => (stderr += d));
-    const timer = setTimeout(() => {
-      timedOut = true;
-      try {
-        if (child.pid !== undefined) process.kill(-child.pid, "SIGKILL");
-      } catch {
-        child.kill("SIGKILL");
-      }
-    }, opts.timeoutMs);
-    child.once("error", (e) => {
-      clearTimeout(timer);
-      reject(e);
-    });
-    child.once("close", (code) => {
-      clearTimeout(timer);
-      resolve({ code: timedOut ? null : code, stdout, stderr, output: `${stdout}\n${stderr}`, timedOut });
-    });
-  });
-}
+const reveals = (args: string[]): boolean => args.includes("--show-secrets");
 
 export { ensureBuilt, REPO_ROOT } from "./provider-host";
 
+/** The simulator's demo user's API key (src/simulator/seed.ts), set as a secret on every stack that names no other. */
+export const DEMO_API_KEY = "demo-api-key";
 /** Stack and config passphrase used by every e2e stack (file backend, throwaway). */
 export const PASSPHRASE = "rackspace-ticketing-e2e";
 /** The signature key of a secret value in state and Struct encodings. */
@@ -129,16 +113,6 @@ export function describeWithPulumiCli(name: string, body: () => void): void {
   describe.skip(name, body);
 }
 
-export interface CliResult {
-  /** Exit code; null when the process was killed (timeout). */
-  code: number | null;
-  stdout: string;
-  stderr: string;
-  /** stdout then stderr, for searching messages wherever the CLI put them. */
-  output: string;
-  timedOut: boolean;
-}
-
 export interface RunOptions {
   /** Default: the project's timeout. */
   timeoutMs?: number;
@@ -146,14 +120,8 @@ export interface RunOptions {
   stack?: boolean;
   /** Extra environment for this call. */
   env?: Record<string, string>;
-  /** Told the process id once the command has started (e.g. to kill it mid-way). */
-  onSpawn?: (pid: number) => void;
-  /**
-   * Keep the output out of the transcripts the security scan reads (default false). Only for a
-   * command that reveals secrets on purpose (`stack export --show-secrets`): what it prints is the
-   * test's request, not something Pulumi or the provider would show a user.
-   */
-  unrecorded?: boolean;
+  /** Told the process id and the run's tag once the command has started (to kill it mid-way: `killTree(pid, { tag })`). */
+  onSpawn?: (pid: number, tag: string) => void;
 }
 
 export interface PulumiProjectOptions {
@@ -201,26 +169,50 @@ export function cliEnv(binDir: string, backendDir: string): Record<string, strin
     PULUMI_CONFIG_PASSPHRASE: PASSPHRASE,
     PULUMI_SKIP_UPDATE_CHECK: "true",
     PULUMI_DISABLE_AUTOMATIC_PLUGIN_ACQUISITION: "true",
+    // Keep every checkpoint the engine writes during an update (<stack>.json.<time> beside the
+    // stack file), not only the last: the secret scan reads them all. History
+    // (.pulumi/history) and backups (.pulumi/backups) are written without being asked.
+    PULUMI_RETAIN_CHECKPOINTS: "true",
   };
 }
 
-/** A stack of a Pulumi project, driven through the CLI. */
-export class PulumiProject {
+/**
+ * A stack of a Pulumi project, driven through the CLI. The secret scan watches it from the
+ * start: the values it is given as secrets (`configSet(.., { secret: true })`, `secret()`)
+ * are looked for after every test, and by `dispose()`, in its backend, its stack config
+ * file and everything its commands printed.
+ */
+export class PulumiProject implements ScannedStack {
   readonly dir: string;
   readonly stack: string;
   readonly backendDir: string;
   readonly env: Record<string, string>;
+  /** The values this stack was given as secrets, by label. */
+  readonly secrets: SecretRegistry;
+  private readonly binDir: string;
   private readonly ownsBackend: boolean;
   private readonly timeoutMs: number;
+  /** Output not scanned yet, and the stack config files to scan (shared with runners). */
+  private readonly printed: PrintedOutput[];
+  private readonly configFiles: string[];
+  private readonly runnerOf: PulumiProject | undefined;
+  private disposed = false;
 
-  constructor(binDir: string, opts: PulumiProjectOptions) {
+  constructor(binDir: string, opts: PulumiProjectOptions, runnerOf?: PulumiProject) {
+    this.binDir = binDir;
     this.dir = opts.dir;
     this.stack = opts.stack;
-    this.ownsBackend = opts.backendDir === undefined;
+    this.runnerOf = runnerOf;
+    this.ownsBackend = runnerOf === undefined && opts.backendDir === undefined;
     this.backendDir = opts.backendDir ?? fs.mkdtempSync(path.join(os.tmpdir(), "rackspace-e2e-state-"));
     fs.mkdirSync(this.backendDir, { recursive: true });
     this.timeoutMs = opts.timeoutMs ?? 120_000;
     this.env = cliEnv(binDir, this.backendDir);
+    this.secrets = runnerOf?.secrets ?? new SecretRegistry();
+    this.printed = runnerOf?.printed ?? [];
+    this.configFiles = runnerOf?.configFiles ?? [];
+    this.configFiles.push(this.stackConfigFile);
+    if (!runnerOf) watch(this);
   }
 
   /** A project on the Pulumi CLI found by findPulumiCli() (which must have succeeded), with its stack created. */
@@ -232,24 +224,49 @@ export class PulumiProject {
     return p;
   }
 
+  /**
+   * Another checkout of this stack (a fresh CI runner): the program in `dir`, the same stack,
+   * backend and secrets. What it prints is scanned with this stack; it needs no dispose.
+   */
+  runnerIn(dir: string): PulumiProject {
+    return new PulumiProject(this.binDir, { dir, stack: this.stack, backendDir: this.backendDir, timeoutMs: this.timeoutMs }, this);
+  }
+
+  /** Registers `value` as a secret of this stack (the scan looks for it) and returns it. */
+  secret(value: string, label = `secret #${this.secrets.entries().length + 1}`): string {
+    return this.secrets.add(label, value);
+  }
+
   /** The stack's config file in the project directory. */
   get stackConfigFile(): string {
     return path.join(this.dir, `Pulumi.${this.stack}.yaml`);
+  }
+
+  extraFiles(): string[] {
+    return [...this.configFiles];
+  }
+
+  takeOutput(): PrintedOutput[] {
+    return this.printed.splice(0);
   }
 
   /** Runs `pulumi <args> --non-interactive --color never [--stack S]` in the project directory. */
   async run(args: string[], opts: RunOptions = {}): Promise<CliResult> {
     const full = [...args, "--non-interactive", "--color", "never", ...(opts.stack === false ? [] : ["--stack", this.stack])];
     const r = await runProcess("pulumi", full, { cwd: this.dir, env: { ...this.env, ...opts.env }, timeoutMs: opts.timeoutMs ?? this.timeoutMs, onSpawn: opts.onSpawn });
-    if (!opts.unrecorded) recordTranscript(this.stack, full, r.stdout, r.stderr);
+    if (!reveals(args)) {
+      recordTranscript(this.stack, shownCommand(full), r.stdout, r.stderr);
+      this.printed.push({ command: shownCommand(args), text: `${r.stdout}\n${r.stderr}` });
+    }
     return r;
   }
 
   /**
    * Points the stack at a simulator the way a user configures a real account: stack config
    * only (apiKey as a secret), with the provider's rate window matched to the simulator's.
+   * `apiKey`: the demo user's key, when the simulator was started with one of its own.
    */
-  async configureForSimulator(sim: { ticketingUrl: string; identityUrl: string; resourcesUrl?: string }, windowMs: number): Promise<void> {
+  async configureForSimulator(sim: { ticketingUrl: string; identityUrl: string; resourcesUrl?: string }, windowMs: number, opts: { apiKey?: string } = {}): Promise<void> {
     await this.configSetAll({
       "rackspace:username": "demo",
       "rackspace:ticketingUrl": sim.ticketingUrl,
@@ -257,19 +274,21 @@ export class PulumiProject {
       ...(sim.resourcesUrl ? { "rackspace:resourcesUrl": sim.resourcesUrl } : {}),
       "rackspace:rateWindowMs": String(windowMs),
     });
-    await this.configSet("rackspace:apiKey", "demo-api-key", { secret: true });
+    await this.configSet("rackspace:apiKey", opts.apiKey ?? DEMO_API_KEY, { secret: true });
   }
 
   /** Like run, but throws (with the whole output) unless the command exits 0. */
   async ok(args: string[], opts: RunOptions = {}): Promise<CliResult> {
     const r = await this.run(args, opts);
     if (r.code !== 0) {
-      throw new Error(`pulumi ${args.join(" ")} (stack ${this.stack}) ${r.timedOut ? "timed out" : `exited with ${r.code}`}:\n${r.stdout}\n${r.stderr}`);
+      throw new Error(`${shownCommand(args)} (stack ${this.stack}) ${r.timedOut ? "timed out" : `exited with ${r.code}`}:\n${r.stdout}\n${r.stderr}`);
     }
     return r;
   }
 
+  /** Sets one key; a secret one is registered with the scan under the key's name. */
   async configSet(key: string, value: string, opts: { secret?: boolean; path?: boolean } = {}): Promise<void> {
+    if (opts.secret) this.secrets.add(key, value);
     await this.ok(["config", "set", ...(opts.secret ? ["--secret"] : []), ...(opts.path ? ["--path"] : []), key, value]);
   }
 
@@ -308,7 +327,7 @@ export class PulumiProject {
 
   /** `pulumi stack export`, parsed (secrets stay encrypted unless `showSecrets`). */
   async exportState(showSecrets = false): Promise<{ text: string; state: StackExport }> {
-    const r = await this.ok(["stack", "export", ...(showSecrets ? ["--show-secrets"] : [])], { unrecorded: showSecrets });
+    const r = await this.ok(["stack", "export", ...(showSecrets ? ["--show-secrets"] : [])]);
     return { text: r.stdout, state: JSON.parse(r.stdout) as StackExport };
   }
 
@@ -324,14 +343,30 @@ export class PulumiProject {
     return JSON.parse(r.stdout || "{}") as Record<string, unknown>;
   }
 
-  /** Removes the stack (without touching what it manages), its config file, and the backend if this object made it. */
+  /**
+   * Scans the stack (backend, config file, output) one last time, removes the stack (without
+   * touching what it manages), its config file, and the backend if this object made it; then
+   * fails if the scan found a secret. A runner only removes its config file.
+   */
   async dispose(): Promise<void> {
-    try {
-      await this.run(["stack", "rm", "--yes", "--force"], { timeoutMs: 60_000 });
-    } finally {
+    if (this.disposed) return;
+    this.disposed = true;
+    if (this.runnerOf) {
       fs.rmSync(this.stackConfigFile, { force: true });
+      return;
+    }
+    const findings: Finding[] = [];
+    try {
+      // Before `stack rm`, which removes the history and the backups.
+      findings.push(...scanStack(this));
+      await this.run(["stack", "rm", "--yes", "--force"], { timeoutMs: 60_000 });
+      findings.push(...scanStack(this));
+    } finally {
+      unwatch(this);
+      for (const f of this.configFiles) fs.rmSync(f, { force: true });
       if (this.ownsBackend) fs.rmSync(this.backendDir, { recursive: true, force: true });
     }
+    if (findings.length > 0) throw new Error(describeFindings(this.stack, "when it was disposed", findings));
   }
 }
 

@@ -5,7 +5,8 @@ import { openTicketByHand } from "../helpers/sim";
 import { ACCOUNT_ID, adoptedDecl, applyEdit, describeEdit, Edit, Model, picked, pickName } from "./model";
 import { checkConverged, checkDestroyed, checkInvariants, checkNoCommentTwice, violate } from "./oracle";
 import { specOf } from "./program";
-import { errorLines, killTree, TIMEOUT_MS, World } from "./world";
+import { killTree } from "../helpers/process-tree";
+import { errorLines, TIMEOUT_MS, World } from "./world";
 
 export type FaultName = "429" | "429+Retry-After" | "500" | "502" | "503" | "504" | "hang" | "drop-before" | "drop-after" | "400";
 export const FAULT_NAMES: readonly FaultName[] = ["429", "429+Retry-After", "500", "502", "503", "504", "hang", "drop-before", "drop-after", "400"];
@@ -148,15 +149,25 @@ async function killStep(m: Model, w: World, s: Extract<StepSpec, { kind: "kill" 
   const fault: Fault = { operation: s.during, kind: "hang", ms: KILL_HANG_MS, count: 1 };
   w.sim.injectFault(fault);
   let pid: number | undefined;
+  let tag: string | undefined;
   let finished = false;
   let killed = false;
-  const running = w.cli("up --yes --skip-preview (to be killed)", (p, o) => p.up([], { ...o, onSpawn: (x) => (pid = x) }));
+  const running = w.cli("up --yes --skip-preview (to be killed)", (p, o) =>
+    p.up([], {
+      ...o,
+      onSpawn: (x, t) => {
+        pid = x;
+        tag = t;
+      },
+    }),
+  );
   void running.then(() => (finished = true));
   while (!finished && w.sim.faults().length > 0) await sleep(25);
   if (!finished && pid !== undefined) {
     await sleep(400); // the request is in flight, held by the server
     if (!finished) {
-      killTree(pid);
+      // The CLI, its language host and provider host (groups of their own), and all they started.
+      await killTree(pid, { tag });
       killed = true;
     }
   }

@@ -1,5 +1,4 @@
 /** Guarantee: one run's real system (simulator, stack, program) and a ledger of what the harness observed, every CLI command traced. */
-import * as fs from "node:fs";
 import { startSimulator, Simulator } from "../../src/simulator";
 import { CliResult, PulumiProject, RunOptions, TICKET_TYPE } from "../helpers/pulumi-cli";
 import { ModelProgram } from "./program";
@@ -153,49 +152,4 @@ export function errorLines(output: string): string[] {
     .map((l) => l.trim())
     .filter((l) => /error|failed|cannot|Rackspace has closed|interrupted/i.test(l) && !/^\s*$/.test(l));
   return [...new Set(lines)].slice(0, 6).map((l) => (l.length > 300 ? `${l.slice(0, 300)}…` : l));
-}
-
-/** Every descendant of `root`, from /proc (empty where there is no /proc). */
-function descendants(root: number): number[] {
-  const children = new Map<number, number[]>();
-  let entries: string[] = [];
-  try {
-    entries = fs.readdirSync("/proc").filter((d) => /^\d+$/.test(d));
-  } catch {
-    return [];
-  }
-  for (const d of entries) {
-    try {
-      const stat = fs.readFileSync(`/proc/${d}/stat`, "utf8");
-      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
-      children.set(ppid, [...(children.get(ppid) ?? []), Number(d)]);
-    } catch {
-      // gone meanwhile
-    }
-  }
-  const out: number[] = [];
-  const queue = [root];
-  while (queue.length > 0) {
-    for (const c of children.get(queue.shift() as number) ?? []) {
-      out.push(c);
-      queue.push(c);
-    }
-  }
-  return out;
-}
-
-/**
- * Kills a CLI we started the way a dying CI runner goes: the CLI's process group and every
- * process it started (the CLI starts its language host and provider host in process groups
- * of their own, so killing the CLI's group alone leaves them running).
- */
-export function killTree(pid: number): void {
-  const tree = descendants(pid);
-  for (const p of [-pid, ...tree]) {
-    try {
-      process.kill(p, "SIGKILL");
-    } catch {
-      // already gone
-    }
-  }
 }
