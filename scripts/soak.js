@@ -11,8 +11,8 @@
 "use strict";
 const { parseArgs } = require("node:util");
 const { startSimulator } = require("../dist/simulator");
-const { RackspaceTicketProvider, TicketPartialFailure } = require("../dist/provider/provider");
-const { forgetProcessMemory } = require("../dist/provider/process-memory");
+const { RackspaceTicketProvider, TicketPartialFailure } = require("../dist/faces/dynamic/provider");
+const { forgetProcessMemory } = require("../dist/core/process-memory");
 
 /** Small deterministic PRNG (mulberry32) so a run can be replayed with --seed. */
 function rng(seed) {

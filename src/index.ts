@@ -7,29 +7,30 @@
  */
 /* eslint-disable @typescript-eslint/no-require-imports -- the lazy exports below require their module on first use */
 import type * as ApiModule from "./api";
-import type * as CommentProviderModule from "./provider/comment-provider";
+import type * as CommentProviderModule from "./faces/dynamic/comment-provider";
 import type * as LookupsModule from "./lookups";
-import type * as ProviderModule from "./provider/provider";
+import type * as ProviderModule from "./faces/dynamic/provider";
 
-export { RackspaceTicket } from "./provider/resource";
-export type { AttachmentArgs, CommentArgs, RackspaceTicketArgs, WaitForArgs } from "./provider/resource";
-export { RackspaceTicketComment } from "./provider/comment-resource";
-export type { RackspaceTicketCommentArgs } from "./provider/comment-resource";
-export type { TicketCommentOutputs } from "./provider/comment-outputs";
-export type { CommentResourceInputs } from "./provider/comment-inputs";
-export type { ThreadEntry, ThreadAttachment, PersonOutput, TicketOutputs, UnconfirmedCreate } from "./provider/outputs";
-export type { WaitForInput } from "./provider/wait-for";
-export type { ApprovalOutput, GateBaseline } from "./provider/approval";
-export type { NoteRecord } from "./provider/notes";
-export type { EntryRecord } from "./provider/posted";
-export type { ThreadMessage } from "./provider/thread-view";
-export type { AttachmentInput, CommentInput } from "./provider/entries";
+export { RackspaceTicket } from "./faces/dynamic/ticket";
+export type { AttachmentArgs, CommentArgs, RackspaceTicketArgs, WaitForArgs } from "./faces/dynamic/ticket";
+export { RackspaceTicketComment } from "./faces/dynamic/comment";
+export type { RackspaceTicketCommentArgs } from "./faces/dynamic/comment";
+export type { TicketCommentOutputs } from "./core/comment/outputs";
+export type { CommentResourceInputs } from "./core/comment/inputs";
+export type { ThreadEntry, ThreadAttachment, PersonOutput, TicketOutputs, UnconfirmedCreate } from "./core/ticket/outputs";
+export type { WaitForInput } from "./core/gate/wait-for";
+export type { ApprovalOutput, GateBaseline } from "./core/gate/approval";
+export type { NoteRecord } from "./core/history/notes";
+export type { EntryRecord } from "./core/history/posted";
+export type { ThreadMessage } from "./core/history/thread-view";
+export type { AttachmentInput, CommentInput } from "./core/history/entries";
 export type { GetResourcesArgs, LookupOptions, ResourceInfo } from "./lookups";
-export type { CheckFailure, TicketInputs } from "./provider/inputs";
-export type { Bookkeeping, EngineInputs, TicketRecord } from "./provider/records";
-export type { ReadOutcome } from "./provider/read";
+export type { CheckFailure, TicketInputs } from "./core/ticket/inputs";
+export type { Bookkeeping, EngineInputs, TicketRecord } from "./core/ticket/records";
+export type { ReadOutcome } from "./core/ticket/read";
 // Light modules (types and constants only): loaded with the package.
-export { TicketOperationError, TicketPartialFailure } from "./provider/errors";
+export { TicketOperationError } from "./core/errors";
+export { TicketPartialFailure } from "./core/ticket/partial-failure";
 export { CONFIG_KEYS } from "./config/keys";
 
 /** Defines `name` on this module's exports as a getter that loads its module once. */
@@ -46,8 +47,8 @@ export type RackspaceTicketCommentProvider = CommentProviderModule.RackspaceTick
 /** The API client (TicketingClient, its errors and schemas), for programs that call the API themselves. */
 export declare const api: typeof ApiModule;
 
-lazy("RackspaceTicketProvider", () => (require("./provider/provider") as typeof ProviderModule).RackspaceTicketProvider);
-lazy("RackspaceTicketCommentProvider", () => (require("./provider/comment-provider") as typeof CommentProviderModule).RackspaceTicketCommentProvider);
+lazy("RackspaceTicketProvider", () => (require("./faces/dynamic/provider") as typeof ProviderModule).RackspaceTicketProvider);
+lazy("RackspaceTicketCommentProvider", () => (require("./faces/dynamic/comment-provider") as typeof CommentProviderModule).RackspaceTicketCommentProvider);
 lazy("api", () => require("./api") as typeof ApiModule);
 
 const lookups = () => require("./lookups") as typeof LookupsModule;

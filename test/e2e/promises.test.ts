@@ -5,7 +5,7 @@
  * adoptTicketId Rackspace closed, a RackspaceTicketComment whose text is a secret, and the
  * preview of an in-place update with a comment on the ticket. Each would have failed on 0.5.0.
  */
-import { commentMarker } from "../../src/provider/comment-marker";
+import { commentMarker } from "../../src/core/comment/marker";
 import type { Simulator } from "../../src/simulator";
 import { describeWithPulumiCli, ensureBuilt, PulumiProject } from "../helpers/pulumi-cli";
 import { expectNoSecretLeak } from "../helpers/secret-scan";

@@ -19,7 +19,7 @@
  *   once, then refresh and destroy work.
  */
 import * as fs from "node:fs";
-import { STATE_VERSION } from "../../src/provider/state";
+import { STATE_VERSION } from "../../src/core/ticket/state";
 import { digestsOf, postedDigests, postedTextDigests, textDigestsOf } from "../helpers/posted";
 import * as path from "node:path";
 import type { Simulator } from "../../src/simulator";

@@ -18,9 +18,9 @@
  */
 import * as fs from "node:fs";
 import { postedTextDigests, textDigestsOf } from "../helpers/posted";
-import { textDigest } from "../../src/provider/posted";
+import { textDigest } from "../../src/core/history/posted";
 import * as path from "node:path";
-import { STATE_VERSION } from "../../src/provider/state";
+import { STATE_VERSION } from "../../src/core/ticket/state";
 import type { RequestLogEntry, Simulator } from "../../src/simulator";
 import { describeWithPulumiCli, ensureBuilt, PulumiProject, TICKET_TYPE } from "../helpers/pulumi-cli";
 import { customerComments, expectOk, fixtureIds, lastSeq, nameOf, previewPlan, Replay, replay, revealed, writesSince } from "../helpers/state-fixture";

@@ -1,10 +1,10 @@
 /**
  * Reading what a RackspaceTicket records about its posted entries: records (digests and ids) instead of texts, and a thread that names the stack's own entries.
  */
-import type { CommentInput } from "../../src/provider/entries";
-import { EntryRecord, pendingRecord, textDigest, threadDigest } from "../../src/provider/posted";
-import type { ThreadEntry } from "../../src/provider/outputs";
-import { expandThread } from "../../src/provider/thread-view";
+import type { CommentInput } from "../../src/core/history/entries";
+import { EntryRecord, pendingRecord, textDigest, threadDigest } from "../../src/core/history/posted";
+import type { ThreadEntry } from "../../src/core/ticket/outputs";
+import { expandThread } from "../../src/core/history/thread-view";
 
 type Outs = Record<string, unknown> | { posted?: unknown; thread?: unknown } | undefined;
 

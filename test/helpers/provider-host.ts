@@ -85,7 +85,7 @@ export async function serializedProvider(): Promise<string> {
   // eslint-disable-next-line @typescript-eslint/no-require-imports
   const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
   // eslint-disable-next-line @typescript-eslint/no-require-imports
-  const { providerStub } = require(STUB_JS) as typeof import("../../src/provider/stub");
+  const { providerStub } = require(STUB_JS) as typeof import("../../src/faces/dynamic/stub");
   const stub = providerStub();
   const serialized = await pulumi.runtime.serializeFunction(() => stub, { allowSecrets: true });
   return serialized.text;

@@ -5,10 +5,10 @@
  * nothing, refresh drops the comment only on a positive answer, a closed ticket is refused.
  */
 import * as path from "node:path";
-import { RackspaceTicketCommentProvider } from "../../src/provider/comment-provider";
-import { handler } from "../../src/provider/impl";
-import { RackspaceTicketProvider } from "../../src/provider/provider";
-import { TicketOperationError } from "../../src/provider/errors";
+import { RackspaceTicketCommentProvider } from "../../src/faces/dynamic/comment-provider";
+import { handler } from "../../src/faces/dynamic/impl";
+import { RackspaceTicketProvider } from "../../src/faces/dynamic/provider";
+import { TicketOperationError } from "../../src/core/errors";
 import type { Simulator } from "../../src/simulator";
 import { ensureBuilt, REPO_ROOT } from "../helpers/provider-host";
 import { openTicketByHand, providerConfig, resetClientState, startSim } from "../helpers/sim";
@@ -291,7 +291,7 @@ describe("RackspaceTicketComment provider", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { commentProviderStub } = require(path.join(REPO_ROOT, "dist", "provider", "comment-stub.js")) as typeof import("../../src/provider/comment-stub");
+    const { commentProviderStub } = require(path.join(REPO_ROOT, "dist", "provider", "comment-stub.js")) as typeof import("../../src/faces/dynamic/comment-stub");
     const stub = commentProviderStub();
     const text = (await pulumi.runtime.serializeFunction(() => stub, { allowSecrets: true })).text;
     expect(Buffer.byteLength(text)).toBeLessThan(2048);

@@ -6,7 +6,7 @@
  */
 import * as pulumi from "@pulumi/pulumi";
 import { getAccounts, getAccountsOutput, getCategories, getResources, resetCatalogCache } from "../../src/lookups";
-import { RackspaceTicketProvider } from "../../src/provider/provider";
+import { RackspaceTicketProvider } from "../../src/faces/dynamic/provider";
 import type { Simulator } from "../../src/simulator";
 import { clientOptions, DEMO_KEY, DEMO_USER, providerConfig, resetClientState, startSim } from "../helpers/sim";
 

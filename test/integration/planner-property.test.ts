@@ -3,10 +3,10 @@
  * simulator's ticket yield the new ticket, with no call for an unchanged field.
  */
 import fc from "fast-check";
-import { pendingRecord } from "../../src/provider/posted";
-import { planChanges } from "../../src/provider/plan";
-import { REPLACE_FIELDS } from "../../src/provider/inputs";
-import { RackspaceTicketProvider } from "../../src/provider/provider";
+import { pendingRecord } from "../../src/core/history/posted";
+import { planChanges } from "../../src/core/ticket/plan";
+import { REPLACE_FIELDS } from "../../src/core/ticket/inputs";
+import { RackspaceTicketProvider } from "../../src/faces/dynamic/provider";
 import type { Simulator } from "../../src/simulator";
 import { providerConfig, resetClientState, startSim } from "../helpers/sim";
 

@@ -4,7 +4,7 @@
  */
 import { TicketingClient } from "../../src/api/client";
 import { digestsOf, postedDigests } from "../helpers/posted";
-import { RackspaceTicketProvider } from "../../src/provider/provider";
+import { RackspaceTicketProvider } from "../../src/faces/dynamic/provider";
 import type { Simulator } from "../../src/simulator";
 import { clientOptions, providerConfig, resetClientState, startSim } from "../helpers/sim";
 

@@ -5,14 +5,14 @@
  * that expires, a throttled slot request, and no token sent to the upload URL.
  */
 import * as fs from "node:fs";
-import type { CommentInput } from "../../src/provider/entries";
+import type { CommentInput } from "../../src/core/history/entries";
 import { digestsOf, postedDigests, postedOf } from "../helpers/posted";
 import * as http from "node:http";
 import * as os from "node:os";
 import * as path from "node:path";
 import type { AddressInfo } from "node:net";
 import { TicketingClient } from "../../src/api/client";
-import { RackspaceTicketProvider, TicketOperationError, TicketPartialFailure } from "../../src/provider/provider";
+import { RackspaceTicketProvider, TicketOperationError, TicketPartialFailure } from "../../src/faces/dynamic/provider";
 import type { Simulator } from "../../src/simulator";
 import { clientOptions, providerConfig, resetClientState, startSim } from "../helpers/sim";
 

@@ -3,7 +3,7 @@
  * gate (`waitFor`), the deployment's `note`, the closing comment and the cross-references
  * of a replacement.
  */
-import { RackspaceTicketProvider, TicketPartialFailure } from "../../src/provider/provider";
+import { RackspaceTicketProvider, TicketPartialFailure } from "../../src/faces/dynamic/provider";
 import type { Simulator, Ticket } from "../../src/simulator";
 import { providerConfig, resetClientState, startSim } from "../helpers/sim";
 

@@ -2,8 +2,8 @@
  * No duplicates on ambiguous writes: a create or a comment whose answer was lost is
  * looked for (correlation marker, thread) before anything is sent again.
  */
-import { forgetProcessMemory } from "../../src/provider/process-memory";
-import { RackspaceTicketProvider, TicketPartialFailure } from "../../src/provider/provider";
+import { forgetProcessMemory } from "../../src/core/process-memory";
+import { RackspaceTicketProvider, TicketPartialFailure } from "../../src/faces/dynamic/provider";
 import { digestsOf, postedDigests } from "../helpers/posted";
 import type { Simulator } from "../../src/simulator";
 import { providerConfig, resetClientState, startSim } from "../helpers/sim";

@@ -3,7 +3,7 @@
  * 5xx storm, malformed answers. Bounded retries, then an error that says what was done
  * and what was not; the state keeps what was created.
  */
-import { RackspaceTicketProvider, TicketOperationError, TicketPartialFailure } from "../../src/provider/provider";
+import { RackspaceTicketProvider, TicketOperationError, TicketPartialFailure } from "../../src/faces/dynamic/provider";
 import { digestsOf, postedDigests } from "../helpers/posted";
 import type { Simulator } from "../../src/simulator";
 import { providerConfig, resetClientState, startSim } from "../helpers/sim";

@@ -4,7 +4,7 @@
  * create's old approval or a status already met; an approval given while the create's comments
  * are still being posted counts; a rejection answered by hand is superseded.
  */
-import { RackspaceTicketProvider, TicketPartialFailure } from "../../src/provider/provider";
+import { RackspaceTicketProvider, TicketPartialFailure } from "../../src/faces/dynamic/provider";
 import type { Simulator } from "../../src/simulator";
 import { commentByHand, providerConfig, resetClientState, startSim } from "../helpers/sim";
 

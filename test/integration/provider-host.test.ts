@@ -6,7 +6,7 @@
  * `pulumi up`. Nothing is mocked.
  */
 import * as fs from "node:fs";
-import { textDigest } from "../../src/provider/posted";
+import { textDigest } from "../../src/core/history/posted";
 import { digestsOf, postedDigests, threadOf } from "../helpers/posted";
 import { startSimulator, Simulator, RequestLogEntry } from "../../src/simulator";
 import {

@@ -4,7 +4,7 @@
  * diffs those inputs works), nothing is posted when the thread cannot be read, and the closing
  * comment is compared with the entries the stack did not post itself.
  */
-import { RackspaceTicketProvider, TicketPartialFailure } from "../../src/provider/provider";
+import { RackspaceTicketProvider, TicketPartialFailure } from "../../src/faces/dynamic/provider";
 import type { Simulator } from "../../src/simulator";
 import { commentByHand, providerConfig, resetClientState, startSim } from "../helpers/sim";
 

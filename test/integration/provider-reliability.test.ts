@@ -4,9 +4,9 @@
  * replacement never adopts the ticket it replaces, replaceOnChanges is applied by the
  * diff, old (0.2.0) state is migrated, and messages never print secrets or long values.
  */
-import { RackspaceTicketProvider, TicketOperationError, TicketPartialFailure } from "../../src/provider/provider";
-import { expandThread } from "../../src/provider/thread-view";
-import { STATE_VERSION } from "../../src/provider/state";
+import { RackspaceTicketProvider, TicketOperationError, TicketPartialFailure } from "../../src/faces/dynamic/provider";
+import { expandThread } from "../../src/core/history/thread-view";
+import { STATE_VERSION } from "../../src/core/ticket/state";
 import { digestsOf, postedDigests, postedOf, threadOf } from "../helpers/posted";
 import type { Simulator } from "../../src/simulator";
 import { openTicketByHand, providerConfig, resetClientState, startSim } from "../helpers/sim";

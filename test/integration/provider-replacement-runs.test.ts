@@ -5,8 +5,8 @@
  * old ticket closed in a later run still names its successor; and two endpoints in one process
  * never mix their tickets up.
  */
-import { RackspaceTicketProvider, TicketPartialFailure } from "../../src/provider/provider";
-import { forgetProcessMemory } from "../../src/provider/process-memory";
+import { RackspaceTicketProvider, TicketPartialFailure } from "../../src/faces/dynamic/provider";
+import { forgetProcessMemory } from "../../src/core/process-memory";
 import type { Simulator } from "../../src/simulator";
 import { openTicketByHand, providerConfig, resetClientState, startSim } from "../helpers/sim";
 

@@ -5,10 +5,10 @@
  * program opens a new ticket and closes the unconfirmed one once found; refresh resolves the
  * record's id; delete fails with the guidance while nothing can be proven.
  */
-import { RackspaceTicketProvider, TicketPartialFailure } from "../../src/provider/provider";
+import { RackspaceTicketProvider, TicketPartialFailure } from "../../src/faces/dynamic/provider";
 import type { Simulator } from "../../src/simulator";
 import { providerConfig, resetClientState, startSim } from "../helpers/sim";
-import { forgetProcessMemory } from "../../src/provider/process-memory";
+import { forgetProcessMemory } from "../../src/core/process-memory";
 
 type Props = Record<string, unknown>;
 

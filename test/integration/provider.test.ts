@@ -3,10 +3,10 @@
  * every row of the behaviour table, no-op diffs, delete idempotency, refresh after a
  * Racker acts, partial failure, progress lines, and where configuration comes from.
  */
-import { RackspaceTicketProvider, TicketOperationError, TicketPartialFailure } from "../../src/provider/provider";
-import { textDigest } from "../../src/provider/posted";
+import { RackspaceTicketProvider, TicketOperationError, TicketPartialFailure } from "../../src/faces/dynamic/provider";
+import { textDigest } from "../../src/core/history/posted";
 import { digestsOf, postedDigests, postedOf, threadOf, threadTexts } from "../helpers/posted";
-import { STATE_VERSION } from "../../src/provider/state";
+import { STATE_VERSION } from "../../src/core/ticket/state";
 import type { Simulator } from "../../src/simulator";
 import { DEMO_KEY, providerConfig, resetClientState, startSim } from "../helpers/sim";
 

@@ -43,7 +43,7 @@ describe("API docs (typedoc.json → docs/api/)", () => {
   it("typedoc.json documents the package's public entry points into docs/api/, warnings as errors", () => {
     const cfg = JSON.parse(fs.readFileSync(path.join(ROOT, "typedoc.json"), "utf8")) as Record<string, unknown>;
     expect(cfg).toMatchObject({
-      entryPoints: ["src/index.ts", "src/simulator/index.ts", "src/provider/provider.ts", "src/provider/comment-provider.ts", "src/lookups/index.ts", "src/api/index.ts"],
+      entryPoints: ["src/index.ts", "src/simulator/index.ts", "src/faces/dynamic/provider.ts", "src/faces/dynamic/comment-provider.ts", "src/lookups/index.ts", "src/api/index.ts"],
       plugin: ["typedoc-plugin-markdown"],
       out: "docs/api",
       treatWarningsAsErrors: true,

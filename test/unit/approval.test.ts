@@ -1,7 +1,7 @@
 import type { Ticket } from "../../src/api/schemas";
-import { normalStatus, standing } from "../../src/provider/approval";
-import { gateWords } from "../../src/provider/gate";
-import { durationMs, gateOf, WaitForSchema } from "../../src/provider/wait-for";
+import { normalStatus, standing } from "../../src/core/gate/approval";
+import { gateWords } from "../../src/core/gate/gate";
+import { durationMs, gateOf, WaitForSchema } from "../../src/core/gate/wait-for";
 
 /** A wait from the ticket's creation (every reply and status counts) with no entries of the stack's own. */
 const FROM_START = { entries: 0, status: "" };

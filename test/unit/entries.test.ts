@@ -6,10 +6,10 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import { attachmentNameProblem, FORBIDDEN_EXTENSIONS } from "../../src/api/attachments";
-import { attachmentKey, digestInputs, loadAttachment, sameEntry, sha256 } from "../../src/provider/entries";
-import { appendOnlyProblems } from "../../src/provider/append-only";
-import { pendingRecord } from "../../src/provider/posted";
-import { planChanges } from "../../src/provider/plan";
+import { attachmentKey, digestInputs, loadAttachment, sameEntry, sha256 } from "../../src/core/history/entries";
+import { appendOnlyProblems } from "../../src/core/history/append-only";
+import { pendingRecord } from "../../src/core/history/posted";
+import { planChanges } from "../../src/core/ticket/plan";
 
 const base = { accountId: "hybrid:100001", subject: "Deploy", category: "Change", subcategory: "General" };
 

@@ -9,8 +9,8 @@
  */
 import fc from "fast-check";
 import type { Ticket } from "../../src/api/schemas";
-import { GateBaseline, normalStatus, standing } from "../../src/provider/approval";
-import { gateOf } from "../../src/provider/wait-for";
+import { GateBaseline, normalStatus, standing } from "../../src/core/gate/approval";
+import { gateOf } from "../../src/core/gate/wait-for";
 
 /** Replies with what the documented plain-text rule says of `approval: "approved"` and `rejection: "rejected"`. */
 const REPLIES: { text: string; approves: boolean; rejects: boolean }[] = [

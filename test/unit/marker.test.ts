@@ -1,4 +1,4 @@
-import { describeWithMarker, findMarker, markerFor, replacedTicket, stripMarker } from "../../src/provider/marker";
+import { describeWithMarker, findMarker, markerFor, replacedTicket, stripMarker } from "../../src/core/ticket/marker";
 
 const inputs = { accountId: "hybrid:1", subject: "s", category: "Change", subcategory: "General" };
 const ref = { project: "ops", stack: "prod", name: "web-change" };

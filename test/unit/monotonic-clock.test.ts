@@ -7,7 +7,7 @@
  */
 import { monotonicNow } from "../../src/api/clock";
 import { LimiterHoldError, SlidingWindowLimiter } from "../../src/api/limiter";
-import { OperationContext } from "../../src/provider/context";
+import { OperationContext } from "../../src/core/context";
 
 const HOUR = 3_600_000;
 const JUMPS: [string, number][] = [

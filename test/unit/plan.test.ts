@@ -1,7 +1,7 @@
-import { planChanges, sameResourceSet } from "../../src/provider/plan";
-import { UNKNOWN } from "../../src/provider/inputs";
-import { recordOf } from "../../src/provider/notes";
-import { pendingRecord, textDigest } from "../../src/provider/posted";
+import { planChanges, sameResourceSet } from "../../src/core/ticket/plan";
+import { UNKNOWN } from "../../src/core/ticket/inputs";
+import { recordOf } from "../../src/core/history/notes";
+import { pendingRecord, textDigest } from "../../src/core/history/posted";
 
 const base = {
   accountId: "hybrid:100001",

@@ -1,4 +1,4 @@
-import { OperationContext } from "../../src/provider/context";
+import { OperationContext } from "../../src/core/context";
 
 describe("progress lines of a long wait", () => {
   afterEach(() => jest.useRealTimers());

@@ -1,7 +1,7 @@
-import { appendOnlyProblems } from "../../src/provider/append-only";
-import { pendingRecord } from "../../src/provider/posted";
-import { checkInputs, UNKNOWN } from "../../src/provider/inputs";
-import { RackspaceTicketProvider } from "../../src/provider/provider";
+import { appendOnlyProblems } from "../../src/core/history/append-only";
+import { pendingRecord } from "../../src/core/history/posted";
+import { checkInputs, UNKNOWN } from "../../src/core/ticket/inputs";
+import { RackspaceTicketProvider } from "../../src/faces/dynamic/provider";
 
 const valid = {
   accountId: "hybrid:100001",

@@ -11,7 +11,7 @@
  * that is not a question. A rejection phrase present as a whole word always counts.
  */
 import fc from "fast-check";
-import { approvalMatcher, rejectionMatcher } from "../../src/provider/reply-match";
+import { approvalMatcher, rejectionMatcher } from "../../src/core/gate/reply-match";
 
 /** The blocking words, as the issue lists them (typed here, not imported: the test must not share the implementation's list). */
 const BLOCKERS = [

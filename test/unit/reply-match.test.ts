@@ -6,7 +6,7 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { approvalMatcher, rejectionMatcher, ReplyMatcher } from "../../src/provider/reply-match";
+import { approvalMatcher, rejectionMatcher, ReplyMatcher } from "../../src/core/gate/reply-match";
 
 const approval = (pattern: string): ReplyMatcher => approvalMatcher(pattern) as ReplyMatcher;
 const rejection = (pattern: string): ReplyMatcher => rejectionMatcher(pattern) as ReplyMatcher;

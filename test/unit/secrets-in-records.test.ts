@@ -4,10 +4,10 @@
  * of an entry another resource of this package posted, and no signed or upload URL of a file.
  */
 import type { Ticket } from "../../src/api/schemas";
-import { commentMarker, commentTextWithMarker } from "../../src/provider/comment-marker";
-import { matchesMarker } from "../../src/provider/lookup";
-import { describeWithMarker, markerFor } from "../../src/provider/marker";
-import { descriptionDigestOf, postedByThisPackage, threadOf } from "../../src/provider/outputs";
+import { commentMarker, commentTextWithMarker } from "../../src/core/comment/marker";
+import { matchesMarker } from "../../src/core/ticket/lookup";
+import { describeWithMarker, markerFor } from "../../src/core/ticket/marker";
+import { descriptionDigestOf, postedByThisPackage, threadOf } from "../../src/core/ticket/outputs";
 
 const ref = { organization: "org", project: "ops", stack: "prod", name: "vault-change" };
 const inputs = { accountId: "hybrid:1", subject: "Rotate the vault", category: "Change", subcategory: "General", description: "PIN 4711" };

@@ -1,13 +1,13 @@
 /**
  * Records written by earlier versions read in the current shape: a 0.4 record's posted texts become records tied to their thread entries, and the texts are not kept twice.
  */
-import { migrateState, STATE_VERSION } from "../../src/provider/state";
-import { pendingRecord, textDigest } from "../../src/provider/posted";
-import { outputsFrom } from "../../src/provider/outputs";
+import { migrateState, STATE_VERSION } from "../../src/core/ticket/state";
+import { pendingRecord, textDigest } from "../../src/core/history/posted";
+import { outputsFrom } from "../../src/core/ticket/outputs";
 import type { Ticket } from "../../src/api/schemas";
-import { planChanges } from "../../src/provider/plan";
-import { plannedFrom } from "../../src/provider/records";
-import { userInputs } from "../../src/provider/inputs";
+import { planChanges } from "../../src/core/ticket/plan";
+import { plannedFrom } from "../../src/core/ticket/records";
+import { userInputs } from "../../src/core/ticket/inputs";
 import * as fs from "node:fs";
 import * as path from "node:path";
 

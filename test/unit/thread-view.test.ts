@@ -3,10 +3,10 @@
  */
 import fc from "fast-check";
 import type { Ticket } from "../../src/api/schemas";
-import { describeWithMarker } from "../../src/provider/marker";
-import { descriptionDigestOf, threadOf } from "../../src/provider/outputs";
-import { recordsFor } from "../../src/provider/posted";
-import { expandThread } from "../../src/provider/thread-view";
+import { describeWithMarker } from "../../src/core/ticket/marker";
+import { descriptionDigestOf, threadOf } from "../../src/core/ticket/outputs";
+import { recordsFor } from "../../src/core/history/posted";
+import { expandThread } from "../../src/core/history/thread-view";
 
 const CREATOR = "Demo User";
 type Step = { kind: "comment" | "racker" | "portal"; text: string };

@@ -1,0 +1,96 @@
+/**
+ * What this provider process learned in a deployment, for the operations that follow:
+ * "resource R replaces ticket X" (so the create never adopts X, by marker or by adoptTicketId,
+ * and its description names X), "ticket X is Closed" (so the delete of the replaced resource
+ * sends nothing to it), "ticket X was replaced by Y" (so the delete names Y on X before
+ * closing it) and "ticket X is held by resource R" (so the delete of an unconfirmed create's
+ * record never closes the ticket a resource took: its replacement, in this deployment, or the
+ * diff of the resource that keeps it, in a later one).
+ *
+ * The engine runs a deployment's diffs, creates and deletes in one provider process, and every
+ * diff and create runs before the deletes of the deployment (pending deletes included), so
+ * memory is enough within a deployment; what a later deployment needs (the tickets a ticket
+ * replaced, whose close may still be pending) is recorded in the outputs (`replaces`).
+ * Tickets are keyed by endpoint, account and id: two providers in one process (two accounts,
+ * staging and production) never mix their tickets up.
+ */
+import type { ResourceRef } from "./marker";
+import { processMap, refKey, TicketKey } from "../process-memory";
+
+export type { TicketKey } from "../process-memory";
+
+export interface PendingReplacement {
+  /** The ticket being replaced (for an unconfirmed create, the record's id). */
+  ticketId: string;
+  /**
+   * Why: Rackspace closed it (or it is gone), a field that cannot change on a ticket changed,
+   * or the record is a create whose answer was lost and which the replacement must resolve.
+   */
+  reason: "closed" | "fields" | "unconfirmed";
+  /** The tickets the replaced one had replaced itself, whose close may still be pending. */
+  chain?: string[];
+  /** For an unconfirmed create: the marker its ticket carries. */
+  marker?: string;
+}
+
+const keyOf = (t: TicketKey) => JSON.stringify([t.endpoint, t.accountId ?? "", t.id]);
+const registry = () => processMap<string, PendingReplacement>("replacements.v2");
+const closedMap = () => processMap<string, true>("closed-tickets.v2");
+const successors = () => processMap<string, string>("successors.v2");
+const holders = () => processMap<string, string>("held-tickets.v1");
+
+/** Records that the resource `ref` is about to replace `pending.ticketId`. */
+export function noteReplacement(ref: ResourceRef, pending: PendingReplacement): void {
+  registry().set(refKey(ref), pending);
+}
+
+/** Forgets a replacement the diff no longer plans. */
+export function forgetReplacement(ref: ResourceRef): void {
+  registry().delete(refKey(ref));
+}
+
+/** The replacement the resource `ref` is being created for, if any. */
+export function pendingReplacement(ref: ResourceRef): PendingReplacement | undefined {
+  return registry().get(refKey(ref));
+}
+
+/** Records that this process read the ticket as Closed (the delete of its replaced resource then sends nothing). */
+export function noteClosed(t: TicketKey): void {
+  closedMap().set(keyOf(t), true);
+}
+
+/** Whether this process read the ticket as Closed. */
+export function seenClosed(t: TicketKey): boolean {
+  return closedMap().has(keyOf(t));
+}
+
+/** Records that the ticket was replaced by `newTicketId` (its delete then says so on it). */
+export function noteReplacedBy(t: TicketKey, newTicketId: string): void {
+  if (t.id !== newTicketId) successors().set(keyOf(t), newTicketId);
+}
+
+/** The ticket that replaced this one, if any. */
+export function replacedBy(t: TicketKey): string | undefined {
+  return successors().get(keyOf(t));
+}
+
+/**
+ * Records that the resource `ref` keeps the ticket after this deployment (a diff that plans no
+ * replacement, a create that opened or adopted it); a resource holds one ticket at a time.
+ */
+export function noteHeld(t: TicketKey, ref: ResourceRef): void {
+  const who = refKey(ref);
+  for (const [k, v] of holders()) if (v === who) holders().delete(k);
+  holders().set(keyOf(t), who);
+}
+
+/** Records that the resource `ref` no longer keeps a ticket (its diff plans a replacement). */
+export function forgetHeld(ref: ResourceRef): void {
+  const who = refKey(ref);
+  for (const [k, v] of holders()) if (v === who) holders().delete(k);
+}
+
+/** Whether a resource of this deployment keeps the ticket (an unconfirmed record's delete must then not close it). */
+export function isHeld(t: TicketKey): boolean {
+  return holders().has(keyOf(t));
+}
