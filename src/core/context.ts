@@ -35,9 +35,35 @@ export class OperationContext {
     readonly kind: string = "RackspaceTicket",
     /** The resource this context's operation is about (its lines show on its row). */
     private readonly urn?: string,
-    /** The client, shared by every resource's context of one provider. */
-    private readonly shared: { client?: TicketingClient } = {},
+    /** The client and the cancellation, shared by every resource's context of one provider. */
+    private readonly shared: { client?: TicketingClient; cancelled?: boolean; wake?: Set<() => void> } = {},
   ) {}
+
+  /** Ends every wait of this provider (the engine's Cancel): gates stop waiting, sleeps return at once. */
+  cancel(): void {
+    this.shared.cancelled = true;
+    for (const w of this.shared.wake ?? []) w();
+  }
+
+  /** Whether the engine asked this provider to stop. */
+  get cancelled(): boolean {
+    return this.shared.cancelled === true;
+  }
+
+  /** Waits `ms`, or less when the provider is cancelled. */
+  sleep(ms: number): Promise<void> {
+    if (this.cancelled) return Promise.resolve();
+    return new Promise((resolve) => {
+      const wake = this.shared.wake ?? (this.shared.wake = new Set());
+      const done = () => {
+        clearTimeout(timer);
+        wake.delete(done);
+        resolve();
+      };
+      const timer = setTimeout(done, ms);
+      wake.add(done);
+    });
+  }
 
   /** The same context for one resource's operation: its lines carry the resource's URN. */
   forResource(urn: string | undefined): OperationContext {

@@ -7,7 +7,7 @@
  * serves a whole deployment; they are kept for 10 minutes.
  */
 import type { CallContext, TicketingClient } from "../api/client";
-import type { Account, Category } from "../api/schemas";
+import type { Account, Category, Resource, ResourcesQuery } from "../api/schemas";
 
 /** How long a fetched catalog is reused. */
 export const CATALOG_TTL_MS = 10 * 60_000;
@@ -127,4 +127,56 @@ export function checkChoice(choice: TicketChoice, accounts: Account[], categorie
     problems.push({ property: "severity", reason: `severity ${JSON.stringify(choice.severity)} is not allowed on account ${account.id}; it allows ${listOf(account.severities)}` });
   }
   return problems;
+}
+
+/** A device the user may attach, with the URL a ticket's `resources` takes. */
+export interface ResourceInfo {
+  id: string;
+  name: string;
+  accountId: string;
+  platform: string;
+  type: string;
+  location: string;
+  status: string;
+  /** `_links.self`: put this in a RackspaceTicket's `resources`. */
+  url: string;
+  /** Everything the API returned for the device. */
+  raw: Resource;
+}
+
+export interface GetResourcesArgs extends ResourcesQuery {
+  /**
+   * Without `offset` or `limit`, every page is fetched (500 at a time) and the whole list
+   * returned; with either, exactly that page.
+   */
+  allPages?: boolean;
+}
+
+function toInfo(r: Resource): ResourceInfo {
+  return {
+    id: r.id,
+    name: r.name ?? "",
+    accountId: r.accountId ?? "",
+    platform: r.platform ?? "",
+    type: r.type ?? "",
+    location: r.location ?? "",
+    status: r.status ?? "",
+    url: r._links?.self ?? "",
+    raw: r,
+  };
+}
+
+/** GET /resources on the resources host: devices matching the query (docs §4.8), every page unless one is asked for. */
+export async function resourcesOf(client: TicketingClient, args: GetResourcesArgs = {}, ctx?: CallContext): Promise<ResourceInfo[]> {
+  const { allPages, ...query } = args;
+  const paged = query.offset !== undefined || query.limit !== undefined;
+  if (paged || allPages === false) return (await client.getResources(query, ctx)).map(toInfo);
+  const all: Resource[] = [];
+  const pageSize = 500;
+  for (let offset = 0; ; offset += pageSize) {
+    const page = await client.getResources({ ...query, offset, limit: pageSize }, ctx);
+    all.push(...page);
+    if (page.length < pageSize) break;
+  }
+  return all.map(toInfo);
 }

@@ -15,9 +15,9 @@ import * as pulumi from "@pulumi/pulumi";
 import { TicketingClient } from "../api/client";
 import type { ClientOptions } from "../api/config";
 import { fingerprint } from "../api/identity";
-import type { Account, Category, Resource, ResourcesQuery } from "../api/schemas";
+import type { Account, Category } from "../api/schemas";
 import { optionsFromConfig } from "../config/client-options";
-import { cachedAccounts, cachedCategories } from "./catalog";
+import { cachedAccounts, cachedCategories, GetResourcesArgs, ResourceInfo, resourcesOf } from "./catalog";
 
 export { checkChoice, normalizeName, subcategoriesFor, resetCatalogCache, CATALOG_TTL_MS } from "./catalog";
 export type { TicketChoice, ChoiceProblem } from "./catalog";
@@ -25,28 +25,7 @@ export type { TicketChoice, ChoiceProblem } from "./catalog";
 /** Explicit client options; anything left out comes from stack config, then the environment. */
 export type LookupOptions = ClientOptions;
 
-/** A device the user may attach, with the URL a ticket's `resources` takes. */
-export interface ResourceInfo {
-  id: string;
-  name: string;
-  accountId: string;
-  platform: string;
-  type: string;
-  location: string;
-  status: string;
-  /** `_links.self`: put this in a RackspaceTicket's `resources`. */
-  url: string;
-  /** Everything the API returned for the device. */
-  raw: Resource;
-}
-
-export interface GetResourcesArgs extends ResourcesQuery {
-  /**
-   * Without `offset` or `limit`, every page is fetched (500 at a time) and the whole list
-   * returned; with either, exactly that page.
-   */
-  allPages?: boolean;
-}
+export type { GetResourcesArgs, ResourceInfo } from "./catalog";
 
 /** Stack config as the program sees it (secrets included: they are read, never returned). */
 function programConfig() {
@@ -81,34 +60,9 @@ export function getCategories(options?: LookupOptions): Promise<Category[]> {
   return cachedCategories(clientFor(options));
 }
 
-function toInfo(r: Resource): ResourceInfo {
-  return {
-    id: r.id,
-    name: r.name ?? "",
-    accountId: r.accountId ?? "",
-    platform: r.platform ?? "",
-    type: r.type ?? "",
-    location: r.location ?? "",
-    status: r.status ?? "",
-    url: r._links?.self ?? "",
-    raw: r,
-  };
-}
-
 /** GET /resources on the resources host: devices matching the query (docs §4.8). */
-export async function getResources(args: GetResourcesArgs = {}, options?: LookupOptions): Promise<ResourceInfo[]> {
-  const { allPages, ...query } = args;
-  const client = clientFor(options);
-  const paged = query.offset !== undefined || query.limit !== undefined;
-  if (paged || allPages === false) return (await client.getResources(query)).map(toInfo);
-  const all: Resource[] = [];
-  const pageSize = 500;
-  for (let offset = 0; ; offset += pageSize) {
-    const page = await client.getResources({ ...query, offset, limit: pageSize });
-    all.push(...page);
-    if (page.length < pageSize) break;
-  }
-  return all.map(toInfo);
+export function getResources(args: GetResourcesArgs = {}, options?: LookupOptions): Promise<ResourceInfo[]> {
+  return resourcesOf(clientFor(options), args);
 }
 
 /** {@link getAccounts} as an Output. */

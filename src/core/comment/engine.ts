@@ -28,6 +28,7 @@ import { isClosed, isTicketGone } from "../status";
 import { LineMeta, LineSink, plainSink } from "../log";
 import { urnOf } from "../ticket/urn";
 import type { TicketDiff } from "../ticket/diff";
+import type { PropertyChange } from "../ticket/detailed-diff";
 
 
 const str = (props: Record<string, unknown> | undefined, k: string) => (typeof props?.[k] === "string" ? (props[k] as string) : undefined);
@@ -155,7 +156,9 @@ export class CommentEngine {
       );
       if (isClosed(olds.status) && !replaces.includes("ticketId")) this.emit(`${commentLabel(ref.name, oldTicket, secrets)}: the ticket was Closed when last read: the new comment will be refused`, here);
     }
-    return { changes, replaces, stables: ["commentId", "created", "authorName", "marker"], deleteBeforeReplace: false };
+    const detailedDiff: Record<string, PropertyChange> = Object.fromEntries(replaces.map((f) => [f, { kind: "update-replace" as const, inputDiff: true }]));
+    if (account !== undefined && account !== olds.accountId) detailedDiff.accountId = { kind: olds.accountId ? "update" : "add", inputDiff: true };
+    return { changes, replaces, stables: ["commentId", "created", "authorName", "marker"], deleteBeforeReplace: false, detailedDiff };
   }
 
   async create(props: Record<string, unknown>): Promise<{ id: string; outs: Record<string, unknown> }> {

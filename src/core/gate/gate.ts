@@ -48,7 +48,6 @@ export class GateFailure extends Error {
   }
 }
 
-const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms));
 
 function minutes(ms: number): string {
   if (ms < 60_000) return `${Math.max(0, Math.round(ms / 1000))}s`;
@@ -128,7 +127,14 @@ export async function awaitGate(op: OperationContext, job: GateJob, now: () => n
       );
       lastLine = t;
     }
-    await sleep(Math.min(gate.pollMs, Math.max(0, deadline - t)));
+    await op.sleep(Math.min(gate.pollMs, Math.max(0, deadline - t)));
+    if (op.cancelled) {
+      throw new GateFailure(
+        `${who}: the deployment was cancelled while waiting for ${gateWords(gate)}. The ticket stays open and in the stack, and the resources that depend on it were not deployed; the next \`pulumi up\` waits again.`,
+        { met: false, how: "timeout", at: new Date().toISOString(), by: "", commentId: "", status, baseline },
+        last,
+      );
+    }
   }
 }
 

@@ -8,6 +8,7 @@
  * What the diff learns is kept for the create and delete of the same deployment (./replacements).
  */
 import { appendOnlyProblems } from "../history/append-only";
+import { detailedDiff, PropertyChange } from "./detailed-diff";
 import type { OperationContext } from "../context";
 import { TicketOperationError } from "../errors";
 import { userInputs } from "./inputs";
@@ -19,12 +20,14 @@ import { forgetHeld, forgetReplacement, noteClosed, noteHeld, noteReplacedBy, no
 import { isClosed } from "../status";
 import { ticketForPlan } from "./thread";
 
-/** What a diff plans, in the shape both faces translate (the dynamic provider's DiffResult is one). */
+/** What a diff plans, in the shape both faces translate (the dynamic provider's DiffResult is one; the plugin also sends the details). */
 export interface TicketDiff {
   changes: boolean;
   replaces: string[];
   stables: string[];
   deleteBeforeReplace: boolean;
+  /** Each property's change, element by element (`comments[3]`, `resources[1]`, `note`, `subject`). */
+  detailedDiff: Record<string, PropertyChange>;
 }
 
 /** Whether a `replaceOnChanges` path covers the top-level input `key` ("*", "comments", "comments[0]"…). */
@@ -45,7 +48,7 @@ function changedInPlace(plan: TicketPlan, after: Record<string, unknown>): strin
 }
 
 /** The engine's diff of the recorded ticket `id` (migrated) against the new inputs; remembers a planned replacement for create and delete. */
-export async function diffTicket(op: OperationContext, id: string, olds: MigratedRecord, news: EngineInputs): Promise<TicketDiff> {
+export async function diffTicket(op: OperationContext, id: string, olds: MigratedRecord, news: EngineInputs, oldInputs?: Record<string, unknown>): Promise<TicketDiff> {
   const ref = refOf(news);
   const accountId = str(olds, "accountId");
   const after = userInputs(news);
@@ -83,5 +86,6 @@ export async function diffTicket(op: OperationContext, id: string, olds: Migrate
     forgetHeld(ref);
     if (closed) noteClosed(op.ticket(accountId, id));
   }
-  return { changes: plan.changes || replaces.length > 0, replaces, stables: ["ticketId", "created", "createdBy"], deleteBeforeReplace: false };
+  const details = detailedDiff(plan, replaces, { resources: olds.resources, posted: postedOf(olds).length }, oldInputs ? userInputs(oldInputs) : plannedFrom(olds), after);
+  return { changes: plan.changes || replaces.length > 0, replaces, stables: ["ticketId", "created", "createdBy"], deleteBeforeReplace: false, detailedDiff: details };
 }

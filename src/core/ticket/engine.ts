@@ -61,6 +61,11 @@ export class TicketEngine {
     this.op = new OperationContext({}, { markerFooter: true, validateAgainstAccount: false, allowAnyCategory: false }, this.sink);
   }
 
+  /** The engine's Cancel: every wait ends (a gate fails as a partial failure: the ticket is kept). */
+  cancel(): void {
+    this.op.cancel();
+  }
+
   /** Reads stack config (rackspace:*) at apply time; the RACKSPACE_* environment fills the gaps. */
   async configure(req: { config: ConfigSource }): Promise<void> {
     this.op = new OperationContext(
@@ -90,10 +95,11 @@ export class TicketEngine {
   }
 
   /** Plans against the recorded outputs (./diff): what cannot change on this ticket plans a new one. */
-  async diff(id: string, oldState: TicketRecord, news: EngineInputs): Promise<TicketDiff> {
+  /** `oldInputs`: the inputs recorded with the old state, when the face has them (the plugin does): the details then compare against them. */
+  async diff(id: string, oldState: TicketRecord, news: EngineInputs, oldInputs?: EngineInputs): Promise<TicketDiff> {
     const name = refOf(news).name;
     try {
-      return await diffTicket(this.opFor(news), id, migrateState(oldState, name, id), news);
+      return await diffTicket(this.opFor(news), id, migrateState(oldState, name, id), news, oldInputs);
     } catch (e) {
       throw forTheHost(e, `${label(name, id)}: the plan stopped`);
     }

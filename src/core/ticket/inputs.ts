@@ -3,19 +3,14 @@
  * preview, and `check` (one CheckFailure per problem, before any API call).
  */
 import { z } from "zod";
-import { ResourceUrl } from "../../api/schemas";
 import { normalizeName } from "../../lookups/catalog";
-import { attachmentList, CommentSchema, LIMITS, list, text } from "../history/entry-schema";
 import { isUnknown, SECRECY_KEYS } from "../keys";
-import { WaitForSchema } from "../gate/wait-for";
+import { INPUT_FIELDS, SEVERITIES, shapeOf } from "./fields";
 
 export { AttachmentSchema, CommentSchema, LIMITS } from "../history/entry-schema";
 export { IMPORT_KEY, NAME_KEY, PROJECT_KEY, PROVIDER_KEY, STACK_KEY, THREAD_KEY, UNKNOWN } from "../keys";
 
-/** Severities a request may carry (docs §7); accounts allow a subset (checked by the API). */
-export const SEVERITIES = ["Low", "Normal", "High", "Urgent"] as const;
-/** Severities that appear only in responses (docs §8, item 9): refused in a request. */
-const RESPONSE_ONLY_SEVERITIES = ["Emergency"];
+export { SEVERITIES } from "./fields";
 
 /** The five categories the docs name (§7); others are refused at check unless `rackspace:allowAnyCategory` is on. */
 export const DOCUMENTED_CATEGORIES = ["Account", "Billing and Payments", "Change", "Request for Information", "Incident"] as const;
@@ -32,52 +27,12 @@ export function documentedCategory(name: string): string | undefined {
   return DOCUMENTED_CATEGORIES.find((c) => normalizeName(c) === k);
 }
 
-/** Fields that cannot change on an existing ticket: a change opens a new one. */
-export const REPLACE_FIELDS = ["accountId", "subject", "category", "subcategory", "severity", "description", "attachments", "recipients"] as const;
-/** Every input a user may set, in the order messages list them. */
-export const INPUT_FIELDS = [...REPLACE_FIELDS, "resources", "comments", "note", "closingComment", "waitFor", "adoptTicketId"] as const;
+export { INPUT_FIELDS, REPLACE_FIELDS } from "./fields";
 
-const ACCOUNT_ID = /^(?:[a-z][a-z_]*:)?[A-Za-z0-9][A-Za-z0-9._-]*$/;
-const CONTACT_ID = /^RPN-[0-9A-Za-z]+(?:-[0-9A-Za-z]+)*$/;
-const EMAIL = /^[^\s@]+@[^\s@]+\.[^\s@]+$/;
-
-export const TicketInputsSchema = z.strictObject(
-  {
-    accountId: text("accountId", LIMITS.shortText).refine((s) => ACCOUNT_ID.test(s), {
-      error: "accountId must look like hybrid:12345, faws:123456789012, managed_gcp:project or 12345 (as GET /accounts returns it)",
-    }),
-    subject: text("subject", LIMITS.subject),
-    category: text("category", LIMITS.shortText),
-    subcategory: text("subcategory", LIMITS.shortText),
-    severity: z
-      .enum(SEVERITIES, {
-        error: (i) =>
-          RESPONSE_ONLY_SEVERITIES.includes(String(i.input))
-            ? `severity ${String(i.input)} appears only in the API's responses (it cannot be requested); use one of ${SEVERITIES.join(", ")}`
-            : `severity must be one of ${SEVERITIES.join(", ")}`,
-      })
-      .optional(),
-    description: text("description", LIMITS.text).optional(),
-    attachments: attachmentList("attachments").optional(),
-    recipients: list(
-      "recipients",
-      z.string({ error: "a recipient must be a string" }).refine((s) => CONTACT_ID.test(s) || EMAIL.test(s), {
-        error: "a recipient must be a contact id (RPN-…) or an e-mail address",
-      }),
-    )
-      .refine((a) => new Set(a).size === a.length, { error: "recipients must not repeat an entry" })
-      .optional(),
-    resources: list("resources", ResourceUrl)
-      .refine((a) => new Set(a).size === a.length, { error: "resources must not repeat a URL" })
-      .optional(),
-    comments: list("comments", CommentSchema).optional(),
-    adoptTicketId: text("adoptTicketId", LIMITS.shortText).optional(),
-    waitFor: WaitForSchema.optional(),
-    note: CommentSchema.optional(),
-    closingComment: text("closingComment", LIMITS.text).optional(),
-  },
-  { error: (i) => (i.code === "unrecognized_keys" ? `unknown property; RackspaceTicket accepts ${INPUT_FIELDS.join(", ")}` : undefined) },
-);
+/** What `check` accepts: the field table's schemas (./fields), nothing else. */
+export const TicketInputsSchema = z.strictObject(shapeOf(), {
+  error: (i) => (i.code === "unrecognized_keys" ? `unknown property; RackspaceTicket accepts ${INPUT_FIELDS.join(", ")}` : undefined),
+});
 
 /**
  * The inputs of a RackspaceTicket once validated: the schema's output, so the type cannot drift
