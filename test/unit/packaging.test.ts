@@ -17,10 +17,11 @@ describe("npm pack", () => {
     files = (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
   });
 
-  it("contains only dist/, README.md, LICENSE and package.json", () => {
-    const outside = files.filter((f) => !f.startsWith("dist/") && !["README.md", "LICENSE", "package.json"].includes(f));
+  it("contains only dist/, README.md, LICENSE, package.json, the plugin's schema.json and its entry script", () => {
+    const top = ["README.md", "LICENSE", "package.json", "schema.json", "pulumi-resource-rackspace"];
+    const outside = files.filter((f) => !f.startsWith("dist/") && !top.includes(f));
     expect(outside).toEqual([]);
-    for (const f of ["README.md", "LICENSE", "package.json"]) expect(files).toContain(f);
+    for (const f of top) expect(files).toContain(f);
   });
 
   it("has every entry point of the exports map and the simulator's bin, with declarations", () => {

@@ -65,22 +65,33 @@ const _waitForArgsMatchesSchema: Same<Required<WaitForArgs>, Required<WaitForInp
 void _waitForArgsMatchesSchema;
 
 export interface RackspaceTicketArgs {
-  /** Account the ticket is opened in, as GET /accounts returns it (e.g. `hybrid:12345`). Changing it opens a new ticket. */
+  /**
+   * Account the ticket is opened in, as GET /accounts returns it (e.g. `hybrid:12345`). Changing it
+   * opens a new ticket.
+   */
   accountId: pulumi.Input<string>;
   /** Subject line. Changing it opens a new ticket. */
   subject: pulumi.Input<string>;
   /** Category name (e.g. `Change`, `Incident`). Changing it opens a new ticket. */
   category: pulumi.Input<string>;
-  /** Subcategory name valid for the account's product (e.g. `General` for hybrid accounts). Changing it opens a new ticket. */
+  /**
+   * Subcategory name valid for the account's product (e.g. `General` for hybrid accounts). Changing
+   * it opens a new ticket.
+   */
   subcategory: pulumi.Input<string>;
-  /** `Low`, `Normal`, `High` or `Urgent`, as the account allows (`Emergency` appears only in responses). Changing it opens a new ticket. */
+  /**
+   * `Low`, `Normal`, `High` or `Urgent` (without regard to case), as the account allows (`Emergency`
+   * appears only in responses). Changing it opens a new ticket.
+   */
   severity?: pulumi.Input<string>;
-  /** The ticket's description (its first comment). May be a secret. Changing it opens a new ticket. */
+  /**
+   * The ticket's description (its first comment). May be a secret. Changing it opens a new ticket.
+   */
   description?: pulumi.Input<string>;
   /**
-   * Files attached to the description: `{ filename, path }` (read at apply time, relative
-   * to the program's directory) or `{ filename, content }`. Forbidden extensions (exe, js,
-   * bat, …) are refused at preview. Changing them opens a new ticket.
+   * Files attached to the description: `{ filename, path }` (read at apply time, relative to the
+   * program's directory) or `{ filename, content }`. Forbidden extensions (exe, js, bat, …) are
+   * refused at preview. Changing them opens a new ticket.
    */
   attachments?: pulumi.Input<pulumi.Input<AttachmentArgs>[]>;
   /** Contact ids (RPN-…) or e-mail addresses to notify. Changing them opens a new ticket. */
@@ -88,36 +99,40 @@ export interface RackspaceTicketArgs {
   /** Resource URLs the ticket is about. A change is one PATCH with the full new list. */
   resources?: pulumi.Input<pulumi.Input<string>[]>;
   /**
-   * Comments to post, in order. Entries added at the end are posted on the next `up`;
-   * entries already posted cannot be edited, removed or reordered (the ticket's history
-   * is append-only). Entries may be secrets. An entry is a text, or `{ text, attachments }`
-   * to attach files to it; the files of a posted entry cannot change either.
+   * Comments to post, in order. Entries added at the end are posted on the next `up`; entries
+   * already posted cannot be edited, removed or reordered (the ticket's history is append-only).
+   * Entries may be secrets. An entry is a text, or `{ text, attachments }` to attach files to it;
+   * the files of a posted entry cannot change either.
    */
   comments?: pulumi.Input<pulumi.Input<CommentArgs>[]>;
   /**
-   * Adopt this existing ticket instead of opening a new one: the ticket must be open and
-   * match `accountId` and `subject`; declared resources are applied and declared comments
-   * not yet on it are posted. (Pulumi's `import` resource option cannot reach a dynamic
-   * provider: pulumi/pulumi#3550.) Only used when the resource is created.
+   * Adopt this existing ticket instead of opening a new one: the ticket must match `accountId` and
+   * `subject`; declared resources are applied and declared comments not yet on it are posted (a
+   * ticket Rackspace closed is followed by a new ticket naming it). The `import` resource option
+   * (and, with the plugin, `pulumi import`) adopts strictly instead. Only used when the resource is
+   * created.
    */
   adoptTicketId?: pulumi.Input<string>;
   /**
-   * The deployment's note, e.g. `Deployed ${commit} by run ${runId}`: posted as one comment
-   * each time its value changes (an `up` with the same value posts nothing). The history
-   * stays in the state (`notes`), so a CI job declares only the current note. A text, or
-   * `{ text, attachments }`. May be a secret. A replacement ticket gets the current note only.
+   * The deployment's note, e.g. `Deployed ${commit} by run ${runId}`: posted as one comment each
+   * time its value changes (an `up` with the same value posts nothing). The history stays in the
+   * state (`notes`), so a CI job declares only the current note. A text, or `{ text, attachments }`.
+   * May be a secret. A replacement ticket gets the current note only.
    */
   note?: pulumi.Input<CommentArgs>;
-  /** Posted on the ticket right before the stack closes it (destroy, or the old ticket of a replacement). */
+  /**
+   * Posted on the ticket right before the stack closes it (destroy, or the old ticket of a
+   * replacement).
+   */
   closingComment?: pulumi.Input<string>;
   /**
-   * The approval gate: create returns (and resources that depend on this ticket deploy)
-   * only once Rackspace meets it: one of `statuses` reached, or a Racker reply saying `approval`,
-   * after the wait began (where the waiting create or update first wrote to the ticket; a reply
-   * before your own answer on the ticket does not count). A reply saying `rejection` fails the
-   * deployment with the Racker's words; `timeout` (default `1h`) fails it, or warns and goes on
-   * with `onTimeout: "continue"`.
-   * Each check is one GET /tickets/{id} every `pollInterval` (default `30s`) from the read budget.
+   * The approval gate: create returns (and resources that depend on this ticket deploy) only once
+   * Rackspace meets it: one of `statuses` reached, or a Racker reply saying `approval`, after the
+   * wait began (where the waiting create or update first wrote to the ticket; a reply before your
+   * own answer on the ticket does not count). A reply saying `rejection` fails the deployment with
+   * the Racker's words; `timeout` (default `1h`) fails it, or warns and goes on with `onTimeout:
+   * "continue"`. Each check is one GET /tickets/{id} every `pollInterval` (default `30s`) from the
+   * read budget.
    */
   waitFor?: pulumi.Input<WaitForArgs>;
 }
