@@ -14,7 +14,7 @@ import { SecretRegistry } from "./secret-scan";
 
 /** A 1 s window with limits high enough that pacing never slows a sequence down (pacing is tested elsewhere). */
 export const FAST_WINDOW_MS = 1000;
-const FAST_LIMITS = { create: 10, patch: 20, comment: 20, read: 200 };
+export const FAST_LIMITS = { create: 10, patch: 20, comment: 20, read: 200 };
 
 /** A simulator with the fast window and limits (`options` may add users, faults, …). */
 export function startFastSimulator(options: SimulatorOptions = {}): Promise<Simulator> {
