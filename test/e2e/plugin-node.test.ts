@@ -22,7 +22,7 @@ const base = { accountId: "hybrid:100001", category: "Change", subcategory: "Gen
 const out = {};
 for (const t of spec.dynamic || []) out[t.name] = new RackspaceTicket(t.name, { ...base, ...t.args }).ticketId;
 for (const t of spec.plugin || []) {
-  const ticket = new Ticket(t.name, { ...base, ...t.args });
+  const ticket = new Ticket(t.name, { ...base, ...t.args }, t.aliasDynamic ? { aliases: [{ type: "pulumi-nodejs:dynamic/rackspace:Ticket" }] } : {});
   out[t.name] = ticket.ticketId;
   if (t.side) new TicketComment(t.name + "-side", { ticketId: ticket.ticketId, text: t.side });
 }
@@ -31,7 +31,7 @@ module.exports = out;
 
 interface Spec {
   dynamic?: { name: string; args: Record<string, unknown> }[];
-  plugin?: { name: string; args: Record<string, unknown>; side?: string }[];
+  plugin?: { name: string; args: Record<string, unknown>; side?: string; aliasDynamic?: boolean }[];
 }
 
 describeWithPulumiCli("e2e: the plugin in a Node.js program", () => {
@@ -110,5 +110,27 @@ describeWithPulumiCli("e2e: the plugin in a Node.js program", () => {
     expect(customerComments(id)).toEqual(["first", "second", "Deployed build 7.", "third"]);
     expectOk(await project.destroy());
     expect(sim.getTicket(id)?.status).toBe("Closed");
+  });
+
+  test("moving with an alias instead: the preview plans no change, the record keeps its ticket under the plugin, nothing is posted again", async () => {
+    const args = { subject: `Aliased ${n}`, description: "Moves by an alias.", comments: ["first"], note: "Deployed build 8." };
+    write({ dynamic: [{ name: "aliased", args }] });
+    expectOk(await project.up());
+    const [dyn] = await project.resources(TICKET_TYPE);
+    const id = dyn.id as string;
+    write({ plugin: [{ name: "aliased", args, aliasDynamic: true }] });
+    const preview = await project.preview();
+    expectOk(preview);
+    expect(preview.output).not.toMatch(/to replace|to create|to delete/);
+    const since = lastSeq();
+    expectOk(await project.up());
+    expect(writes(since)).toEqual([]);
+    const [plug] = await project.resources("rackspace:ticketing:Ticket");
+    expect([plug.id, await project.resources(TICKET_TYPE)]).toEqual([id, []]);
+    write({ plugin: [{ name: "aliased", args: { ...args, comments: ["first", "second"] }, aliasDynamic: true }] });
+    expectOk(await project.up());
+    expect(customerComments(id)).toEqual(["first", "Deployed build 8.", "second"]);
+    expect(sim.getTicket(id)?.status).not.toBe("Closed");
+    expectOk(await project.destroy());
   });
 });
