@@ -16,7 +16,7 @@ const PHASES = ["create", "update", "destroy"];
 const LIMITS = Object.freeze({ create: 1, patch: 5, comment: 5, read: 60 });
 
 /** A fresh program directory: the bench program (`main`), the package and @pulumi linked from the repo. */
-function makeProgramDir({ main = "index.js", name = "rackspace-bench" } = {}) {
+function makeProgramDir({ main = "index.js", name = "rackspace-bench", plugin = false } = {}) {
   const work = fs.mkdtempSync(path.join(os.tmpdir(), "rackspace-bench-"));
   const prog = path.join(work, "program");
   fs.mkdirSync(path.join(prog, "node_modules"), { recursive: true });
@@ -24,7 +24,18 @@ function makeProgramDir({ main = "index.js", name = "rackspace-bench" } = {}) {
   fs.writeFileSync(path.join(prog, "package.json"), `${JSON.stringify({ name: `${name}-program`, private: true, main }, null, 2)}\n`);
   fs.writeFileSync(
     path.join(prog, "Pulumi.yaml"),
-    [`name: ${name}`, "description: npm run bench (generated)", "runtime:", "  name: nodejs", "  options:", "    typescript: false", `main: ${main}`, ""].join("\n"),
+    [
+      `name: ${name}`,
+      "description: npm run bench (generated)",
+      "runtime:",
+      "  name: nodejs",
+      "  options:",
+      "    typescript: false",
+      `main: ${main}`,
+      // The provider plugin runs from the package (bench:face plugin).
+      ...(plugin ? ["plugins:", "  providers:", "    - name: rackspace", `      path: ${process.env.BENCH_PACKAGE_ROOT || ROOT}`] : []),
+      "",
+    ].join("\n"),
   );
   // BENCH_PACKAGE_ROOT: benchmark another build of the package (e.g. a patched copy) with the same harness.
   fs.symlinkSync(process.env.BENCH_PACKAGE_ROOT || ROOT, path.join(prog, "node_modules", PACKAGE_NAME), "dir");

@@ -138,7 +138,8 @@ function run(cmd, args) {
  * (other runs and other users of the machine are ignored), then `ps -o rss=`.
  * Asynchronous, so the in-process simulator keeps answering.
  */
-function rssSampler({ cwd, pids: fixedPids, everyMs = 200 }) {
+/** The provider host's command line: the dynamic provider host, or the plugin (`pattern` "faces/plugin/main.js"). */
+function rssSampler({ cwd, pids: fixedPids, everyMs = 200, pattern = "cmd/dynamic-provider" }) {
   let peakKb = 0;
   let samples = 0;
   let phase = "setup";
@@ -157,7 +158,7 @@ function rssSampler({ cwd, pids: fixedPids, everyMs = 200 }) {
     if (busy) return;
     busy = true;
     try {
-      let pids = fixedPids ? fixedPids() : (await run("pgrep", ["-f", "cmd/dynamic-provider"])).split(/\s+/).filter(Boolean);
+      let pids = fixedPids ? fixedPids() : (await run("pgrep", ["-f", pattern])).split(/\s+/).filter(Boolean);
       pids = pids.filter((p) => ours(p));
       if (pids.length === 0) return;
       const out = await run("ps", ["-o", "rss=,args=", "-p", pids.join(",")]);

@@ -1,10 +1,11 @@
 /**
- * What a pull-request preview costs and how much state a ticket takes, through the CLI in
- * one run: `pulumi preview` of M RackspaceTickets against the same M inputs as trivial
- * dynamic resources (bench/program/trivial.js, no API calls), on a fresh stack and on the
- * deployed one, alternating; the provider host's peak RSS; the package's require time
- * (lib/require-time.js); and from `pulumi stack export`, the bytes of a ticket with 2
- * comments and per further comment beyond its text.
+ * What a pull-request preview costs and how much state a ticket takes, for both faces side by
+ * side, through the CLI in one run: `pulumi preview` of M RackspaceTickets (the dynamic face) and
+ * of M plugin Tickets (the plugin face) against the same M inputs as trivial dynamic resources
+ * (bench/program/trivial.js, no API calls), on a fresh stack and on the deployed one,
+ * alternating; each provider host's peak RSS; the package's require time
+ * (lib/require-time.js); and from `pulumi stack export`, for each face, the bytes of a ticket
+ * with 2 comments and per further comment beyond its text.
  */
 "use strict";
 const { execFile } = require("node:child_process");
@@ -69,7 +70,7 @@ function ticketBytes(r) {
 
 /** The state figures: ticket-0 has 2 comments, ticket-1 2 + EXTRA_COMMENTS (same lengths otherwise). */
 function stateFigures(resources, tag) {
-  const byName = new Map(resources.map((r) => [r.urn.split("::").pop(), r]));
+  const byName = new Map(resources.filter((r) => /Ticket$/.test(r.type)).map((r) => [r.urn.split("::").pop(), r]));
   const two = byName.get("ticket-0");
   const more = byName.get("ticket-1");
   if (!two) return null;
@@ -92,16 +93,18 @@ async function runPreviewBench({ binDir, opts, log }) {
   const R = opts.previewRepeat;
   const tag = `preview-${Date.now().toString(36)}`;
   const sim = await startSimulator({ port: 0, windowMs: DEPLOY_WINDOW_MS });
-  const kinds = ["tickets", "trivial"].map((kind) => {
-    const { work, prog } = makeProgramDir(kind === "tickets" ? {} : { main: "trivial.js", name: "rackspace-bench-trivial" });
-    return { kind, work, prog, cli: cliSession({ binDir, work, prog, stack: "preview", log }), rss: rssSampler({ cwd: prog, everyMs: 100 }), times: { fresh: [], deployed: [] } };
+  const kinds = ["tickets", "trivial", "plugin"].map((kind) => {
+    const { work, prog } = makeProgramDir(kind === "trivial" ? { main: "trivial.js", name: "rackspace-bench-trivial" } : kind === "plugin" ? { name: "rackspace-bench-plugin", plugin: true } : {});
+    const rss = rssSampler({ cwd: prog, everyMs: 100, ...(kind === "plugin" ? { pattern: "faces/plugin/main.js" } : {}) });
+    return { kind, work, prog, cli: cliSession({ binDir, work, prog, stack: "preview", log }), rss, times: { fresh: [], deployed: [] } };
   });
-  log(`\nPreview: ${M} RackspaceTickets vs ${M} trivial dynamic resources (same inputs), ${R} previews each on a fresh and on the deployed stack, alternating`);
+  log(`\nPreview: ${M} RackspaceTickets (dynamic) and ${M} plugin Tickets vs ${M} trivial dynamic resources (same inputs), ${R} previews each on a fresh and on the deployed stack, alternating`);
   try {
     for (const k of kinds) {
       await k.cli.pulumi(["stack", "init", "preview"], { label: "init" });
       const program = programSettings({ tickets: M, comments: 2, commentCounts: `2,${2 + EXTRA_COMMENTS}`, resources: 1, tag });
-      await k.cli.pulumi(["config", "set-all", ...program, ...(k.kind === "tickets" ? providerSettings(sim, DEPLOY_WINDOW_MS) : [])], { label: "config" });
+      const face = k.kind === "plugin" ? ["--plaintext", "bench:face=plugin"] : [];
+      await k.cli.pulumi(["config", "set-all", ...program, ...face, ...(k.kind !== "trivial" ? providerSettings(sim, DEPLOY_WINDOW_MS) : [])], { label: "config" });
     }
     const previews = async (state) => {
       for (let rep = 0; rep < R; rep++) {
@@ -135,13 +138,17 @@ async function runPreviewBench({ binDir, opts, log }) {
       delete k.cli.env.BENCH_CPU_PROF_DIR;
       profiles[k.kind] = summarizeProfiles(dir);
     }
-    const tickets = kinds[0];
+    const [tickets, trivial, pluginKind] = kinds;
     const state = stateFigures(await exportedResources(tickets.cli.pulumi), tag);
+    const pluginState = stateFigures(await exportedResources(pluginKind.cli.pulumi, "rackspace:ticketing:Ticket"), tag);
+    if (state && pluginState) state.plugin = pluginState;
     const rss = kinds.map((k) => k.rss.stop());
-    const side = (state) => {
-      const [t, v] = kinds.map((k) => median(k.times[state]));
-      return { ticketsMs: t, trivialMs: v, ratio: round(t / v, 3), ticketsSamplesMs: kinds[0].times[state], trivialSamplesMs: kinds[1].times[state] };
+    const sideOf = (face) => (state) => {
+      const [t, v] = [face, trivial].map((k) => median(k.times[state]));
+      return { ticketsMs: t, trivialMs: v, ratio: round(t / v, 3), ticketsSamplesMs: face.times[state], trivialSamplesMs: trivial.times[state] };
     };
+    const side = sideOf(tickets);
+    const pluginSide = sideOf(pluginKind);
     const preview = {
       resources: M,
       repeat: R,
@@ -150,15 +157,18 @@ async function runPreviewBench({ binDir, opts, log }) {
       providerHostPeakRssMB: {
         tickets: { fresh: rss[0].byPhase.fresh ?? null, deployed: rss[0].byPhase.deployed ?? null },
         trivial: { fresh: rss[1].byPhase.fresh ?? null, deployed: rss[1].byPhase.deployed ?? null },
+        plugin: { fresh: rss[2].byPhase.fresh ?? null, deployed: rss[2].byPhase.deployed ?? null },
       },
+      plugin: { fresh: pluginSide("fresh"), deployed: pluginSide("deployed") },
       apiCallsDuringPreviews: tickets.apiCalls,
       cpuProfiles: profiles,
-      definition: "median wall time of `pulumi preview` (CLI start-up included) of the ticket stack / of the trivial stack, alternating; fresh = nothing deployed, deployed = after `up`, no change; peak RSS of the dynamic provider host during the previews; cpuProfiles = one more (untimed) preview of each deployed stack with the inspector's CPU profiler in each node process: self ms per module and process",
+      definition: "median wall time of `pulumi preview` (CLI start-up included) of the ticket stack (the dynamic face; `plugin`: the plugin face) / of the trivial stack, alternating; fresh = nothing deployed, deployed = after `up`, no change; peak RSS of the dynamic provider host during the previews; cpuProfiles = one more (untimed) preview of each deployed stack with the inspector's CPU profiler in each node process: self ms per module and process",
     };
     for (const [kind, list] of Object.entries(profiles))
       for (const p of list) log(`    cpu profile, ${kind} ${p.role}: ${p.busyMs} ms busy of ${p.durationMs} ms; ${p.selfMsByModule.slice(0, 6).map((m) => `${m.module} ${m.selfMs}`).join(", ")}`);
-    log(`    preview ratio: fresh ${preview.fresh.ratio}, deployed ${preview.deployed.ratio}; provider host peak RSS ${JSON.stringify(preview.providerHostPeakRssMB)}`);
-    if (state) log(`    state: ticket with 2 comments ${state.ticketWith2CommentsBytes} B; per further comment ${state.perFurtherCommentBytes} B (${state.perFurtherCommentOverTextBytes} B beyond its text)`);
+    log(`    preview ratio, dynamic face: fresh ${preview.fresh.ratio}, deployed ${preview.deployed.ratio}; plugin face: fresh ${preview.plugin.fresh.ratio}, deployed ${preview.plugin.deployed.ratio}; provider host peak RSS ${JSON.stringify(preview.providerHostPeakRssMB)}`);
+    if (state) log(`    state, dynamic face: ticket with 2 comments ${state.ticketWith2CommentsBytes} B; per further comment ${state.perFurtherCommentBytes} B (${state.perFurtherCommentOverTextBytes} B beyond its text)`);
+    if (pluginState) log(`    state, plugin face: ticket with 2 comments ${pluginState.ticketWith2CommentsBytes} B; per further comment ${pluginState.perFurtherCommentBytes} B (${pluginState.perFurtherCommentOverTextBytes} B beyond its text)`);
     const requireTimes = { package: await requireTime(tickets.prog, "package"), impl: await requireTime(tickets.prog, "impl") };
     requireTimes.definition =
       "ms to require the package (program start) / its provider/impl entry (the provider host's first Configure) after @pulumi/pulumi, median of fresh processes; selfMsByModule = time in each module's own top level (npm packages grouped), ownModulesInclusive = the package's dist modules with what they load";

@@ -67,20 +67,28 @@ describeWithPulumiCli("bench/run.js smoke run", () => {
     if (driver === "cli") num(json.stateBytesPerTicket); // the host driver has no Pulumi state to measure
   });
 
-  it("--preview: preview ratio, provider host RSS, require time and state bytes that add up", async () => {
+  it("--preview: both faces' preview ratios, provider host RSS, require time and state bytes that add up", async () => {
     const json = await bench("preview", ["--preview", "--preview-resources", "2", "--preview-repeat", "1"]);
-    const state = obj(json.state);
-    const two = obj(state.ticketWith2Comments);
-    expect(state.ticketWith2CommentsBytes).toBe(two.total);
-    expect(num(two.inputs) + num(two.outputs) + num(two.engineFields)).toBe(two.total);
-    expect(num(two.inputsPlusOutputs)).toBe(num(two.inputs) + num(two.outputs));
-    expect(num(state.perFurtherCommentOverTextBytes)).toBeCloseTo(num(state.perFurtherCommentBytes) - num(state.perFurtherCommentTextBytes), 0);
-    const preview = obj(json.preview);
-    for (const k of ["fresh", "deployed"]) {
-      const side = obj(preview[k]);
-      expect(num(side.ratio)).toBeCloseTo(num(side.ticketsMs) / num(side.trivialMs), 2);
+    const dynamicState = obj(json.state);
+    for (const state of [dynamicState, obj(dynamicState.plugin)]) {
+      const two = obj(state.ticketWith2Comments);
+      expect(state.ticketWith2CommentsBytes).toBe(two.total);
+      expect(num(two.inputs) + num(two.outputs) + num(two.engineFields)).toBe(two.total);
+      expect(num(two.inputsPlusOutputs)).toBe(num(two.inputs) + num(two.outputs));
+      expect(num(state.perFurtherCommentOverTextBytes)).toBeCloseTo(num(state.perFurtherCommentBytes) - num(state.perFurtherCommentTextBytes), 0);
     }
-    num(obj(obj(preview.providerHostPeakRssMB).tickets).deployed);
+    // The plugin keeps no serialized provider in the state.
+    expect(obj(obj(dynamicState.plugin).ticketWith2Comments).providerText).toBe(0);
+    const preview = obj(json.preview);
+    for (const faces of [preview, obj(preview.plugin)]) {
+      for (const k of ["fresh", "deployed"]) {
+        const side = obj(faces[k]);
+        expect(num(side.ratio)).toBeCloseTo(num(side.ticketsMs) / num(side.trivialMs), 2);
+      }
+    }
+    const rss = obj(preview.providerHostPeakRssMB);
+    num(obj(rss.tickets).deployed);
+    num(obj(rss.plugin).deployed);
     const req = obj(obj(json.requireTime).package);
     expect(num(req.packageMs)).toBeGreaterThan(0);
     expect(num(req.modulesLoaded)).toBeGreaterThan(0);
