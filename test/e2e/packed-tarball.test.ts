@@ -115,7 +115,7 @@ describeWithPulumiCli("e2e: the packed tarball, installed in a fresh project fro
     const files = walk(installed);
     expect(files.filter((f) => /^(src|test|docs|scripts|coverage|examples|bench|\.demo)(\/|$)/.test(f) || f.endsWith(".test.js"))).toEqual([]);
     expect(files.filter((f) => !f.includes("/")).sort()).toEqual(["LICENSE", "README.md", "dist", "package.json"]);
-    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/simulator/index.js", "dist/provider/impl.js"]) expect(files).toContain(f);
+    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/simulator/index.js", "dist/faces/dynamic/impl.js", "dist/faces/plugin/main.js", "schema.json", "pulumi-resource-rackspace"]) expect(files).toContain(f);
     expect(fs.existsSync(path.join(dir, "node_modules", ".bin", "rackspace-ticketing-sim"))).toBe(true);
   });
 
