@@ -58,7 +58,8 @@ function imports(file: string, root: string): string[] {
     ...[...text.matchAll(/^(?:import|export)\b[^;]*?\bfrom\s+"(\.[^"]+)"/gms)].map((m) => m[1]),
     ...[...text.matchAll(/\b(?:import|require)\(\s*"(\.[^"]+)"\s*\)/g)].map((m) => m[1]),
   ];
-  return specs.map((s) => {
+  // Data files (package.json) are no module of a room.
+  return specs.filter((s) => !s.endsWith(".json")).map((s) => {
     const base = path.resolve(path.dirname(file), s);
     const found = [`${base}.ts`, path.join(base, "index.ts")].find((c) => fs.existsSync(c));
     if (!found) throw new Error(`${path.relative(root, file)} imports ${s}, which does not resolve`);

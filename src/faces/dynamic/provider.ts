@@ -14,6 +14,7 @@ export { TicketPartialFailure } from "../../core/ticket/partial-failure";
 export { WAIT_NOTICE_MS } from "../../core/context";
 export type { ReadOutcome } from "../../core/ticket/read";
 export type { TicketDiff } from "../../core/ticket/diff";
+export type { DiffKind, PropertyChange } from "../../core/ticket/detailed-diff";
 
 export class RackspaceTicketProvider extends TicketEngine implements dynamic.ResourceProvider<EngineInputs, TicketRecord> {
   constructor() {
