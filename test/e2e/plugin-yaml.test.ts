@@ -141,4 +141,30 @@ describeWithPulumiCli("e2e: the plugin with YAML programs", () => {
     expectOk(await project.destroy());
     expect(sim.getTicket(hand)?.status).toBe("Closed");
   });
+
+  test("an explicit provider: one program, two endpoints (the default provider's and another account's simulator)", async () => {
+    const other = await startFastSimulator();
+    try {
+      program.write(
+        {
+          staging: {
+            type: "pulumi:providers:rackspace",
+            properties: { username: "demo", apiKey: { "fn::secret": project.secret("demo-api-key", "staging.apiKey") }, ticketingUrl: other.ticketingUrl, identityUrl: other.identityUrl, rateWindowMs: "1000", rateLimitCreate: "10", rateLimitComment: "20" },
+          },
+          prod: { type: TICKET, properties: { ...base, subject: `YAML two endpoints, default ${n}` } },
+          stage: { type: TICKET, properties: { ...base, subject: `YAML two endpoints, explicit ${n}` }, options: { provider: "${staging}" } },
+        },
+        { prod: "${prod.ticketId}", stage: "${stage.ticketId}" },
+      );
+      expectOk(await project.up());
+      const outs = (await project.outputs()) as Record<string, string>;
+      expect(sim.getTicket(outs.prod)?.subject).toBe(`YAML two endpoints, default ${n}`);
+      expect(other.getTicket(outs.stage)?.subject).toBe(`YAML two endpoints, explicit ${n}`);
+      expect(sim.tickets().some((t) => t.subject === `YAML two endpoints, explicit ${n}`)).toBe(false);
+      expectOk(await project.destroy());
+      expect([sim.getTicket(outs.prod)?.status, other.getTicket(outs.stage)?.status]).toEqual(["Closed", "Closed"]);
+    } finally {
+      await other.close();
+    }
+  });
 });
