@@ -17,8 +17,8 @@ import { Status } from "@pulumi/pulumi/proto/status_pb";
 
 export const REPO_ROOT = path.resolve(__dirname, "..", "..");
 export const HOST_SCRIPT = path.join(REPO_ROOT, "node_modules", "@pulumi", "pulumi", "cmd", "dynamic-provider", "index.js");
-export const IMPL_JS = path.join(REPO_ROOT, "dist", "provider", "impl.js");
-export const STUB_JS = path.join(REPO_ROOT, "dist", "provider", "stub.js");
+export const IMPL_JS = path.join(REPO_ROOT, "dist", "faces", "dynamic", "impl.js");
+export const STUB_JS = path.join(REPO_ROOT, "dist", "faces", "dynamic", "stub.js");
 export const PACKAGE_NAME = "pulumi-rackspace-ticketing";
 
 /** The engine's sentinel for a secret value in a Struct (what `rpc.unwrapRpcSecret` unwraps). */
@@ -40,20 +40,20 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * Builds dist/ when the implementation the host loads is missing or older than the
- * provider/API sources. The build may report errors from files other engineers are
- * editing; it still emits, so only the presence of dist/provider/impl.js matters.
+ * Builds dist/ when the implementation the host loads is missing or older than any source
+ * in src/. The build may report errors from files other engineers are editing; it still
+ * emits, so only the presence of dist/faces/dynamic/impl.js matters.
  */
 export function ensureBuilt(): void {
   const stale = () =>
     !fs.existsSync(IMPL_JS) ||
     !fs.existsSync(STUB_JS) ||
-    Math.max(newestMtime(path.join(REPO_ROOT, "src", "provider")), newestMtime(path.join(REPO_ROOT, "src", "api"))) > fs.statSync(IMPL_JS).mtimeMs;
+    newestMtime(path.join(REPO_ROOT, "src")) > fs.statSync(IMPL_JS).mtimeMs;
   if (!stale()) return;
   try {
     execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: REPO_ROOT, stdio: "pipe", timeout: 120_000 });
   } catch (e) {
-    if (!fs.existsSync(IMPL_JS)) throw new Error(`building dist/ failed and dist/provider/impl.js is missing: ${String((e as { stdout?: Buffer }).stdout ?? e)}`);
+    if (!fs.existsSync(IMPL_JS)) throw new Error(`building dist/ failed and dist/faces/dynamic/impl.js is missing: ${String((e as { stdout?: Buffer }).stdout ?? e)}`);
   }
 }
 
