@@ -54,7 +54,7 @@ describeWithPulumiCli("e2e: the packed tarball, installed in a fresh project fro
     sim = await startSim({ windowMs: WINDOW_MS });
     work = fs.mkdtempSync(path.join(os.tmpdir(), "rackspace-packed-"));
 
-    // 1. npm pack (dist/ is built above; --ignore-scripts: no second build from `prepare`).
+    // 1. npm pack (dist/ is built above; --ignore-scripts: no second build from `prepack`).
     const packDir = path.join(work, "pack");
     fs.mkdirSync(packDir);
     const pack = await runProcess("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", packDir], { cwd: REPO_ROOT, env, timeoutMs: 120_000 });

@@ -78,5 +78,30 @@ describe("supported versions", () => {
     expect(script24).toMatch(/node@24/);
     expect(script24).toMatch(/@pulumi\/pulumi@latest/);
     expect(script24).toMatch(/test\/unit test\/integration/);
+    // dist/ is built in the copy before the suites (npm ci builds nothing: no install-time script).
+    const build = script24.indexOf("\nnpm run build\n");
+    expect(build).toBeGreaterThan(script24.indexOf("\nnpm ci "));
+    expect(build).toBeLessThan(script24.indexOf("node node_modules/jest/bin/jest.js"));
+  });
+});
+
+/**
+ * Installing the package runs none of its scripts: npm 11 warns about (and may refuse) an
+ * install-time script nobody approved, and `prepare` ran tsc, a devDependency a user does not
+ * have. The build runs at `prepack` (before `npm pack` and `npm publish`); the commands that
+ * need dist/ build it themselves.
+ */
+describe("scripts", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pkg = require(path.join(ROOT, "package.json")) as { scripts: Record<string, string> };
+
+  it("has no install-time script; prepack builds", () => {
+    const installTime = ["preinstall", "install", "postinstall", "preprepare", "prepare", "postprepare"];
+    expect(Object.keys(pkg.scripts).filter((s) => installTime.includes(s))).toEqual([]);
+    expect(pkg.scripts.prepack).toBe("npm run build");
+  });
+
+  it("the commands that run built code build first: test, demo, soak, bench, sim, schema", () => {
+    for (const s of ["test", "demo", "soak", "bench", "sim", "schema"]) expect([s, pkg.scripts[s]]).toEqual([s, expect.stringMatching(/^npm run build && /)]);
   });
 });
