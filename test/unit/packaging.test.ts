@@ -35,6 +35,14 @@ describe("npm pack", () => {
     for (const bin of Object.values(pkg.bin)) expect(files).toContain(bin);
   });
 
+  it("typesVersions gives each subpath export its declarations for moduleResolution node (which reads no exports map)", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pkg = require(path.join(ROOT, "package.json")) as { exports: Record<string, { types: string } | string>; typesVersions: Record<string, Record<string, string[]>> };
+    const subpaths = Object.entries(pkg.exports).filter(([k, v]) => k !== "." && typeof v !== "string") as [string, { types: string }][];
+    expect(Object.keys(pkg.typesVersions)).toEqual(["*"]);
+    expect(pkg.typesVersions["*"]).toEqual(Object.fromEntries(subpaths.map(([k, v]) => [k.replace(/^\.\//, ""), [v.types]])));
+  });
+
   it("ships no test, source, docs, examples or demo state", () => {
     expect(files.filter((f) => /(^|\/)(test|src|docs|examples|bench|\.demo|\.ci|coverage|scripts|node_modules)\//.test(f) || f.endsWith(".test.js") || f.endsWith(".tgz"))).toEqual([]);
   });
