@@ -291,7 +291,7 @@ describe("RackspaceTicketComment provider", () => {
     // eslint-disable-next-line @typescript-eslint/no-require-imports
     const pulumi = require("@pulumi/pulumi") as typeof import("@pulumi/pulumi");
     // eslint-disable-next-line @typescript-eslint/no-require-imports
-    const { commentProviderStub } = require(path.join(REPO_ROOT, "dist", "provider", "comment-stub.js")) as typeof import("../../src/faces/dynamic/comment-stub");
+    const { commentProviderStub } = require(path.join(REPO_ROOT, "dist", "faces", "dynamic", "comment-stub.js")) as typeof import("../../src/faces/dynamic/comment-stub");
     const stub = commentProviderStub();
     const text = (await pulumi.runtime.serializeFunction(() => stub, { allowSecrets: true })).text;
     expect(Buffer.byteLength(text)).toBeLessThan(2048);
