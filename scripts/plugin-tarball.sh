@@ -80,6 +80,9 @@ TGZ="$WORK/$(basename "$TGZ")"
 STAGE="$WORK/plugin"
 mkdir -p "$STAGE"
 tar -xzf "$TGZ" -C "$STAGE" --strip-components=1
+# What the npm package carries for its README's links (the changelog, docs/, an example) is not
+# the plugin's: README.md and LICENSE stay.
+rm -rf "$STAGE/CHANGELOG.md" "$STAGE/docs" "$STAGE/examples"
 cp package-lock.json "$STAGE/package-lock.json"
 cp "$STAGE/package.json" "$WORK/package.json.shipped"
 # For the install only: @pulumi/pulumi as a dependency at the tested version (npm would leave a
