@@ -6,7 +6,8 @@
 # The CI machine reaches only package registries, so Node 24 comes from the npm package
 # `node` (it installs the official binary through the registry). In a copy of the working
 # tree (tracked and untracked files, not node_modules/dist/coverage):
-#   npm ci; npm install --no-save @pulumi/pulumi@latest node@24
+#   npm ci; npm install --no-save @pulumi/pulumi@latest node@24; npm run build
+# (the package has no install-time script, so `npm ci` builds nothing: dist/ is built here)
 # then, with that Node first on PATH (so `node`, `npx`, jest's workers and every child a
 # test spawns with process.execPath or as `node` run Node 24), it prints both versions and
 # runs `jest test/unit test/integration`. One extra test, written into the copy only,
@@ -68,6 +69,11 @@ if [[ "$node_version" != "v$WANT_MAJOR."* ]]; then
   log "error: wanted Node $WANT_MAJOR, PATH gives $node_version"
   exit 1
 fi
+
+# dist/, which the suites spawn (the plugin, the provider host's impl): `npm ci` no longer
+# builds it (the package's build runs at `prepack`, not at install).
+log "npm run build"
+npm run build
 
 # --- the in-jest check (in the copy only) ------------------------------------------
 export CI_NODE24_EXPECT_NODE="$node_version" CI_NODE24_EXPECT_PULUMI="$pulumi_version"

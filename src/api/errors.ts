@@ -41,30 +41,30 @@ export type ErrorKind =
 export interface RackspaceErrorDetails {
   operation: Operation;
   /** HTTP status, when a response arrived. */
-  status?: number;
+  status?: number | undefined;
   /** The API's faultCode, when the body was a fault. */
-  faultCode?: string;
+  faultCode?: string | undefined;
   /** The API's human message, when the body was a fault. */
-  apiMessage?: string;
+  apiMessage?: string | undefined;
   /** Ticket the request was about, if any. */
-  ticketId?: string;
+  ticketId?: string | undefined;
   /**
    * True when a write was sent but its outcome is unknown (the connection dropped or
    * timed out after the request left, or the server failed in a way that may follow
    * a commit). Such a write is never re-sent blindly.
    */
-  mayHaveBeenApplied?: boolean;
+  mayHaveBeenApplied?: boolean | undefined;
   /** How many attempts were made before giving up. */
-  attempts?: number;
+  attempts?: number | undefined;
   /** How long the server asked to wait (Retry-After on a 429 or 503), if it said. */
-  retryAfterMs?: number;
+  retryAfterMs?: number | undefined;
   /** What the caller should do next. */
-  hint?: string;
+  hint?: string | undefined;
   /**
    * The call's own retry limits (CallContext.retry), when it brought them: a transient failure's
    * message then names them, and its hint does not point at rackspace:retryBudgetMs.
    */
-  callRetry?: CallRetryLimits;
+  callRetry?: CallRetryLimits | undefined;
 }
 
 export class RackspaceApiError extends Error {
@@ -81,6 +81,7 @@ export class RackspaceApiError extends Error {
   /** The call's own retry limits, when it brought them (CallContext.retry). */
   readonly callRetry?: CallRetryLimits;
 
+  /** @internal Thrown by the client only (not in the published declarations). */
   constructor(kind: ErrorKind, summary: string, details: RackspaceErrorDetails) {
     super(RackspaceApiError.format(summary, details, isTransientKind(kind)));
     this.name = "RackspaceApiError";
@@ -243,7 +244,7 @@ export class ServerError extends RackspaceApiError {
 export class NetworkError extends RackspaceApiError {
   /** Transport error code (ECONNRESET, ECONNREFUSED, ETIMEDOUT…). */
   readonly code?: string;
-  constructor(details: RackspaceErrorDetails & { code?: string; url: string }) {
+  constructor(details: RackspaceErrorDetails & { code?: string | undefined; url: string }) {
     super("network", `network error${details.code ? ` ${details.code}` : ""} talking to ${details.url}`, {
       hint: `Check that ${details.url} is reachable from this machine (proxy, DNS, firewall).`,
       ...details,

@@ -15,7 +15,7 @@ export interface CallRetryLimits {
 export interface RetryBudget {
   budgetMs: number;
   leftMs: number;
-  call?: CallRetryLimits;
+  call?: CallRetryLimits | undefined;
 }
 
 const seconds = (ms: number) => `${Number((ms / 1000).toFixed(3))} s`;

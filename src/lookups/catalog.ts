@@ -8,6 +8,10 @@
  */
 import type { CallContext, TicketingClient } from "../api/client";
 import type { Account, Category, Resource, ResourcesQuery } from "../api/schemas";
+import type { GetResourcesArgs, ResourceInfo } from "./public-types";
+
+/** Compile-time: whether A and B are the same type (the identity relation; as src/core/same-shape.ts, which this room may not import). */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
 
 /** How long a fetched catalog is reused. */
 export const CATALOG_TTL_MS = 10 * 60_000;
@@ -129,28 +133,11 @@ export function checkChoice(choice: TicketChoice, accounts: Account[], categorie
   return problems;
 }
 
-/** A device the user may attach, with the URL a ticket's `resources` takes. */
-export interface ResourceInfo {
-  id: string;
-  name: string;
-  accountId: string;
-  platform: string;
-  type: string;
-  location: string;
-  status: string;
-  /** `_links.self`: put this in a RackspaceTicket's `resources`. */
-  url: string;
-  /** Everything the API returned for the device. */
-  raw: Resource;
-}
+export type { GetResourcesArgs, ResourceInfo } from "./public-types";
 
-export interface GetResourcesArgs extends ResourcesQuery {
-  /**
-   * Without `offset` or `limit`, every page is fetched (500 at a time) and the whole list
-   * returned; with either, exactly that page.
-   */
-  allPages?: boolean;
-}
+/** Compile-time: the public GetResourcesArgs is the API's query plus `allPages`. */
+const _argsMatchTheQuery: Same<Omit<GetResourcesArgs, "allPages">, ResourcesQuery> = true;
+void _argsMatchTheQuery;
 
 function toInfo(r: Resource): ResourceInfo {
   return {

@@ -15,17 +15,19 @@ import * as pulumi from "@pulumi/pulumi";
 import { TicketingClient } from "../api/client";
 import type { ClientOptions } from "../api/config";
 import { fingerprint } from "../api/identity";
-import type { Account, Category } from "../api/schemas";
+import type * as Api from "../api/schemas";
 import { optionsFromConfig } from "../config/client-options";
-import { cachedAccounts, cachedCategories, GetResourcesArgs, ResourceInfo, resourcesOf } from "./catalog";
+import { cachedAccounts, cachedCategories, resourcesOf } from "./catalog";
+import type { Account, Category, GetResourcesArgs, LookupOptions, ResourceInfo } from "./public-types";
 
 export { checkChoice, normalizeName, subcategoriesFor, resetCatalogCache, CATALOG_TTL_MS } from "./catalog";
 export type { TicketChoice, ChoiceProblem } from "./catalog";
+export type { Account, Category, GetResourcesArgs, LookupOptions, ResourceInfo, Subcategory } from "./public-types";
 
-/** Explicit client options; anything left out comes from stack config, then the environment. */
-export type LookupOptions = ClientOptions;
-
-export type { GetResourcesArgs, ResourceInfo } from "./catalog";
+/** Compile-time: the public shapes are the client's (options) and the API's (answers), so neither drifts unseen. */
+type Same<A, B> = (<T>() => T extends A ? 1 : 2) extends <T>() => T extends B ? 1 : 2 ? true : false;
+const _publicShapes: [Same<LookupOptions, ClientOptions>, Same<Account, Api.Account>, Same<Category, Api.Category>] = [true, true, true];
+void _publicShapes;
 
 /** Stack config as the program sees it (secrets included: they are read, never returned). */
 function programConfig() {

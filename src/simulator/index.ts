@@ -39,7 +39,7 @@ export {
 } from "./seed";
 export { FORBIDDEN_EXTENSIONS } from "./attachment-names";
 export { RESOURCES_DEFAULT_LIMIT, RESOURCES_MAX_LIMIT } from "./resources";
-export { MAX_RACKER_DELAY_MS } from "./schemas";
+export { MAX_RACKER_DELAY_MS } from "./types/racker";
 
 /** Starts a simulator (default 127.0.0.1, both listeners on ephemeral ports). Always `close()` it. */
 export async function startSimulator(options: SimulatorOptions = {}): Promise<Simulator> {

@@ -23,7 +23,7 @@ export const RESOURCES_DEFAULT_LIMIT = 100;
 export const RESOURCES_MAX_LIMIT = 500;
 
 export interface ResourcesQuery {
-  q?: string;
+  q?: string | undefined;
   offset: number;
   limit: number;
   status: "online" | "offline" | "all";

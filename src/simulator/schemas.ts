@@ -6,6 +6,7 @@
  */
 import { z } from "zod";
 import { SIM_OPERATIONS } from "./types/operations";
+import { MAX_RACKER_DELAY_MS } from "./types/racker";
 
 const nonEmpty = z.string().regex(/\S/, "must not be empty");
 
@@ -93,8 +94,6 @@ const rackerShape = {
 };
 const commentOrStatus = { message: "give a comment and/or a status" };
 const hasEffect = (a: { comment?: string; status?: string }) => a.comment !== undefined || a.status !== undefined;
-/** Longest delay a Node.js timer takes (about 24.8 days); beyond it setTimeout fires at once. */
-export const MAX_RACKER_DELAY_MS = 2_147_483_647;
 const afterMs = z.number().int().min(0).max(MAX_RACKER_DELAY_MS);
 
 export const RackerActionSchema = z.strictObject(rackerShape).refine(hasEffect, commentOrStatus);

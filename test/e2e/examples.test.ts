@@ -43,8 +43,8 @@ function baseEnv(): Record<string, string> {
 /**
  * Copies examples/<name> to a temp dir (without node_modules, lock file, stack files or
  * local output), points its package dependency at this repository and installs it.
- * `--ignore-scripts`: installing a `file:` dependency would run this package's `prepare`
- * (a full `tsc` build writing the repository's dist/) from every install.
+ * `--ignore-scripts`: no dependency's install script runs (this package has none; its
+ * build runs at `prepack`, and ensureBuilt() has built dist/ already).
  */
 async function installExample(name: Example): Promise<string> {
   const src = path.join(REPO_ROOT, "examples", name);

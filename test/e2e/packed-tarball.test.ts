@@ -54,7 +54,7 @@ describeWithPulumiCli("e2e: the packed tarball, installed in a fresh project fro
     sim = await startSim({ windowMs: WINDOW_MS });
     work = fs.mkdtempSync(path.join(os.tmpdir(), "rackspace-packed-"));
 
-    // 1. npm pack (dist/ is built above; --ignore-scripts: no second build from `prepare`).
+    // 1. npm pack (dist/ is built above; --ignore-scripts: no second build from `prepack`).
     const packDir = path.join(work, "pack");
     fs.mkdirSync(packDir);
     const pack = await runProcess("npm", ["pack", "--json", "--ignore-scripts", "--pack-destination", packDir], { cwd: REPO_ROOT, env, timeoutMs: 120_000 });
@@ -103,7 +103,7 @@ describeWithPulumiCli("e2e: the packed tarball, installed in a fresh project fro
     }
   });
 
-  test("the package is installed from the tarball as a plain copy holding dist/ and no src/ or test/", () => {
+  test("the package is installed from the tarball as a plain copy holding dist/, the README's linked files, and no src/ or test/", () => {
     const installed = path.join(dir, "node_modules", PKG);
     expect(fs.lstatSync(installed).isSymbolicLink()).toBe(false);
     const pkg = JSON.parse(fs.readFileSync(path.join(dir, "package.json"), "utf8")) as { dependencies: Record<string, string> };
@@ -113,9 +113,10 @@ describeWithPulumiCli("e2e: the packed tarball, installed in a fresh project fro
     expect(lock.packages[`node_modules/${PKG}`].link).toBeUndefined();
 
     const files = walk(installed);
-    expect(files.filter((f) => /^(src|test|docs|scripts|coverage|examples|bench|\.demo)(\/|$)/.test(f) || f.endsWith(".test.js"))).toEqual([]);
-    expect(files.filter((f) => !f.includes("/")).sort()).toEqual(["LICENSE", "README.md", "dist", "package.json"]);
-    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/simulator/index.js", "dist/faces/dynamic/impl.js", "dist/faces/plugin/main.js", "schema.json", "pulumi-resource-rackspace"]) expect(files).toContain(f);
+    expect(files.filter((f) => /^(src|test|scripts|coverage|bench|\.demo)(\/|$)/.test(f) || f.endsWith(".test.js"))).toEqual([]);
+    expect(files.filter((f) => !f.includes("/")).sort()).toEqual(["CHANGELOG.md", "LICENSE", "README.md", "dist", "docs", "examples", "package.json", "pulumi-resource-rackspace", "schema.json"]);
+    expect(files.filter((f) => /^examples\/[^/]+$/.test(f))).toEqual(["examples/ci-change-record"]);
+    for (const f of ["dist/index.js", "dist/index.d.ts", "dist/simulator/index.js", "dist/faces/dynamic/impl.js", "dist/faces/plugin/main.js", "docs/api/README.md", "schema.json", "pulumi-resource-rackspace"]) expect(files).toContain(f);
     expect(fs.existsSync(path.join(dir, "node_modules", ".bin", "rackspace-ticketing-sim"))).toBe(true);
   });
 

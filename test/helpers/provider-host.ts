@@ -40,9 +40,9 @@ function newestMtime(dir: string): number {
 }
 
 /**
- * Builds dist/ when the implementation the host loads is missing or older than the
- * provider/API sources. The build may report errors from files other engineers are
- * editing; it still emits, so only the presence of dist/faces/dynamic/impl.js matters.
+ * Builds dist/ when the implementation the host loads is missing or older than any source
+ * in src/. The build may report errors from files other engineers are editing; it still
+ * emits, so only the presence of dist/faces/dynamic/impl.js matters.
  */
 export function ensureBuilt(): void {
   const stale = () =>

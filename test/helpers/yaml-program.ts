@@ -1,8 +1,8 @@
 /**
  * YAML programs for the end-to-end tests of the plugin face: a project whose Pulumi.yaml (JSON
  * is YAML) declares the given resources and outputs and finds the plugin in this repository
- * (`plugins.providers`), run with Pulumi's YAML language host (scripts/ensure-pulumi-yaml.sh
- * builds it once, cached).
+ * (`plugins.providers`) or, with no path, where `pulumi plugin install` put it; run with
+ * Pulumi's YAML language host (scripts/ensure-pulumi-yaml.sh builds it once, cached).
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -32,10 +32,17 @@ export function yamlHostProblem(): string | undefined {
   return yamlHost?.problem;
 }
 
-/** A YAML project in a fresh temp dir. */
+/**
+ * A YAML project in a fresh temp dir. `pluginPath`: where Pulumi.yaml's `plugins.providers`
+ * points for `rackspace` (this repository by default); `null` writes no `plugins` at all,
+ * so the engine finds the plugin the way it finds any installed one (`pulumi plugin install`).
+ */
 export class YamlProgram {
   readonly dir: string;
-  constructor(readonly name: string) {
+  constructor(
+    readonly name: string,
+    readonly pluginPath: string | null = REPO_ROOT,
+  ) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), "rackspace-e2e-yaml-"));
     this.write({});
   }
@@ -45,7 +52,7 @@ export class YamlProgram {
     const project = {
       name: this.name,
       runtime: "yaml",
-      plugins: { providers: [{ name: "rackspace", path: REPO_ROOT }] },
+      ...(this.pluginPath !== null ? { plugins: { providers: [{ name: "rackspace", path: this.pluginPath }] } } : {}),
       ...(Object.keys(variables).length > 0 ? { variables } : {}),
       resources,
       outputs,

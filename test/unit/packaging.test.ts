@@ -1,6 +1,8 @@
 /**
- * What `npm pack` ships: only dist/, README.md, LICENSE and package.json, with the entry
- * points the exports map names (the provider stub loads ./provider/impl by name).
+ * What `npm pack` ships: dist/, README.md with every file it links to (CHANGELOG.md, docs/,
+ * examples/ci-change-record/), LICENSE, package.json and the plugin's schema.json and entry
+ * script, with the entry points the exports map names (the provider stub loads ./provider/impl
+ * by name); and every relative link of a shipped Markdown file resolves inside the tarball.
  */
 import { execFileSync } from "node:child_process";
 import * as fs from "node:fs";
@@ -17,11 +19,40 @@ describe("npm pack", () => {
     files = (JSON.parse(out) as { files: { path: string }[] }[])[0].files.map((f) => f.path);
   });
 
-  it("contains only dist/, README.md, LICENSE, package.json, the plugin's schema.json and its entry script", () => {
-    const top = ["README.md", "LICENSE", "package.json", "schema.json", "pulumi-resource-rackspace"];
-    const outside = files.filter((f) => !f.startsWith("dist/") && !top.includes(f));
+  it("contains only dist/, README.md and what it links to, LICENSE, package.json, the plugin's schema.json and its entry script", () => {
+    const top = ["README.md", "LICENSE", "package.json", "schema.json", "pulumi-resource-rackspace", "CHANGELOG.md"];
+    const outside = files.filter((f) => !/^(dist|docs|examples\/ci-change-record)\//.test(f) && !top.includes(f));
     expect(outside).toEqual([]);
     for (const f of top) expect(files).toContain(f);
+  });
+
+  /** The relative links of a Markdown text (not URLs, not anchors in the same file), without their anchor. */
+  const relativeLinks = (markdown: string): string[] =>
+    [...markdown.matchAll(/\]\(([^)\s]+)(?:\s+"[^"]*")?\)/g)]
+      .map((m) => m[1])
+      .filter((t) => !/^([a-z][a-z0-9+.-]*:|#)/i.test(t))
+      .map((t) => t.replace(/#.*$/, ""));
+
+  /** Whether `target` (a path relative to the package root) is a shipped file, or a folder holding one. */
+  const shipped = (target: string): boolean => {
+    const p = path.posix.normalize(target).replace(/\/$/, "");
+    return files.includes(p) || files.some((f) => f.startsWith(`${p}/`));
+  };
+
+  it("every relative link in README.md resolves to a file in the tarball", () => {
+    const links = relativeLinks(fs.readFileSync(path.join(ROOT, "README.md"), "utf8"));
+    expect(links.length).toBeGreaterThan(0);
+    expect(links.filter((l) => !shipped(l))).toEqual([]);
+  });
+
+  it("so does every relative link in the other Markdown files it ships (docs/, the example's README)", () => {
+    const broken: string[] = [];
+    for (const md of files.filter((f) => f.endsWith(".md") && f !== "README.md")) {
+      for (const l of relativeLinks(fs.readFileSync(path.join(ROOT, md), "utf8"))) {
+        if (!shipped(path.posix.join(path.posix.dirname(md), l))) broken.push(`${md} → ${l}`);
+      }
+    }
+    expect(broken).toEqual([]);
   });
 
   it("has every entry point of the exports map and the simulator's bin, with declarations", () => {
@@ -35,8 +66,17 @@ describe("npm pack", () => {
     for (const bin of Object.values(pkg.bin)) expect(files).toContain(bin);
   });
 
-  it("ships no test, source, docs, examples or demo state", () => {
-    expect(files.filter((f) => /(^|\/)(test|src|docs|examples|bench|\.demo|\.ci|coverage|scripts|node_modules)\//.test(f) || f.endsWith(".test.js") || f.endsWith(".tgz"))).toEqual([]);
+  it("typesVersions gives each subpath export its declarations for moduleResolution node (which reads no exports map)", () => {
+    // eslint-disable-next-line @typescript-eslint/no-require-imports
+    const pkg = require(path.join(ROOT, "package.json")) as { exports: Record<string, { types: string } | string>; typesVersions: Record<string, Record<string, string[]>> };
+    const subpaths = Object.entries(pkg.exports).filter(([k, v]) => k !== "." && typeof v !== "string") as [string, { types: string }][];
+    expect(Object.keys(pkg.typesVersions)).toEqual(["*"]);
+    expect(pkg.typesVersions["*"]).toEqual(Object.fromEntries(subpaths.map(([k, v]) => [k.replace(/^\.\//, ""), [v.types]])));
+  });
+
+  it("ships no test, source, script, bench, demo state, or example but the one the README links to", () => {
+    expect(files.filter((f) => /(^|\/)(test|src|bench|\.demo|\.ci|coverage|scripts|node_modules)\//.test(f) || f.endsWith(".test.js") || f.endsWith(".tgz") || f.endsWith(".tar.gz"))).toEqual([]);
+    expect(files.filter((f) => f.startsWith("examples/") && !f.startsWith("examples/ci-change-record/"))).toEqual([]);
   });
 });
 
@@ -78,5 +118,30 @@ describe("supported versions", () => {
     expect(script24).toMatch(/node@24/);
     expect(script24).toMatch(/@pulumi\/pulumi@latest/);
     expect(script24).toMatch(/test\/unit test\/integration/);
+    // dist/ is built in the copy before the suites (npm ci builds nothing: no install-time script).
+    const build = script24.indexOf("\nnpm run build\n");
+    expect(build).toBeGreaterThan(script24.indexOf("\nnpm ci "));
+    expect(build).toBeLessThan(script24.indexOf("node node_modules/jest/bin/jest.js"));
+  });
+});
+
+/**
+ * Installing the package runs none of its scripts: npm 11 warns about (and may refuse) an
+ * install-time script nobody approved, and `prepare` ran tsc, a devDependency a user does not
+ * have. The build runs at `prepack` (before `npm pack` and `npm publish`); the commands that
+ * need dist/ build it themselves.
+ */
+describe("scripts", () => {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports
+  const pkg = require(path.join(ROOT, "package.json")) as { scripts: Record<string, string> };
+
+  it("has no install-time script; prepack builds", () => {
+    const installTime = ["preinstall", "install", "postinstall", "preprepare", "prepare", "postprepare"];
+    expect(Object.keys(pkg.scripts).filter((s) => installTime.includes(s))).toEqual([]);
+    expect(pkg.scripts.prepack).toBe("npm run build");
+  });
+
+  it("the commands that run built code build first: test, demo, soak, bench, sim, schema", () => {
+    for (const s of ["test", "demo", "soak", "bench", "sim", "schema"]) expect([s, pkg.scripts[s]]).toEqual([s, expect.stringMatching(/^npm run build && /)]);
   });
 });

@@ -9,27 +9,16 @@ import type { Comment, Ticket } from "../../api/schemas";
 import type { CommentResourceInputs } from "./inputs";
 import { commentLabel } from "./messages";
 import { STATE_VERSION_KEY } from "../keys";
+import type { TicketCommentOutputs } from "../public-types";
+import type { Same } from "../same-shape";
 
 export const COMMENT_STATE_VERSION = 1;
 
-export interface TicketCommentOutputs {
-  ticketId: string;
-  /** The text as declared (what was sent adds the marker line). */
-  text: string;
-  attachments?: CommentResourceInputs["attachments"];
-  /** The ticket's account, as the ticket says (or as declared, when the ticket does not say). */
-  accountId: string;
-  /** The thread entry's id, found by reading the thread after posting (POST …/comments returns none). */
-  commentId: string;
-  /** When Rackspace recorded the comment. */
-  created: string;
-  /** Who the thread names as the comment's author. */
-  authorName: string;
-  /** The ticket's status as last read, e.g. `Pending Rackspace`, `Closed`. */
-  status: string;
-  /** The correlation marker at the end of the posted text (see ./comment-marker). */
-  marker: string;
-}
+export type { TicketCommentOutputs } from "../public-types";
+
+/** Compile-time: the public TicketCommentOutputs records the inputs as validated (`accountId` as the ticket says). */
+const _outputsRecordTheInputs: Same<Omit<CommentResourceInputs, "accountId">, Pick<TicketCommentOutputs, Exclude<keyof CommentResourceInputs, "accountId">>> = true;
+void _outputsRecordTheInputs;
 
 /** Outputs from the declared inputs, the ticket as read, and its thread entry of this comment. */
 export function commentOutputs(inputs: CommentResourceInputs, ticket: Ticket, entry: Comment, marker: string): TicketCommentOutputs {

@@ -10,38 +10,9 @@ import type { Ticket } from "../../api/schemas";
 import { isCustomerEntry, textDigest } from "../history/posted";
 import { isClosed } from "../status";
 import type { Gate } from "./wait-for";
+import type { ApprovalOutput, GateBaseline } from "../public-types";
 
-/**
- * Where a wait begins. Recorded with a gate not met yet, so the next `up` that waits without
- * writing resumes from the same point.
- */
-export interface GateBaseline {
-  /** How many thread entries the ticket had before the operation's first write: replies among them do not count. */
-  entries: number;
-  /**
-   * The status then, when it was one of the statuses waited for: it does not meet the gate
-   * until the ticket has been seen with another status (empty: any status waited for counts).
-   */
-  status: string;
-}
-
-/** What the outputs record of the gate (`approval`). */
-export interface ApprovalOutput {
-  /** Whether the gate was met. */
-  met: boolean;
-  /** `status`, `comment`, `rejected`, `closed` or `timeout`. */
-  how: "status" | "comment" | "rejected" | "closed" | "timeout";
-  /** When it was met or ended (the Racker comment's time, or when the status was read). */
-  at: string;
-  /** Who met or ended it: the Racker's name (the ticket's `modifiedBy` for a status). */
-  by: string;
-  /** The id of the Racker comment that met or rejected it (empty for a status or a timeout). */
-  commentId: string;
-  /** The status when it was met or ended. */
-  status: string;
-  /** Where the wait began, while the gate is not met (the next `up` waits from there). */
-  baseline?: GateBaseline;
-}
+export type { ApprovalOutput, GateBaseline } from "../public-types";
 
 /** The stack's own entries on the ticket (description, comments, notes): their ids, and the text digests of those whose id is not known yet. */
 export interface OwnEntries {

@@ -4,6 +4,8 @@
  */
 import { z } from "zod";
 import { approvalMatcher, rejectionMatcher, ReplyMatcher } from "./reply-match";
+import type { WaitForInput } from "../public-types";
+import type { Same } from "../same-shape";
 
 export const DEFAULT_TIMEOUT = "1h";
 export const DEFAULT_POLL_INTERVAL = "30s";
@@ -53,8 +55,10 @@ export const WaitForSchema = z
   )
   .refine((w) => (w.statuses?.length ?? 0) > 0 || w.approval !== undefined, { error: "waitFor needs `statuses` or an `approval` pattern (or both): without one it could never be met" });
 
-/** The gate as declared and validated: the schema's output (each field is documented on WaitForArgs, ./resource). */
-export type WaitForInput = z.output<typeof WaitForSchema>;
+/** The gate as declared and validated: the schema's output (each field is documented on WaitForArgs). */
+export type { WaitForInput } from "../public-types";
+const _schemaMatchesPublicType: Same<z.output<typeof WaitForSchema>, WaitForInput> = true;
+void _schemaMatchesPublicType;
 
 /** The gate with its defaults applied. */
 export interface Gate {

@@ -13,12 +13,15 @@ import * as path from "node:path";
 import type { z } from "zod";
 import type { AttachmentSchema, CommentSchema } from "./entry-schema";
 import { UNKNOWN } from "../keys";
+import type { AttachmentInput, CommentInput } from "../public-types";
+import type { Same } from "../same-shape";
 
-/** A file to attach, validated: from disk (`path`, read at apply time) or inline (`content`); the fields are documented on AttachmentArgs (./resource). */
-export type AttachmentInput = z.output<typeof AttachmentSchema>;
-
-/** A comment, validated: its text, or its text with attachments. */
-export type CommentInput = z.output<typeof CommentSchema>;
+// A file to attach, validated (from disk: `path`, read at apply time; or inline: `content`), and a
+// comment, validated (its text, or its text with attachments): the public shapes, which the
+// schemas' outputs must be.
+export type { AttachmentInput, CommentInput } from "../public-types";
+const _schemasMatchPublicTypes: [Same<z.output<typeof AttachmentSchema>, AttachmentInput>, Same<z.output<typeof CommentSchema>, CommentInput>] = [true, true];
+void _schemasMatchPublicTypes;
 
 const isUnknown = (v: unknown) => v === UNKNOWN;
 

@@ -6,13 +6,10 @@
 import type { Ticket } from "../../api/schemas";
 import type { CommentInput } from "./entries";
 import { EntryRecord, entryDigest, pendingRecord, withIds } from "./posted";
+import type { NoteRecord } from "../public-types";
 
-/**
- * One note posted on the ticket, as the state keeps it (about 60 bytes, whatever the text:
- * with its thread entry a note costs its text plus under 200 bytes). When it was posted
- * and by whom is in the thread entry with `commentId`.
- */
-export type NoteRecord = EntryRecord;
+/** One note posted on the ticket, as the state keeps it (a record: digest and thread entry id). */
+export type { NoteRecord } from "../public-types";
 
 /** Whether `note` differs from the last one posted (a note never posted always does). */
 export function notePending(note: CommentInput | undefined, history: readonly NoteRecord[]): boolean {

@@ -7,18 +7,10 @@
  */
 import type { Ticket } from "../../api/schemas";
 import { attachmentKey, CommentInput, entryAttachments, entryText, sha256 } from "./entries";
+import type { EntryRecord } from "../public-types";
 
 /** One posted entry, as the state keeps it. */
-export interface EntryRecord {
-  /** Digest of the entry's text and files (64 bits of SHA-256, hex): what "the same entry" means. */
-  digest: string;
-  /** Digest of its text alone, when it had files (how the thread, which shows texts, is matched). */
-  textDigest?: string;
-  /** The thread entry's id (empty while the API has not shown it). */
-  commentId: string;
-  /** The names of its files, when it had any (what the append-only error tells the user to restore). */
-  files?: string[];
-}
+export type { EntryRecord } from "../public-types";
 
 type ThreadComment = Ticket["comments"][number];
 

@@ -6,40 +6,9 @@
  */
 import { CommentInput, entryText } from "./entries";
 import type { EntryRecord } from "./posted";
+import type { ThreadEntry, ThreadMessage } from "../public-types";
 
-/**
- * One comment on the ticket as last read, Racker replies included. An entry the stack posted
- * itself (the description, an entry of `comments`) is recorded without its text and author,
- * naming instead the input it came from in `entry`; the program's `thread` fills them in.
- */
-export interface ThreadEntry {
-  /** The API's id (absent from the state for an entry of `comments`: its record in `posted` holds it). */
-  id?: string;
-  /** The text (absent from the state for an entry the stack posted: see `entry`). */
-  text?: string;
-  /** When it was posted (absent from the state for the description posted with the ticket: the ticket's `created`). */
-  created?: string;
-  /** Who wrote it (absent from the state for an entry the stack posted by the ticket's creator, `createdBy.name`). */
-  authorName?: string;
-  /** "customer" or "racker" (absent from the state for an entry the stack posted, which is the customer's). */
-  authorType?: string;
-  /** For an entry the stack posted: `description` or `comments[i]`, the input that holds its text. */
-  entry?: string;
-  /**
-   * True for an entry another resource of this package posted (a RackspaceTicketComment): its
-   * text is not recorded here, since it may be a secret of that resource; read it there.
-   */
-  withheld?: boolean;
-  /** Files attached to this entry, with the URL the API gives for each (absent when there are none). */
-  attachments?: ThreadAttachment[];
-}
-
-export interface ThreadAttachment {
-  filename: string;
-  uuid: string;
-  /** The file's download URL, when the API gave a plain one (a signed or upload URL is never recorded). */
-  url?: string;
-}
+export type { ThreadAttachment, ThreadEntry, ThreadMessage } from "../public-types";
 
 /** How a recorded thread entry names the description. */
 export const DESCRIPTION_REF = "description";
@@ -53,15 +22,6 @@ export function commentRef(i: number): string {
 function commentIndex(ref: string): number | undefined {
   const i = /^comments\[(\d+)\]$/.exec(ref)?.[1];
   return i === undefined ? undefined : Number(i);
-}
-
-/** One comment on the ticket as the program sees it: always with its id, text, time and author. */
-export interface ThreadMessage extends ThreadEntry {
-  id: string;
-  created: string;
-  text: string;
-  authorName: string;
-  authorType: string;
 }
 
 /** The text an `entry` reference stands for, or undefined when the declared inputs do not hold it. */

@@ -17,53 +17,16 @@ import { stripMarker } from "./marker";
 import type { NoteRecord } from "../history/notes";
 import { EntryRecord, isCustomerEntry, textDigest, withIds } from "../history/posted";
 import { commentRef, DESCRIPTION_REF, expandThread, ThreadEntry } from "../history/thread-view";
+import type { PersonOutput, TicketOutputs, UnconfirmedCreate } from "../public-types";
+import type { Same } from "../same-shape";
 
 export type { ThreadAttachment, ThreadEntry } from "../history/thread-view";
+export type { PersonOutput, TicketOutputs, UnconfirmedCreate } from "../public-types";
 
-export interface PersonOutput {
-  id: string;
-  name: string;
-  type: string;
-}
-
-export interface TicketOutputs extends TicketInputs {
-  ticketId: string;
-  status: string;
-  classification: string;
-  created: string;
-  modified: string;
-  createdBy: PersonOutput;
-  /** Absent from the state when it is `createdBy` (the program's `modifiedBy` is then `createdBy`). */
-  modifiedBy?: PersonOutput;
-  /** 64 bits of SHA-256 of the declared description, in hex (the text is in the inputs). */
-  descriptionDigest?: string;
-  thread: ThreadEntry[];
-  /** The resource list on the ticket (the API's, after a refresh). */
-  resources: string[];
-  /** A record (digest and thread entry id) per entry of `comments` posted so far, in order: their texts are the inputs'. */
-  posted: EntryRecord[];
-  /** Every `note` posted on this ticket, oldest first (digests: the texts are in the thread). */
-  notes: NoteRecord[];
-  /** How the approval gate (`waitFor`) ended, when there is one. */
-  approval?: ApprovalOutput;
-  /** The tickets this one replaced whose close may still be pending (newest first): a later deployment's delete names this ticket on them. */
-  replaces?: string[];
-  /**
-   * Set on a record whose create could not be confirmed (the answer to POST /tickets was lost
-   * and the list did not show the ticket): the marker its ticket carries, if it exists. The
-   * next `up`, `refresh` or `destroy` resolves it by the marker; nothing is opened again
-   * without proof.
-   */
-  unconfirmed?: UnconfirmedCreate;
-}
-
-/** A create whose outcome is unknown (see TicketOutputs.unconfirmed). */
-export interface UnconfirmedCreate {
-  /** The marker at the end of the ticket's description, if the ticket exists. */
-  marker: string;
-  /** When the create was sent. */
-  at: string;
-}
+/** Compile-time: the public TicketOutputs records every input as the schema validates it (`resources` as the API reports it). */
+type RecordedInputs = Exclude<keyof TicketInputs, "resources">;
+const _outputsRecordTheInputs: Same<Pick<TicketInputs, RecordedInputs>, Pick<TicketOutputs, RecordedInputs>> = true;
+void _outputsRecordTheInputs;
 
 /** What the outputs carry over from one record to the next, beside what the API reports. */
 export interface KeptOutputs {

@@ -1,13 +1,15 @@
 /**
  * A partial failure after the ticket exists: it carries the id and what to record (built from
- * the ticket as last known), so the engine records the ticket and the next `up` resumes.
+ * the ticket as last known), so the engine records the ticket and the next `up` resumes. What
+ * only the provider uses is `@internal`: left out of the published declarations
+ * (`stripInternal`), which then reach no zod type through this class.
  */
 import type { Ticket } from "../../api/schemas";
 import type { EntryRecord } from "../history/posted";
 import type { TicketInputs } from "./inputs";
 import { KeptOutputs, outputsFrom } from "./outputs";
 
-/** What a record is built from: the declared inputs, the ticket as last known, the records of what the stack posted. */
+/** @internal What a record is built from: the declared inputs, the ticket as last known, the records of what the stack posted. */
 export interface RecordParts {
   inputs: TicketInputs;
   ticket: Ticket;
@@ -40,6 +42,7 @@ export class TicketPartialFailure extends Error {
   }
 
   /**
+   * @internal
    * The same failure, recording only the given comment and note records. An update that fails
    * is recorded by the engine with the OLD inputs beside these outputs (pulumi/pulumi#2011), so
    * the records must be those the old inputs declare: the entries this update posted are found

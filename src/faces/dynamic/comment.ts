@@ -6,7 +6,7 @@ import * as pulumi from "@pulumi/pulumi";
 import { organization, secretInputs } from "./program-context";
 import { commentProviderStub } from "./comment-stub";
 import { NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, SECRET_INPUTS_KEY, STACK_KEY } from "../../core/keys";
-import type { AttachmentInput } from "../../core/history/entries";
+import type { AttachmentInput } from "../../core/public-types";
 import type { AttachmentArgs } from "./ticket";
 
 export interface RackspaceTicketCommentArgs {
@@ -18,12 +18,12 @@ export interface RackspaceTicketCommentArgs {
    */
   text: pulumi.Input<string>;
   /** Files attached to the comment, as for RackspaceTicket's `attachments`. Changing them posts a new comment. */
-  attachments?: pulumi.Input<pulumi.Input<AttachmentArgs>[]>;
+  attachments?: pulumi.Input<pulumi.Input<AttachmentArgs>[]> | undefined;
   /**
    * The ticket's account (e.g. `hybrid:12345`), if known: the first read is then paced under
    * the account's limits, and it is checked against the ticket. Without it the ticket says.
    */
-  accountId?: pulumi.Input<string>;
+  accountId?: pulumi.Input<string> | undefined;
 }
 
 /** The inputs a program may pass as secrets: messages never print their values. */

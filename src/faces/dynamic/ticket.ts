@@ -4,28 +4,24 @@
 import * as pulumi from "@pulumi/pulumi";
 import { organization, secretInputs } from "./program-context";
 import { IMPORT_KEY, NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, REPLACE_ON_CHANGES_KEY, SECRECY_KEYS, SECRET_INPUTS_KEY, STACK_KEY } from "../../core/keys";
-import type { AttachmentInput, CommentInput } from "../../core/history/entries";
+import type { ApprovalOutput, AttachmentInput, CommentInput, EntryRecord, NoteRecord, PersonOutput, ThreadEntry, ThreadMessage, WaitForInput } from "../../core/public-types";
 
 /** A file to attach, as a program passes it (any field may be an Output). See {@link AttachmentInput}. */
 export interface AttachmentArgs {
   /** The name Rackspace shows. Forbidden extensions (exe, js, bat, …) are refused at preview. */
   filename: pulumi.Input<string>;
   /** A file to upload, relative to the project directory (where Pulumi.yaml is); read at apply time. */
-  path?: pulumi.Input<string>;
+  path?: pulumi.Input<string> | undefined;
   /** Inline content; stored in the state like every input (pass it as a secret if it is one). */
-  content?: pulumi.Input<string>;
+  content?: pulumi.Input<string> | undefined;
   /** How `content` is encoded: `utf8` (default) or `base64`. */
-  encoding?: pulumi.Input<"utf8" | "base64">;
+  encoding?: pulumi.Input<"utf8" | "base64"> | undefined;
 }
 
 /** A comment as a program passes it: a text, or a text with files. */
-export type CommentArgs = pulumi.Input<string> | { text: pulumi.Input<string>; attachments?: pulumi.Input<pulumi.Input<AttachmentArgs>[]> };
-import type { ApprovalOutput } from "../../core/gate/approval";
-import type { NoteRecord } from "../../core/history/notes";
-import type { PersonOutput, ThreadEntry } from "../../core/ticket/outputs";
-import type { EntryRecord } from "../../core/history/posted";
-import { expandThread, ThreadMessage } from "../../core/history/thread-view";
-import type { WaitForInput } from "../../core/gate/wait-for";
+export type CommentArgs = pulumi.Input<string> | { text: pulumi.Input<string>; attachments?: pulumi.Input<pulumi.Input<AttachmentArgs>[]> | undefined };
+import { expandThread } from "../../core/history/thread-view";
+import type { Same } from "../../core/same-shape";
 import { providerStub } from "./stub";
 
 /**
@@ -35,32 +31,31 @@ import { providerStub } from "./stub";
  */
 export interface WaitForArgs {
   /** Statuses that meet the gate (open strings; compared without case, `In Progess` counts as `In Progress`). */
-  statuses?: string[];
+  statuses?: string[] | undefined;
   /**
    * A Racker reply after the wait began (see `waitFor`) that says it meets the gate. Plain text is a literal
    * phrase matched without case as whole words, and counts only outside quotes, in a clause that is
    * not a question, with no negation, condition or future (`not`, `if`, `once`, `will`, `needs`…)
    * before it; `/source/flags` is a regular expression tested as written (see docs/approval-gate.md).
    */
-  approval?: string;
+  approval?: string | undefined;
   /**
    * A Racker reply after the wait began (see `waitFor`) that says it fails the deployment with the Racker's words.
    * Plain text is a literal phrase matched without case as whole words, anywhere in the reply (quoted,
    * asked or negated too: failing is the safe side); `/source/flags` is a regular expression tested as written.
    */
-  rejection?: string;
+  rejection?: string | undefined;
   /** How long to wait at most (default `1h`). */
-  timeout?: string;
+  timeout?: string | undefined;
   /** What a timeout does: `fail` (default) or `continue` (warn and go on; the next `up` waits again). */
-  onTimeout?: "fail" | "continue";
+  onTimeout?: "fail" | "continue" | undefined;
   /** How often to read the ticket (default `30s`, at least `1s`): one GET /tickets/{id} each time, from the read budget. */
-  pollInterval?: string;
+  pollInterval?: string | undefined;
   /** Wait again after an update that wrote to the ticket (a PATCH, a comment, a note). Default false: only the create waits. */
-  onUpdate?: boolean;
+  onUpdate?: boolean | undefined;
 }
 
 /** Compile-time: WaitForArgs and the schema's WaitForInput are the same shape (a schema change that forgets the docs fails the build). */
-type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 const _waitForArgsMatchesSchema: Same<Required<WaitForArgs>, Required<WaitForInput>> = true;
 void _waitForArgsMatchesSchema;
 
@@ -83,28 +78,28 @@ export interface RackspaceTicketArgs {
    * `Low`, `Normal`, `High` or `Urgent` (without regard to case), as the account allows (`Emergency`
    * appears only in responses). Changing it opens a new ticket.
    */
-  severity?: pulumi.Input<string>;
+  severity?: pulumi.Input<string> | undefined;
   /**
    * The ticket's description (its first comment). May be a secret. Changing it opens a new ticket.
    */
-  description?: pulumi.Input<string>;
+  description?: pulumi.Input<string> | undefined;
   /**
    * Files attached to the description: `{ filename, path }` (read at apply time, relative to the
    * program's directory) or `{ filename, content }`. Forbidden extensions (exe, js, bat, …) are
    * refused at preview. Changing them opens a new ticket.
    */
-  attachments?: pulumi.Input<pulumi.Input<AttachmentArgs>[]>;
+  attachments?: pulumi.Input<pulumi.Input<AttachmentArgs>[]> | undefined;
   /** Contact ids (RPN-…) or e-mail addresses to notify. Changing them opens a new ticket. */
-  recipients?: pulumi.Input<pulumi.Input<string>[]>;
+  recipients?: pulumi.Input<pulumi.Input<string>[]> | undefined;
   /** Resource URLs the ticket is about. A change is one PATCH with the full new list. */
-  resources?: pulumi.Input<pulumi.Input<string>[]>;
+  resources?: pulumi.Input<pulumi.Input<string>[]> | undefined;
   /**
    * Comments to post, in order. Entries added at the end are posted on the next `up`; entries
    * already posted cannot be edited, removed or reordered (the ticket's history is append-only).
    * Entries may be secrets. An entry is a text, or `{ text, attachments }` to attach files to it;
    * the files of a posted entry cannot change either.
    */
-  comments?: pulumi.Input<pulumi.Input<CommentArgs>[]>;
+  comments?: pulumi.Input<pulumi.Input<CommentArgs>[]> | undefined;
   /**
    * Adopt this existing ticket instead of opening a new one: the ticket must match `accountId` and
    * `subject`; declared resources are applied and declared comments not yet on it are posted (a
@@ -112,19 +107,19 @@ export interface RackspaceTicketArgs {
    * (and, with the plugin, `pulumi import`) adopts strictly instead. Only used when the resource is
    * created.
    */
-  adoptTicketId?: pulumi.Input<string>;
+  adoptTicketId?: pulumi.Input<string> | undefined;
   /**
    * The deployment's note, e.g. `Deployed ${commit} by run ${runId}`: posted as one comment each
    * time its value changes (an `up` with the same value posts nothing). The history stays in the
    * state (`notes`), so a CI job declares only the current note. A text, or `{ text, attachments }`.
    * May be a secret. A replacement ticket gets the current note only.
    */
-  note?: pulumi.Input<CommentArgs>;
+  note?: pulumi.Input<CommentArgs> | undefined;
   /**
    * Posted on the ticket right before the stack closes it (destroy, or the old ticket of a
    * replacement).
    */
-  closingComment?: pulumi.Input<string>;
+  closingComment?: pulumi.Input<string> | undefined;
   /**
    * The approval gate: create returns (and resources that depend on this ticket deploy) only once
    * Rackspace meets it: one of `statuses` reached, or a Racker reply saying `approval`, after the
@@ -134,7 +129,7 @@ export interface RackspaceTicketArgs {
    * "continue"`. Each check is one GET /tickets/{id} every `pollInterval` (default `30s`) from the
    * read budget.
    */
-  waitFor?: pulumi.Input<WaitForArgs>;
+  waitFor?: pulumi.Input<WaitForArgs> | undefined;
 }
 
 /** The inputs a program may pass as secrets: messages never print their values. */

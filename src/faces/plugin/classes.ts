@@ -4,14 +4,13 @@
  * (the engine runs the plugin, found through `plugins.providers` in Pulumi.yaml or installed with
  * `pulumi plugin install`). They may sit beside the dynamic RackspaceTicket in one program. The
  * arguments are RackspaceTicket's; the outputs are what the plugin records.
+ *
+ * @module plugin
  */
 import * as pulumi from "@pulumi/pulumi";
 import type { RackspaceTicketArgs } from "../dynamic/ticket";
 import type { RackspaceTicketCommentArgs } from "../dynamic/comment";
-import type { ApprovalOutput } from "../../core/gate/approval";
-import type { EntryRecord } from "../../core/history/posted";
-import type { ThreadEntry } from "../../core/history/thread-view";
-import type { PersonOutput } from "../../core/ticket/outputs";
+import type { ApprovalOutput, EntryRecord, PersonOutput, ThreadEntry } from "../../core/public-types";
 
 /** The plugin's version these classes ask for (the package's). */
 // eslint-disable-next-line @typescript-eslint/no-require-imports

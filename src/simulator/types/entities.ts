@@ -11,22 +11,22 @@ export interface SimUser {
   username: string;
   apiKey: string;
   /** Identity tenant id (`access.token.tenant.id`). Default "100002". */
-  tenantId?: string;
+  tenantId?: string | undefined;
   /** Display name used in Person objects on tickets. */
   name: string;
   /** Rackspace Person Number, used as Person.id. */
   rpn: string;
   /** Person roles shown on tickets (`createdBy.roles`). Default ["Administrative"]. */
-  roles?: string[];
+  roles?: string[] | undefined;
   /** Accounts this user may see and use. Default: every configured account. */
-  accountIds?: string[];
+  accountIds?: string[] | undefined;
 }
 
 export interface Account {
   name: string;
   id: string;
   rcn: string;
-  serviceLevel?: string;
+  serviceLevel?: string | undefined;
   severities: string[];
   type: { id: string; name: string };
   /** "admin" or "observer". Observers can read but not create or change tickets (403). */
@@ -57,9 +57,9 @@ export interface Person {
 
 export interface Attachment {
   filename: string;
-  uuid?: string;
-  url?: string;
-  upload_url?: string;
+  uuid?: string | undefined;
+  url?: string | undefined;
+  upload_url?: string | undefined;
 }
 
 /**
@@ -101,12 +101,12 @@ export interface SimAttachmentInfo {
   /** Bytes uploaded (0 until uploaded). */
   size: number;
   /** Content-Type the upload was sent with, if any. */
-  contentType?: string;
-  uploadedAt?: string;
+  contentType?: string | undefined;
+  uploadedAt?: string | undefined;
   /** True when the (last) upload carried an X-Auth-Token header: a client should not send its token to object storage. */
   uploadSentToken: boolean;
   /** The comment the file is attached to, once a ticket or comment named it. */
-  referencedBy?: { ticketId: string; commentId: string };
+  referencedBy?: { ticketId: string; commentId: string } | undefined;
 }
 
 export interface Comment {

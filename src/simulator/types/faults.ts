@@ -9,7 +9,7 @@ interface FaultBase {
   /** Operation the fault applies to, or "*" for any (including identity). */
   operation: SimOperation | "*";
   /** How many matching requests it affects. Default 1. */
-  count?: number;
+  count?: number | undefined;
 }
 
 export interface StatusFault extends FaultBase {
@@ -17,11 +17,11 @@ export interface StatusFault extends FaultBase {
   /** HTTP status to answer with (e.g. 429, 500, 502, 503). */
   status: number;
   /** Retry-After header value; omitted when not given. */
-  retryAfter?: string;
+  retryAfter?: string | undefined;
   /** Response body override: a string is sent as is, anything else as JSON. Default: a fault body. */
   body?: unknown;
   /** Content-Type for a `body` override. Default application/json (text/plain for strings). */
-  contentType?: string;
+  contentType?: string | undefined;
 }
 
 export interface HangFault extends FaultBase {
@@ -30,7 +30,7 @@ export interface HangFault extends FaultBase {
    * Hold the request this long, then process it normally (a slow answer). Without `ms` it is
    * held until the client disconnects or the simulator closes, and nothing is applied.
    */
-  ms?: number;
+  ms?: number | undefined;
 }
 
 export interface DropBeforeFault extends FaultBase {

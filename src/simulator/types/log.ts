@@ -13,33 +13,33 @@ export interface RequestLogEntry {
   /** Request path including the query string. */
   path: string;
   operation: SimOperation;
-  ticketId?: string;
+  ticketId?: string | undefined;
   /** Status sent; 0 when no response was sent (dropped or abandoned hung request). */
   status: number;
   /** Parsed JSON request body; credentials are replaced by "***". */
   body?: unknown;
-  accept?: string;
-  contentType?: string;
+  accept?: string | undefined;
+  contentType?: string | undefined;
   /** Username behind the token (never the token itself). */
-  user?: string;
+  user?: string | undefined;
   /** Injected fault kind, if one was applied. */
-  fault?: FaultKind;
+  fault?: FaultKind | undefined;
   /** For drop-after: the status that would have been sent. */
-  droppedStatus?: number;
+  droppedStatus?: number | undefined;
   /** faultCode of an error response. */
-  faultCode?: string;
+  faultCode?: string | undefined;
   /** Message of an error response. */
-  message?: string;
+  message?: string | undefined;
   durationMs: number;
 }
 
 export type RequestFilter =
   | ((entry: RequestLogEntry) => boolean)
   | {
-      operation?: SimOperation | SimOperation[];
-      method?: string;
-      status?: number;
-      ticketId?: string;
+      operation?: SimOperation | SimOperation[] | undefined;
+      method?: string | undefined;
+      status?: number | undefined;
+      ticketId?: string | undefined;
       /** Only entries with seq greater than this. */
-      since?: number;
+      since?: number | undefined;
     };

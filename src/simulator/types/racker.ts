@@ -2,14 +2,17 @@
  * Describes what a Racker does to a ticket: at once, after a delay, or by rule on every new ticket — and the record of each delayed action once it came due.
  */
 
+/** Longest delay a Node.js timer takes (about 24.8 days); beyond it setTimeout fires at once. The most `afterMs` may be. */
+export const MAX_RACKER_DELAY_MS = 2_147_483_647;
+
 /** What a Racker does to a ticket at once: a comment, a status change, or both. */
 export interface RackerAction {
   /** Comment text to add as a Racker. */
-  comment?: string;
+  comment?: string | undefined;
   /** New status, any string (e.g. "Pending Customer", "Solved", "Closed"). */
-  status?: string;
+  status?: string | undefined;
   /** Racker display name. Default "Jane D.". */
-  name?: string;
+  name?: string | undefined;
 }
 
 /** A Racker action to run later (`sim.scheduleRacker`, POST /_sim/tickets/{id}/racker with `afterMs`). */
@@ -27,10 +30,10 @@ export interface RackerRule extends ScheduledRackerAction {
   /** Which tickets the rule applies to; every condition given must hold. Default: every ticket. */
   match?: {
     /** Regular expression source, tested case-insensitively against the subject (e.g. "^change:"). */
-    subject?: string;
+    subject?: string | undefined;
     /** Category name, compared case-insensitively (e.g. "Request for Information"). */
-    category?: string;
-  };
+    category?: string | undefined;
+  } | undefined;
 }
 
 /** A delayed Racker action waiting for its time (`sim.pendingRackerActions()`). */
@@ -38,8 +41,8 @@ export interface PendingRackerAction {
   /** Unique within the simulator run. */
   id: number;
   ticketId: string;
-  comment?: string;
-  status?: string;
+  comment?: string | undefined;
+  status?: string | undefined;
   /** Racker display name the action will use. */
   name: string;
   afterMs: number;
@@ -50,7 +53,7 @@ export interface PendingRackerAction {
   /** "rule": from a RackerRule (index in `rule`); "schedule": from scheduleRacker. */
   source: "rule" | "schedule";
   /** Index of the rule in the rule list it came from, for source "rule". */
-  rule?: number;
+  rule?: number | undefined;
 }
 
 /**
@@ -61,5 +64,5 @@ export interface RackerActionRecord extends PendingRackerAction {
   /** When it ran (ISO); for an applied action, the comment's `created` and the ticket's `modified`. */
   at: string;
   /** Set when nothing was done: the ticket was already Closed, or no longer exists. */
-  skipped?: "closed" | "missing";
+  skipped?: "closed" | "missing" | undefined;
 }
