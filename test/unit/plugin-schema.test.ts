@@ -35,7 +35,7 @@ describe("schema.json", () => {
 
 describe("RackspaceTicketArgs (the dynamic face's args)", () => {
   it("documents each input with the field table's description, word for word", () => {
-    const src = fs.readFileSync(path.join(ROOT, "src", "faces", "dynamic", "ticket.ts"), "utf8");
+    const src = fs.readFileSync(path.join(ROOT, "src", "faces", "args.ts"), "utf8");
     const body = src.slice(src.indexOf("export interface RackspaceTicketArgs {"), src.indexOf("\n}\n", src.indexOf("export interface RackspaceTicketArgs {")));
     const documented: Record<string, string> = {};
     for (const m of body.matchAll(/\/\*\*([\s\S]*?)\*\/\s*(\w+)\??:/g)) {

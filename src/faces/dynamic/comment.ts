@@ -7,24 +7,9 @@ import { organization, secretInputs } from "./program-context";
 import { commentProviderStub } from "./comment-stub";
 import { NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, SECRET_INPUTS_KEY, STACK_KEY } from "../../core/keys";
 import type { AttachmentInput } from "../../core/public-types";
-import type { AttachmentArgs } from "./ticket";
+import type { RackspaceTicketCommentArgs } from "../args";
 
-export interface RackspaceTicketCommentArgs {
-  /** The ticket to comment on, e.g. `260101-iad-0000123`. Changing it posts the comment on the new ticket (the old one keeps its copy). */
-  ticketId: pulumi.Input<string>;
-  /**
-   * The comment's text (may be a secret). Changing it posts a NEW comment: the old one
-   * stays on the ticket, since the API cannot edit or remove a comment.
-   */
-  text: pulumi.Input<string>;
-  /** Files attached to the comment, as for RackspaceTicket's `attachments`. Changing them posts a new comment. */
-  attachments?: pulumi.Input<pulumi.Input<AttachmentArgs>[]> | undefined;
-  /**
-   * The ticket's account (e.g. `hybrid:12345`), if known: the first read is then paced under
-   * the account's limits, and it is checked against the ticket. Without it the ticket says.
-   */
-  accountId?: pulumi.Input<string> | undefined;
-}
+export type { RackspaceTicketCommentArgs } from "../args";
 
 /** The inputs a program may pass as secrets: messages never print their values. */
 const SECRETABLE = ["ticketId", "text", "attachments", "accountId"] as const;

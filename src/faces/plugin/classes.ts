@@ -8,8 +8,7 @@
  * @module plugin
  */
 import * as pulumi from "@pulumi/pulumi";
-import type { RackspaceTicketArgs } from "../dynamic/ticket";
-import type { RackspaceTicketCommentArgs } from "../dynamic/comment";
+import type { RackspaceTicketArgs, RackspaceTicketCommentArgs } from "../args";
 import type { ApprovalOutput, EntryRecord, PersonOutput, ThreadEntry } from "../../core/public-types";
 
 /** The plugin's version these classes ask for (the package's). */
