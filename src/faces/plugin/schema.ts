@@ -235,9 +235,13 @@ export function buildSchema(version: string): Record<string, unknown> {
         outputs: { properties: { resources: arr(ref("ResourceInfo"), "The devices.") }, required: ["resources"] },
       },
     },
+    // supportPack: the generators write each SDK's package metadata with this version (the Go SDK
+    // its own go.mod, so a program can point a `replace` directive at sdk/go).
+    meta: { supportPack: true },
     language: {
       nodejs: { respectSchemaVersion: true, packageName: "@pulumi-rackspace-ticketing/rackspace" },
-      python: { respectSchemaVersion: true, packageName: "pulumi_rackspace" },
+      // pyproject: `pip install ./sdk/python` builds it with setuptools' PEP 517 backend, no setup.py.
+      python: { respectSchemaVersion: true, packageName: "pulumi_rackspace", pyproject: { enabled: true } },
       go: { respectSchemaVersion: true, importBasePath: "github.com/pulumi-rackspace-ticketing/pulumi-rackspace-ticketing/sdk/go/rackspace", generateResourceContainerTypes: true },
     },
   };
