@@ -75,10 +75,6 @@ export class Ticket extends pulumi.CustomResource {
      */
     declare public readonly closingComment: pulumi.Output<string | undefined>;
     /**
-     * Comments to post, in order. Entries added at the end are posted on the next `up`; entries already posted cannot be edited, removed or reordered (the ticket's history is append-only). Entries may be secrets. An entry is a text, or `{ text, attachments }` to attach files to it; the files of a posted entry cannot change either.
-     */
-    declare public readonly comments: pulumi.Output<(string | outputs.ticketing.CommentEntry)[] | undefined>;
-    /**
      * When the ticket was opened.
      */
     declare public /*out*/ readonly created: pulumi.Output<string | undefined>;
@@ -86,10 +82,6 @@ export class Ticket extends pulumi.CustomResource {
      * Who opened the ticket.
      */
     declare public /*out*/ readonly createdBy: pulumi.Output<outputs.ticketing.Person | undefined>;
-    /**
-     * The ticket's description (its first comment). May be a secret. Changing it opens a new ticket.
-     */
-    declare public readonly description: pulumi.Output<string | undefined>;
     /**
      * 64 bits of SHA-256 of the declared description, in hex (the text is in the inputs); secret when the description is.
      */
@@ -218,10 +210,8 @@ export class Ticket extends pulumi.CustomResource {
             resourceInputs["category"] = undefined /*out*/;
             resourceInputs["classification"] = undefined /*out*/;
             resourceInputs["closingComment"] = undefined /*out*/;
-            resourceInputs["comments"] = undefined /*out*/;
             resourceInputs["created"] = undefined /*out*/;
             resourceInputs["createdBy"] = undefined /*out*/;
-            resourceInputs["description"] = undefined /*out*/;
             resourceInputs["descriptionDigest"] = undefined /*out*/;
             resourceInputs["modified"] = undefined /*out*/;
             resourceInputs["modifiedBy"] = undefined /*out*/;

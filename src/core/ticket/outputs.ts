@@ -57,6 +57,13 @@ export interface TicketOutputs extends TicketInputs {
   unconfirmed?: UnconfirmedCreate;
 }
 
+/**
+ * The inputs the outputs never repeat: their texts are in the inputs only (the outputs keep
+ * `descriptionDigest`, `posted` and `thread` references instead). Every other input is an output
+ * too when it is set; the plugin's schema declares the outputs accordingly.
+ */
+export const INPUTS_NOT_IN_OUTPUTS = ["description", "comments"] as const;
+
 /** A create whose outcome is unknown (see TicketOutputs.unconfirmed). */
 export interface UnconfirmedCreate {
   /** The marker at the end of the ticket's description, if the ticket exists. */

@@ -11,6 +11,7 @@ import { CommentResourceSchema } from "../../core/comment/inputs";
 import { AttachmentSchema } from "../../core/history/entry-schema";
 import { WaitForSchema } from "../../core/gate/wait-for";
 import { FieldSpec, INPUT_FIELDS, TICKET_FIELDS } from "../../core/ticket/fields";
+import { INPUTS_NOT_IN_OUTPUTS } from "../../core/ticket/outputs";
 
 /** A property or type as the Pulumi schema spells it. */
 export type SchemaType = Record<string, unknown>;
@@ -176,8 +177,11 @@ export function buildSchema(version: string): Record<string, unknown> {
     },
   };
   for (const [name, t] of Object.entries(OUTPUT_TYPES)) types[`${PACKAGE}:ticketing:${name}`] = { type: "object", ...t };
-  // The outputs repeat the inputs, without the replacement flag (which belongs to inputs).
-  const outputs = { ...Object.fromEntries(Object.entries(inputProperties).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).filter(([key]) => key !== "replaceOnChanges"))])), ...TICKET_OUTPUTS };
+  // The outputs repeat the inputs (without the replacement flag, which belongs to inputs), but
+  // for the texts the state keeps once, in the inputs: description and comments. Declaring them
+  // would give every SDK a `description` and `comments` that never resolve after a create.
+  const repeated = Object.entries(inputProperties).filter(([k]) => !(INPUTS_NOT_IN_OUTPUTS as readonly string[]).includes(k));
+  const outputs = { ...Object.fromEntries(repeated.map(([k, v]) => [k, Object.fromEntries(Object.entries(v).filter(([key]) => key !== "replaceOnChanges"))])), ...TICKET_OUTPUTS };
   return {
     name: PACKAGE,
     displayName: "Rackspace Ticketing",

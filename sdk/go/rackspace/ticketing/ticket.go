@@ -30,14 +30,10 @@ type Ticket struct {
 	Classification pulumi.StringPtrOutput `pulumi:"classification"`
 	// Posted on the ticket right before the stack closes it (destroy, or the old ticket of a replacement).
 	ClosingComment pulumi.StringPtrOutput `pulumi:"closingComment"`
-	// Comments to post, in order. Entries added at the end are posted on the next `up`; entries already posted cannot be edited, removed or reordered (the ticket's history is append-only). Entries may be secrets. An entry is a text, or `{ text, attachments }` to attach files to it; the files of a posted entry cannot change either.
-	Comments pulumi.ArrayOutput `pulumi:"comments"`
 	// When the ticket was opened.
 	Created pulumi.StringPtrOutput `pulumi:"created"`
 	// Who opened the ticket.
 	CreatedBy PersonPtrOutput `pulumi:"createdBy"`
-	// The ticket's description (its first comment). May be a secret. Changing it opens a new ticket.
-	Description pulumi.StringPtrOutput `pulumi:"description"`
 	// 64 bits of SHA-256 of the declared description, in hex (the text is in the inputs); secret when the description is.
 	DescriptionDigest pulumi.StringPtrOutput `pulumi:"descriptionDigest"`
 	// When the ticket last changed.
@@ -316,11 +312,6 @@ func (o TicketOutput) ClosingComment() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Ticket) pulumi.StringPtrOutput { return v.ClosingComment }).(pulumi.StringPtrOutput)
 }
 
-// Comments to post, in order. Entries added at the end are posted on the next `up`; entries already posted cannot be edited, removed or reordered (the ticket's history is append-only). Entries may be secrets. An entry is a text, or `{ text, attachments }` to attach files to it; the files of a posted entry cannot change either.
-func (o TicketOutput) Comments() pulumi.ArrayOutput {
-	return o.ApplyT(func(v *Ticket) pulumi.ArrayOutput { return v.Comments }).(pulumi.ArrayOutput)
-}
-
 // When the ticket was opened.
 func (o TicketOutput) Created() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v *Ticket) pulumi.StringPtrOutput { return v.Created }).(pulumi.StringPtrOutput)
@@ -329,11 +320,6 @@ func (o TicketOutput) Created() pulumi.StringPtrOutput {
 // Who opened the ticket.
 func (o TicketOutput) CreatedBy() PersonPtrOutput {
 	return o.ApplyT(func(v *Ticket) PersonPtrOutput { return v.CreatedBy }).(PersonPtrOutput)
-}
-
-// The ticket's description (its first comment). May be a secret. Changing it opens a new ticket.
-func (o TicketOutput) Description() pulumi.StringPtrOutput {
-	return o.ApplyT(func(v *Ticket) pulumi.StringPtrOutput { return v.Description }).(pulumi.StringPtrOutput)
 }
 
 // 64 bits of SHA-256 of the declared description, in hex (the text is in the inputs); secret when the description is.

@@ -400,10 +400,8 @@ class Ticket(pulumi.CustomResource):
         __props__.__dict__["category"] = None
         __props__.__dict__["classification"] = None
         __props__.__dict__["closing_comment"] = None
-        __props__.__dict__["comments"] = None
         __props__.__dict__["created"] = None
         __props__.__dict__["created_by"] = None
-        __props__.__dict__["description"] = None
         __props__.__dict__["description_digest"] = None
         __props__.__dict__["modified"] = None
         __props__.__dict__["modified_by"] = None
@@ -487,14 +485,6 @@ class Ticket(pulumi.CustomResource):
 
     @_builtins.property
     @pulumi.getter
-    def comments(self) -> pulumi.Output[Optional[Sequence[Union[_builtins.str, 'outputs.CommentEntry']]]]:
-        """
-        Comments to post, in order. Entries added at the end are posted on the next `up`; entries already posted cannot be edited, removed or reordered (the ticket's history is append-only). Entries may be secrets. An entry is a text, or `{ text, attachments }` to attach files to it; the files of a posted entry cannot change either.
-        """
-        return pulumi.get(self, "comments")
-
-    @_builtins.property
-    @pulumi.getter
     def created(self) -> pulumi.Output[Optional[_builtins.str]]:
         """
         When the ticket was opened.
@@ -508,14 +498,6 @@ class Ticket(pulumi.CustomResource):
         Who opened the ticket.
         """
         return pulumi.get(self, "created_by")
-
-    @_builtins.property
-    @pulumi.getter
-    def description(self) -> pulumi.Output[Optional[_builtins.str]]:
-        """
-        The ticket's description (its first comment). May be a secret. Changing it opens a new ticket.
-        """
-        return pulumi.get(self, "description")
 
     @_builtins.property
     @pulumi.getter(name="descriptionDigest")
