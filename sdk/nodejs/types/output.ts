@@ -235,15 +235,15 @@ export namespace ticketing {
          */
         attachments?: outputs.ticketing.ThreadAttachment[];
         /**
-         * Who wrote it.
+         * Who wrote it (absent on an `entry` the ticket's creator wrote).
          */
         authorName?: string;
         /**
-         * `customer` or `racker`.
+         * `customer` or `racker` (absent on an `entry`: the stack's own, a customer's).
          */
         authorType?: string;
         /**
-         * When it was posted.
+         * When it was posted (absent on the description's entry when it is the ticket's `created`).
          */
         created?: string;
         /**
@@ -251,7 +251,7 @@ export namespace ticketing {
          */
         entry?: string;
         /**
-         * The API's id.
+         * The API's id (absent on a `comments[i]` entry: its record in `posted` holds it).
          */
         id?: string;
         /**

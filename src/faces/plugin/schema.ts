@@ -97,11 +97,11 @@ const OUTPUT_TYPES: Record<string, { description: string; properties: Record<str
   ThreadEntry: {
     description: "One comment on the ticket as last read.",
     properties: {
-      id: str("The API's id."),
+      id: str("The API's id (absent on a `comments[i]` entry: its record in `posted` holds it)."),
       text: str("The text (absent for an entry the stack posted: see `entry`)."),
-      created: str("When it was posted."),
-      authorName: str("Who wrote it."),
-      authorType: str("`customer` or `racker`."),
+      created: str("When it was posted (absent on the description's entry when it is the ticket's `created`)."),
+      authorName: str("Who wrote it (absent on an `entry` the ticket's creator wrote)."),
+      authorType: str("`customer` or `racker` (absent on an `entry`: the stack's own, a customer's)."),
       entry: str("For an entry the stack posted: `description` or `comments[i]`, the input that holds its text."),
       withheld: { type: "boolean", description: "True for an entry another resource of this package posted: its text is not recorded here." },
       attachments: arr(ref("ThreadAttachment"), "Files attached to this entry."),

@@ -987,15 +987,15 @@ func (o ThreadAttachmentArrayOutput) Index(i pulumi.IntInput) ThreadAttachmentOu
 type ThreadEntry struct {
 	// Files attached to this entry.
 	Attachments []ThreadAttachment `pulumi:"attachments"`
-	// Who wrote it.
+	// Who wrote it (absent on an `entry` the ticket's creator wrote).
 	AuthorName *string `pulumi:"authorName"`
-	// `customer` or `racker`.
+	// `customer` or `racker` (absent on an `entry`: the stack's own, a customer's).
 	AuthorType *string `pulumi:"authorType"`
-	// When it was posted.
+	// When it was posted (absent on the description's entry when it is the ticket's `created`).
 	Created *string `pulumi:"created"`
 	// For an entry the stack posted: `description` or `comments[i]`, the input that holds its text.
 	Entry *string `pulumi:"entry"`
-	// The API's id.
+	// The API's id (absent on a `comments[i]` entry: its record in `posted` holds it).
 	Id *string `pulumi:"id"`
 	// The text (absent for an entry the stack posted: see `entry`).
 	Text *string `pulumi:"text"`
@@ -1023,17 +1023,17 @@ func (o ThreadEntryOutput) Attachments() ThreadAttachmentArrayOutput {
 	return o.ApplyT(func(v ThreadEntry) []ThreadAttachment { return v.Attachments }).(ThreadAttachmentArrayOutput)
 }
 
-// Who wrote it.
+// Who wrote it (absent on an `entry` the ticket's creator wrote).
 func (o ThreadEntryOutput) AuthorName() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ThreadEntry) *string { return v.AuthorName }).(pulumi.StringPtrOutput)
 }
 
-// `customer` or `racker`.
+// `customer` or `racker` (absent on an `entry`: the stack's own, a customer's).
 func (o ThreadEntryOutput) AuthorType() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ThreadEntry) *string { return v.AuthorType }).(pulumi.StringPtrOutput)
 }
 
-// When it was posted.
+// When it was posted (absent on the description's entry when it is the ticket's `created`).
 func (o ThreadEntryOutput) Created() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ThreadEntry) *string { return v.Created }).(pulumi.StringPtrOutput)
 }
@@ -1043,7 +1043,7 @@ func (o ThreadEntryOutput) Entry() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ThreadEntry) *string { return v.Entry }).(pulumi.StringPtrOutput)
 }
 
-// The API's id.
+// The API's id (absent on a `comments[i]` entry: its record in `posted` holds it).
 func (o ThreadEntryOutput) Id() pulumi.StringPtrOutput {
 	return o.ApplyT(func(v ThreadEntry) *string { return v.Id }).(pulumi.StringPtrOutput)
 }

@@ -683,11 +683,11 @@ class ThreadEntry(dict):
         One comment on the ticket as last read.
 
         :param Sequence['ThreadAttachment'] attachments: Files attached to this entry.
-        :param _builtins.str author_name: Who wrote it.
-        :param _builtins.str author_type: `customer` or `racker`.
-        :param _builtins.str created: When it was posted.
+        :param _builtins.str author_name: Who wrote it (absent on an `entry` the ticket's creator wrote).
+        :param _builtins.str author_type: `customer` or `racker` (absent on an `entry`: the stack's own, a customer's).
+        :param _builtins.str created: When it was posted (absent on the description's entry when it is the ticket's `created`).
         :param _builtins.str entry: For an entry the stack posted: `description` or `comments[i]`, the input that holds its text.
-        :param _builtins.str id: The API's id.
+        :param _builtins.str id: The API's id (absent on a `comments[i]` entry: its record in `posted` holds it).
         :param _builtins.str text: The text (absent for an entry the stack posted: see `entry`).
         :param _builtins.bool withheld: True for an entry another resource of this package posted: its text is not recorded here.
         """
@@ -720,7 +720,7 @@ class ThreadEntry(dict):
     @pulumi.getter(name="authorName")
     def author_name(self) -> Optional[_builtins.str]:
         """
-        Who wrote it.
+        Who wrote it (absent on an `entry` the ticket's creator wrote).
         """
         return pulumi.get(self, "author_name")
 
@@ -728,7 +728,7 @@ class ThreadEntry(dict):
     @pulumi.getter(name="authorType")
     def author_type(self) -> Optional[_builtins.str]:
         """
-        `customer` or `racker`.
+        `customer` or `racker` (absent on an `entry`: the stack's own, a customer's).
         """
         return pulumi.get(self, "author_type")
 
@@ -736,7 +736,7 @@ class ThreadEntry(dict):
     @pulumi.getter
     def created(self) -> Optional[_builtins.str]:
         """
-        When it was posted.
+        When it was posted (absent on the description's entry when it is the ticket's `created`).
         """
         return pulumi.get(self, "created")
 
@@ -752,7 +752,7 @@ class ThreadEntry(dict):
     @pulumi.getter
     def id(self) -> Optional[_builtins.str]:
         """
-        The API's id.
+        The API's id (absent on a `comments[i]` entry: its record in `posted` holds it).
         """
         return pulumi.get(self, "id")
 
