@@ -11,7 +11,7 @@
 # they override them. The tool is built once per version of its sources (go.mod, go.sum,
 # main.go) and cached in ${XDG_CACHE_HOME:-~/.cache}/pulumi-rackspace-ticketing/sdkgen-<hash>;
 # modules are checked against scripts/sdkgen/go.sum and go.mod is never edited (-mod=readonly).
-# The first build takes about a minute on 2 cores. Progress goes to stderr.
+# The first build takes 1 to 3 minutes on 2 busy cores (Go's build cache empty). Progress goes to stderr.
 set -euo pipefail
 
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -35,7 +35,7 @@ if [[ ! -x "$TOOL" ]]; then
     flock 9
   fi
   if [[ ! -x "$TOOL" ]]; then
-    log "building scripts/sdkgen ($(go env GOVERSION); about a minute the first time) into $BIN_DIR"
+    log "building scripts/sdkgen ($(go env GOVERSION); 1 to 3 minutes the first time) into $BIN_DIR"
     tmp="$(mktemp -d "$CACHE_ROOT/.build-sdkgen.XXXXXX")"
     trap 'rm -rf "$tmp"' EXIT
     t0=$SECONDS
