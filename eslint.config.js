@@ -3,7 +3,7 @@ const eslint = require("@eslint/js");
 const tseslint = require("typescript-eslint");
 
 module.exports = tseslint.config(
-  { ignores: ["dist/", "coverage/", "node_modules/", "**/node_modules/", ".demo/", ".pulumi-state/", "bench/results/"] },
+  { ignores: ["dist/", "sdk/", "coverage/", "node_modules/", "**/node_modules/", ".demo/", ".pulumi-state/", "bench/results/"] },
   eslint.configs.recommended,
   ...tseslint.configs.recommended,
   {

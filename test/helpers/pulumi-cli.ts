@@ -26,7 +26,7 @@ export type { CliResult } from "./run-process";
  * tokens after the tests (npm test runs it).
  */
 export const ARTIFACTS_DIR = path.resolve(__dirname, "..", "..", "coverage", "e2e-artifacts");
-function recordTranscript(stack: string, shown: string, stdout: string, stderr: string): void {
+export function recordTranscript(stack: string, shown: string, stdout: string, stderr: string): void {
   fs.mkdirSync(ARTIFACTS_DIR, { recursive: true });
   fs.appendFileSync(path.join(ARTIFACTS_DIR, `${stack}.log`), `$ ${shown}\n${stdout}\n${stderr}\n`);
 }

@@ -78,6 +78,8 @@ describe("the provider plugin over gRPC", () => {
     const planned = await create("rpc", inputs, true);
     expect(planned.id).toBe("");
     expect(planned.props.ticketId).toBe("04da6b54-80e4-46f7-96ec-b56ff0331ba9");
+    // A preview promises only what the real answer gives: the texts stay in the inputs.
+    expect(Object.keys(planned.props).filter((k) => ["description", "comments"].includes(k))).toEqual([]);
     expect(sim.tickets().filter((t) => t.subject === "Plugin RPC")).toEqual([]);
     const { id, props } = await create("rpc", inputs);
     expect(sim.getTicket(id)?.comments.slice(1).map((c) => c.text)).toEqual(["one", "two", "run 1"]);
@@ -101,6 +103,7 @@ describe("the provider plugin over gRPC", () => {
     const preview = plain((await host.call<InstanceType<typeof pb.UpdateResponse>>("update", new pb.UpdateRequest().setId(id).setUrn(URN("rpc")).setOlds(struct(props)).setNews(struct(next)).setOldInputs(struct(inputs)).setPreview(true))).getProperties());
     // The preview of an update knows the ticket's id (a comment resource on it plans no replacement).
     expect(preview.ticketId).toBe(id);
+    expect(Object.keys(preview).filter((k) => ["description", "comments"].includes(k))).toEqual([]);
     expect(sim.getTicket(id)?.comments).toHaveLength(4);
     const updated = plain((await host.call<InstanceType<typeof pb.UpdateResponse>>("update", new pb.UpdateRequest().setId(id).setUrn(URN("rpc")).setOlds(struct(props)).setNews(struct(next)).setOldInputs(struct(inputs)))).getProperties());
     expect(sim.getTicket(id)?.comments.slice(1).map((c) => c.text)).toEqual(["one", "two", "run 1", "three", "run 2"]);

@@ -5,7 +5,10 @@
  */
 import * as fs from "node:fs";
 import * as path from "node:path";
+import type { Ticket } from "../../src/api/schemas";
 import { INPUT_FIELDS, REPLACE_FIELDS, TICKET_FIELDS } from "../../src/core/ticket/fields";
+import type { TicketInputs } from "../../src/core/ticket/inputs";
+import { outputsFrom } from "../../src/core/ticket/outputs";
 import { buildSchema, TICKET_TOKEN } from "../../src/faces/plugin/schema";
 
 const ROOT = path.resolve(__dirname, "..", "..");
@@ -30,6 +33,36 @@ describe("schema.json", () => {
     expect(Object.keys(vars).filter((k) => vars[k].secret)).toEqual(["apiKey", "authToken", "rateLimitRedisUrl"]);
     const language = committed.language as Record<string, { respectSchemaVersion?: boolean }>;
     for (const l of ["nodejs", "python", "go"]) expect(language[l].respectSchemaVersion).toBe(true);
+  });
+});
+
+describe("the Ticket's outputs in schema.json (what every generated SDK exposes)", () => {
+  it("are exactly what the plugin returns: every input but the texts kept only in the inputs (description, comments)", () => {
+    const inputs = {
+      accountId: "hybrid:1",
+      subject: "s",
+      category: "Change",
+      subcategory: "General",
+      severity: "Low",
+      description: "d",
+      attachments: [{ filename: "a.txt", content: "x" }],
+      recipients: ["ops@example.com"],
+      resources: ["https://resources.api.rackspace.com/resources/dedicated:0001"],
+      comments: ["c"],
+      note: "n",
+      closingComment: "bye",
+      waitFor: { approval: "approved" },
+      adoptTicketId: "260101-iad-0000001",
+    };
+    expect(Object.keys(inputs).sort()).toEqual([...INPUT_FIELDS].sort()); // a new input joins this test
+    const person = (name: string) => ({ id: name, name, type: "customer" });
+    const ticket = { ticketId: "t", status: "Open", classification: "Change", created: "c", modified: "m", createdBy: person("a"), modifiedBy: person("b"), comments: [], resources: [], recipients: [] } as unknown as Ticket;
+    const approval = { met: true, how: "comment" as const, at: "t", by: "Jane", commentId: "x", status: "Open" };
+    const outs = outputsFrom(inputs as TicketInputs, ticket, [], { notes: [], approval, replaces: ["old"], unconfirmed: { marker: "m", at: "t" } });
+    const ticketSchema = (committed.resources as Record<string, { properties: Record<string, unknown> }>)[TICKET_TOKEN];
+    expect(Object.keys(ticketSchema.properties).sort()).toEqual(Object.keys(outs).sort());
+    expect(Object.keys(outs)).not.toContain("description");
+    expect(Object.keys(outs)).not.toContain("comments");
   });
 });
 

@@ -28,6 +28,13 @@ type RecordedInputs = Exclude<keyof TicketInputs, "resources">;
 const _outputsRecordTheInputs: Same<Pick<TicketInputs, RecordedInputs>, Pick<TicketOutputs, RecordedInputs>> = true;
 void _outputsRecordTheInputs;
 
+/**
+ * The inputs the outputs never repeat: their texts are in the inputs only (the outputs keep
+ * `descriptionDigest`, `posted` and `thread` references instead). Every other input is an output
+ * too when it is set; the plugin's schema declares the outputs accordingly.
+ */
+export const INPUTS_NOT_IN_OUTPUTS = ["description", "comments"] as const;
+
 /** What the outputs carry over from one record to the next, beside what the API reports. */
 export interface KeptOutputs {
   notes?: NoteRecord[];

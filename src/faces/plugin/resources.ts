@@ -7,6 +7,7 @@
  */
 import type { TicketDiff } from "../../core/ticket/diff";
 import { IMPORT_KEY, NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, PROVIDER_KEY, REPLACE_ON_CHANGES_KEY, SECRET_INPUTS_KEY, STACK_KEY, UNKNOWN, URN_KEY } from "../../core/keys";
+import { INPUTS_NOT_IN_OUTPUTS } from "../../core/ticket/outputs";
 import { TicketPartialFailure } from "../../core/ticket/partial-failure";
 import { initFailed } from "./rpc-errors";
 import { refOfUrn, unwrapSecrets, wrapSecrets } from "./struct";
@@ -34,6 +35,8 @@ export interface ResourceShape {
   rewritten: readonly string[];
   /** Outputs an update never changes (known in its preview). */
   stable: readonly string[];
+  /** Inputs the outputs never repeat: left out of a preview's answer too, so it promises what the real answer gives. */
+  inputsOnly: readonly string[];
 }
 
 export const TICKET_SHAPE: ResourceShape = {
@@ -42,6 +45,7 @@ export const TICKET_SHAPE: ResourceShape = {
   computed: ["ticketId", "status", "classification", "created", "modified", "createdBy", "thread", "posted", "notes", "descriptionDigest", "resources"],
   rewritten: ["status", "modified", "modifiedBy", "thread", "posted", "notes", "approval", "resources"],
   stable: ["ticketId", "created", "createdBy", "classification"],
+  inputsOnly: INPUTS_NOT_IN_OUTPUTS,
 };
 
 export const COMMENT_SHAPE: ResourceShape = {
@@ -50,6 +54,7 @@ export const COMMENT_SHAPE: ResourceShape = {
   computed: ["commentId", "created", "authorName", "status", "marker", "accountId"],
   rewritten: ["status"],
   stable: ["commentId", "created", "authorName", "marker"],
+  inputsOnly: [],
 };
 
 /** The bookkeeping keys the plugin adds to a request (and takes out of an answer); `__stateVersion` stays. */
@@ -87,6 +92,11 @@ export class PluginResource {
     return [...secrets, ...derived];
   }
 
+  /** `values` without the inputs the outputs never repeat. */
+  private recorded(values: Obj): Obj {
+    return Object.fromEntries(Object.entries(values).filter(([k]) => !this.shape.inputsOnly.includes(k)));
+  }
+
   private answer(props: Obj, secrets: ReadonlySet<string>): Obj {
     return wrapSecrets(withoutBookkeeping(props), this.secretOutputs(secrets));
   }
@@ -115,7 +125,7 @@ export class PluginResource {
     const p = unwrapSecrets(props);
     if (preview) {
       const computed = Object.fromEntries(this.shape.computed.map((k) => [k, UNKNOWN]));
-      return { id: "", properties: wrapSecrets({ ...p.values, ...computed }, p.secrets) };
+      return { id: "", properties: wrapSecrets({ ...this.recorded(p.values), ...computed }, p.secrets) };
     }
     try {
       const r = await this.engine.create(bagOf(urn, p.values, p.secrets));
@@ -133,7 +143,7 @@ export class PluginResource {
       // The ticket stays the same: its id and creation are known; what a write changes is not yet.
       const unknown = writes ? Object.fromEntries(this.shape.rewritten.map((k) => [k, UNKNOWN])) : {};
       const stable = Object.fromEntries(this.shape.stable.filter((k) => k in o.values).map((k) => [k, o.values[k]]));
-      return wrapSecrets({ ...o.values, ...n.values, ...unknown, ...stable }, this.secretOutputs(secrets));
+      return wrapSecrets({ ...this.recorded({ ...o.values, ...n.values }), ...unknown, ...stable }, this.secretOutputs(secrets));
     }
     try {
       const r = await this.engine.update(id, bagOf(urn, o.values, o.secrets), bagOf(urn, n.values, n.secrets));

@@ -11,6 +11,7 @@ import { CommentResourceSchema } from "../../core/comment/inputs";
 import { AttachmentSchema } from "../../core/history/entry-schema";
 import { WaitForSchema } from "../../core/gate/wait-for";
 import { FieldSpec, INPUT_FIELDS, TICKET_FIELDS } from "../../core/ticket/fields";
+import { INPUTS_NOT_IN_OUTPUTS } from "../../core/ticket/outputs";
 
 /** A property or type as the Pulumi schema spells it. */
 export type SchemaType = Record<string, unknown>;
@@ -96,11 +97,11 @@ const OUTPUT_TYPES: Record<string, { description: string; properties: Record<str
   ThreadEntry: {
     description: "One comment on the ticket as last read.",
     properties: {
-      id: str("The API's id."),
+      id: str("The API's id (absent on a `comments[i]` entry: its record in `posted` holds it)."),
       text: str("The text (absent for an entry the stack posted: see `entry`)."),
-      created: str("When it was posted."),
-      authorName: str("Who wrote it."),
-      authorType: str("`customer` or `racker`."),
+      created: str("When it was posted (absent on the description's entry when it is the ticket's `created`)."),
+      authorName: str("Who wrote it (absent on an `entry` the ticket's creator wrote)."),
+      authorType: str("`customer` or `racker` (absent on an `entry`: the stack's own, a customer's)."),
       entry: str("For an entry the stack posted: `description` or `comments[i]`, the input that holds its text."),
       withheld: { type: "boolean", description: "True for an entry another resource of this package posted: its text is not recorded here." },
       attachments: arr(ref("ThreadAttachment"), "Files attached to this entry."),
@@ -176,8 +177,11 @@ export function buildSchema(version: string): Record<string, unknown> {
     },
   };
   for (const [name, t] of Object.entries(OUTPUT_TYPES)) types[`${PACKAGE}:ticketing:${name}`] = { type: "object", ...t };
-  // The outputs repeat the inputs, without the replacement flag (which belongs to inputs).
-  const outputs = { ...Object.fromEntries(Object.entries(inputProperties).map(([k, v]) => [k, Object.fromEntries(Object.entries(v).filter(([key]) => key !== "replaceOnChanges"))])), ...TICKET_OUTPUTS };
+  // The outputs repeat the inputs (without the replacement flag, which belongs to inputs), but
+  // for the texts the state keeps once, in the inputs: description and comments. Declaring them
+  // would give every SDK a `description` and `comments` that never resolve after a create.
+  const repeated = Object.entries(inputProperties).filter(([k]) => !(INPUTS_NOT_IN_OUTPUTS as readonly string[]).includes(k));
+  const outputs = { ...Object.fromEntries(repeated.map(([k, v]) => [k, Object.fromEntries(Object.entries(v).filter(([key]) => key !== "replaceOnChanges"))])), ...TICKET_OUTPUTS };
   return {
     name: PACKAGE,
     displayName: "Rackspace Ticketing",
@@ -235,9 +239,13 @@ export function buildSchema(version: string): Record<string, unknown> {
         outputs: { properties: { resources: arr(ref("ResourceInfo"), "The devices.") }, required: ["resources"] },
       },
     },
+    // supportPack: the generators write each SDK's package metadata with this version (the Go SDK
+    // its own go.mod, so a program can point a `replace` directive at sdk/go).
+    meta: { supportPack: true },
     language: {
       nodejs: { respectSchemaVersion: true, packageName: "@pulumi-rackspace-ticketing/rackspace" },
-      python: { respectSchemaVersion: true, packageName: "pulumi_rackspace" },
+      // pyproject: `pip install ./sdk/python` builds it with setuptools' PEP 517 backend, no setup.py.
+      python: { respectSchemaVersion: true, packageName: "pulumi_rackspace", pyproject: { enabled: true } },
       go: { respectSchemaVersion: true, importBasePath: "github.com/pulumi-rackspace-ticketing/pulumi-rackspace-ticketing/sdk/go/rackspace", generateResourceContainerTypes: true },
     },
   };

@@ -1,0 +1,2 @@
+// Rackspace support and change tickets as Pulumi resources.
+package rackspace
