@@ -27,18 +27,15 @@ export function cut(text: string, max: number = MAX_SHOWN): string {
   return `${text.slice(0, max)}… (${text.length.toLocaleString("en-US")} characters)`;
 }
 
-/** Fields whose values are free text: shown by their length only, secret or not. */
-const TEXT_FIELDS = new Set(["description", "comments", "note", "closingComment"]);
-
 /**
  * A value as a message may show it: `[secret]` for a field the program passed as a
  * secret, the length for free text, otherwise its JSON cut to {@link MAX_SHOWN}.
  */
-export function shown(field: string, value: unknown, secrets: ReadonlySet<string>): string {
+export function shown(field: string, value: unknown, secrets: ReadonlySet<string>, texts: ReadonlySet<string> = new Set()): string {
   const top = field.replace(/[[.].*$/, "");
   if (secrets.has(top)) return "[secret]";
   if (value === undefined || value === null) return "nothing";
-  if (TEXT_FIELDS.has(top) && typeof value === "string") return `a text of ${value.length.toLocaleString("en-US")} characters`;
+  if (texts.has(top) && typeof value === "string") return `a text of ${value.length.toLocaleString("en-US")} characters`;
   return cut(JSON.stringify(value));
 }
 

@@ -13,6 +13,7 @@ import { entryText } from "../history/entries";
 import { TicketOperationError } from "../errors";
 import type { TicketInputs } from "./inputs";
 import { stripMarker } from "./marker";
+import { TEXT_INPUTS } from "./fields";
 import { cut, describe, firstDifference, label, shown } from "../messages";
 import { customerComments, KeptOutputs, TicketOutputs } from "./outputs";
 import { sameResourceSet } from "./plan";
@@ -51,7 +52,7 @@ export async function adoptTicket(op: OperationContext, req: AdoptRequest): Prom
   } catch (e) {
     throw new TicketOperationError(`${label(name, id)}: ${strict ? "importing" : "adopting"} the ticket failed: ${describe(e)} Check the ticket id.`, isRackspaceApiError(e) ? e : undefined);
   }
-  const differs = (field: string, have: unknown, want: unknown) => `${field} is ${shown(field, have, secrets)}, the program says ${shown(field, want, secrets)}`;
+  const differs = (field: string, have: unknown, want: unknown) => `${field} is ${shown(field, have, secrets, TEXT_INPUTS)}, the program says ${shown(field, want, secrets, TEXT_INPUTS)}`;
   const mismatch: string[] = [];
   if (ticket.accountId && ticket.accountId !== inputs.accountId) mismatch.push(differs("accountId", ticket.accountId, inputs.accountId));
   if (ticket.subject && ticket.subject !== inputs.subject) mismatch.push(differs("subject", ticket.subject, inputs.subject));

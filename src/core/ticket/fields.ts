@@ -1,9 +1,12 @@
 /**
  * Every input of a RackspaceTicket, once: its schema (what `check` accepts), its description
  * (the dynamic face's RackspaceTicketArgs and the plugin's schema.json both say it), and
- * whether a change of it opens a new ticket. TicketInputsSchema, REPLACE_FIELDS and
- * INPUT_FIELDS are derived from this table, and so is schema.json (scripts/gen-schema.js);
- * adding an input is one entry here and its planner rule (./plan).
+ * whether a change of it opens a new ticket; whether it is free text, shows in the thread, is a
+ * setting only the stack sees, or is left out of the outputs. TicketInputsSchema,
+ * INPUT_FIELDS, REPLACE_FIELDS and the lists below are derived from this table, and so is
+ * schema.json (scripts/gen-schema.js): adding an input is one entry here, its planner rule
+ * (./plan), and its property on RackspaceTicketArgs (faces/args.ts, documented with this
+ * description word for word, a test checks).
  */
 import { z } from "zod";
 import { ResourceUrl } from "../../api/schemas";
@@ -27,6 +30,18 @@ export interface FieldSpec {
   replaces?: boolean;
   /** The input holds comment entries (a text, or `{ text, attachments }`): the schema's union of both. */
   entries?: "list" | "one";
+  /** Free text a person wrote: messages show its length, never its value (secret or not). */
+  text?: true;
+  /** Its value shows in the ticket's thread (texts, file names): the outputs that record the thread are secret when it is. */
+  inThread?: true;
+  /** A change of it may write to the ticket (a PATCH, a comment): an update's preview cannot know the thread or the status then. */
+  writes?: true;
+  /** A setting the ticket does not see: a change is recorded by an update that sends nothing. */
+  setting?: true;
+  /** Where the outputs get it: copied from the inputs when set (default), from the API (`api`), or not at all (`none`: the text is kept once, in the inputs). */
+  output?: "api" | "none";
+  /** False: a program may not pass it as a secret (its values steer the engine and are printed). */
+  secretable?: false;
 }
 
 export const TICKET_FIELDS = {
@@ -56,9 +71,10 @@ export const TICKET_FIELDS = {
     }),
     description: "`Low`, `Normal`, `High` or `Urgent` (without regard to case), as the account allows (`Emergency` appears only in responses). Changing it opens a new ticket.",
   },
-  description: { replaces: true, schema: text("description", LIMITS.text), description: "The ticket's description (its first comment). May be a secret. Changing it opens a new ticket." },
+  description: { replaces: true, text: true, inThread: true, output: "none", schema: text("description", LIMITS.text), description: "The ticket's description (its first comment). May be a secret. Changing it opens a new ticket." },
   attachments: {
     replaces: true,
+    inThread: true,
     schema: attachmentList("attachments"),
     description:
       "Files attached to the description: `{ filename, path }` (read at apply time, relative to the program's directory) or `{ filename, content }`. Forbidden extensions (exe, js, bat, …) are refused at preview. Changing them opens a new ticket.",
@@ -74,26 +90,40 @@ export const TICKET_FIELDS = {
     description: "Contact ids (RPN-…) or e-mail addresses to notify. Changing them opens a new ticket.",
   },
   resources: {
+    output: "api",
+    writes: true,
     schema: list("resources", ResourceUrl).refine((a) => new Set(a).size === a.length, { error: "resources must not repeat a URL" }),
     description: "Resource URLs the ticket is about. A change is one PATCH with the full new list.",
   },
   comments: {
     entries: "list",
+    text: true,
+    writes: true,
+    inThread: true,
+    output: "none",
     schema: list("comments", CommentSchema),
     description:
       "Comments to post, in order. Entries added at the end are posted on the next `up`; entries already posted cannot be edited, removed or reordered (the ticket's history is append-only). Entries may be secrets. An entry is a text, or `{ text, attachments }` to attach files to it; the files of a posted entry cannot change either.",
   },
   note: {
     entries: "one",
+    text: true,
+    writes: true,
+    inThread: true,
     schema: CommentSchema,
     description:
       "The deployment's note, e.g. `Deployed ${commit} by run ${runId}`: posted as one comment each time its value changes (an `up` with the same value posts nothing). The history stays in the state (`notes`), so a CI job declares only the current note. A text, or `{ text, attachments }`. May be a secret. A replacement ticket gets the current note only.",
   },
   closingComment: {
+    text: true,
+    inThread: true,
+    setting: true,
     schema: text("closingComment", LIMITS.text),
     description: "Posted on the ticket right before the stack closes it (destroy, or the old ticket of a replacement).",
   },
   waitFor: {
+    setting: true,
+    secretable: false,
     schema: WaitForSchema,
     description:
       "The approval gate: create returns (and resources that depend on this ticket deploy) only once Rackspace meets it: one of `statuses` reached, or a Racker reply saying `approval`, after the wait began (where the waiting create or update first wrote to the ticket; a reply before your own answer on the ticket does not count). A reply saying `rejection` fails the deployment with the Racker's words; `timeout` (default `1h`) fails it, or warns and goes on with `onTimeout: \"continue\"`. Each check is one GET /tickets/{id} every `pollInterval` (default `30s`) from the read budget.",
@@ -110,8 +140,34 @@ export type TicketFieldName = keyof typeof TICKET_FIELDS;
 /** Every input a user may set, in the order messages list them. */
 export const INPUT_FIELDS = Object.keys(TICKET_FIELDS) as TicketFieldName[];
 
+const where = (test: (spec: FieldSpec) => boolean): TicketFieldName[] => INPUT_FIELDS.filter((f) => test(TICKET_FIELDS[f] as FieldSpec));
+
 /** Fields that cannot change on an existing ticket: a change opens a new one. */
-export const REPLACE_FIELDS = INPUT_FIELDS.filter((f) => (TICKET_FIELDS[f] as FieldSpec).replaces === true);
+export const REPLACE_FIELDS = where((s) => s.replaces === true);
+
+/** Free-text inputs: messages show their length only. */
+export const TEXT_INPUTS: ReadonlySet<string> = new Set(where((s) => s.text === true));
+
+/** Inputs whose values show in the thread: the outputs recording it are secret when one of them is. */
+export const THREAD_INPUTS = where((s) => s.inThread === true);
+
+/** Inputs whose change may write to the ticket (what the planner then sends is ./plan's). */
+export const WRITING_INPUTS = where((s) => s.writes === true);
+
+/** Required inputs. */
+export const REQUIRED_INPUTS = where((s) => s.required === true);
+
+/** Settings the ticket does not see: a change is an update that records it and sends nothing. */
+export const SETTING_INPUTS = where((s) => s.setting === true);
+
+/** The inputs the outputs never repeat (their texts are kept once, in the inputs). */
+export const INPUTS_NOT_IN_OUTPUTS = where((s) => s.output === "none");
+
+/** The inputs the outputs copy when set. */
+export const COPIED_INPUTS = where((s) => s.output === undefined);
+
+/** The inputs a program may pass as secrets: messages never print their values. */
+export const SECRETABLE_INPUTS = where((s) => s.secretable !== false);
 
 type Shape = { [K in TicketFieldName]: (typeof TICKET_FIELDS)[K] extends { required: true } ? (typeof TICKET_FIELDS)[K]["schema"] : z.ZodOptional<(typeof TICKET_FIELDS)[K]["schema"]> };
 

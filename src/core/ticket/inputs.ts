@@ -5,7 +5,7 @@
 import { z } from "zod";
 import { normalizeName } from "../../lookups/catalog";
 import { isUnknown, SECRECY_KEYS } from "../keys";
-import { INPUT_FIELDS, SEVERITIES, shapeOf } from "./fields";
+import { INPUT_FIELDS, SEVERITIES, shapeOf, TEXT_INPUTS } from "./fields";
 
 export { AttachmentSchema, CommentSchema, LIMITS } from "../history/entry-schema";
 export { IMPORT_KEY, NAME_KEY, PROJECT_KEY, PROVIDER_KEY, STACK_KEY, THREAD_KEY, UNKNOWN } from "../keys";
@@ -90,7 +90,7 @@ function failureAt(path: string, reason: string, declared: Record<string, unknow
   const topLevel = /^[A-Za-z_]\w*$/.test(path);
   const value = topLevel ? declared[path] : undefined;
   const short = value === undefined || JSON.stringify(value).length <= 80;
-  if (topLevel && short && !["description", "comments", "note", "closingComment"].includes(path)) return { property: path, reason };
+  if (topLevel && short && !TEXT_INPUTS.has(path)) return { property: path, reason };
   return { property: "", reason: `${path}: ${reason}` };
 }
 

@@ -14,6 +14,7 @@ import type { Person, Ticket } from "../../api/schemas";
 import type { ApprovalOutput } from "../gate/approval";
 import type { TicketInputs } from "./inputs";
 import { stripMarker } from "./marker";
+import { COPIED_INPUTS } from "./fields";
 import type { NoteRecord } from "../history/notes";
 import { EntryRecord, isCustomerEntry, textDigest, withIds } from "../history/posted";
 import { commentRef, DESCRIPTION_REF, expandThread, ThreadEntry } from "../history/thread-view";
@@ -27,13 +28,6 @@ export type { PersonOutput, TicketOutputs, UnconfirmedCreate } from "../public-t
 type RecordedInputs = Exclude<keyof TicketInputs, "resources">;
 const _outputsRecordTheInputs: Same<Pick<TicketInputs, RecordedInputs>, Pick<TicketOutputs, RecordedInputs>> = true;
 void _outputsRecordTheInputs;
-
-/**
- * The inputs the outputs never repeat: their texts are in the inputs only (the outputs keep
- * `descriptionDigest`, `posted` and `thread` references instead). Every other input is an output
- * too when it is set; the plugin's schema declares the outputs accordingly.
- */
-export const INPUTS_NOT_IN_OUTPUTS = ["description", "comments"] as const;
 
 /** What the outputs carry over from one record to the next, beside what the API reports. */
 export interface KeptOutputs {
@@ -144,13 +138,8 @@ export function outputsFrom(inputs: TicketInputs, ticket: Ticket, posted: readon
   if (kept.approval) out.approval = { ...kept.approval };
   if (kept.replaces && kept.replaces.length > 0) out.replaces = [...kept.replaces];
   if (kept.unconfirmed) out.unconfirmed = { ...kept.unconfirmed };
-  if (inputs.severity !== undefined) out.severity = inputs.severity;
-  if (inputs.attachments !== undefined) out.attachments = inputs.attachments.map((a) => ({ ...a }));
-  if (inputs.recipients !== undefined) out.recipients = [...inputs.recipients];
-  if (inputs.adoptTicketId !== undefined) out.adoptTicketId = inputs.adoptTicketId;
-  if (inputs.waitFor !== undefined) out.waitFor = JSON.parse(JSON.stringify(inputs.waitFor)) as TicketInputs["waitFor"];
-  if (inputs.note !== undefined) out.note = typeof inputs.note === "string" ? inputs.note : { ...inputs.note };
-  if (inputs.closingComment !== undefined) out.closingComment = inputs.closingComment;
+  const copies = out as unknown as Record<string, unknown>;
+  for (const f of COPIED_INPUTS) if (inputs[f] !== undefined) copies[f] = structuredClone(inputs[f]);
   return out;
 }
 

@@ -5,6 +5,7 @@
  */
 import { AttachmentInput, CommentInput, sameAttachments } from "../history/entries";
 import { notePending } from "../history/notes";
+import { SETTING_INPUTS } from "./fields";
 import { recordsOf } from "../history/posted";
 import { REPLACE_FIELDS } from "./inputs";
 import { UNKNOWN } from "../keys";
@@ -126,7 +127,7 @@ export function planChanges(olds: Record<string, unknown>, news: Record<string, 
     changes = true;
   }
   // Settings the ticket does not see: a change is recorded by an update that sends nothing.
-  const settings = ["waitFor", "closingComment"].filter((f) => canonical(olds[f]) !== canonical(news[f]));
+  const settings = SETTING_INPUTS.filter((f) => canonical(olds[f]) !== canonical(news[f]));
   if (settings.length > 0) changes = true;
   const waitFor = news.waitFor as { onUpdate?: boolean } | undefined;
   const writes = resources !== undefined || newComments.length > 0 || note !== undefined;

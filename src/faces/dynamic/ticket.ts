@@ -6,6 +6,7 @@ import { organization, secretInputs } from "./program-context";
 import { IMPORT_KEY, NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, REPLACE_ON_CHANGES_KEY, SECRECY_KEYS, SECRET_INPUTS_KEY, STACK_KEY } from "../../core/keys";
 import type { ApprovalOutput, AttachmentInput, CommentInput, EntryRecord, NoteRecord, PersonOutput, ThreadEntry, ThreadMessage, WaitForInput } from "../../core/public-types";
 import type { RackspaceTicketArgs } from "../args";
+import { SECRETABLE_INPUTS } from "../../core/ticket/fields";
 
 import { expandThread } from "../../core/history/thread-view";
 import { providerStub } from "./stub";
@@ -13,7 +14,7 @@ import { providerStub } from "./stub";
 export type { AttachmentArgs, CommentArgs, RackspaceTicketArgs, WaitForArgs } from "../args";
 
 /** The inputs a program may pass as secrets: messages never print their values. */
-const SECRETABLE = ["accountId", "subject", "category", "subcategory", "severity", "description", "attachments", "recipients", "resources", "comments", "note", "closingComment", "adoptTicketId"] as const;
+const SECRETABLE: readonly (keyof RackspaceTicketArgs)[] = SECRETABLE_INPUTS;
 
 /** One stub for the whole process: the SDK serializes it once and caches the text. */
 let stub: pulumi.dynamic.ResourceProvider | undefined;

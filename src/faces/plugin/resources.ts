@@ -7,7 +7,7 @@
  */
 import type { TicketDiff } from "../../core/ticket/diff";
 import { IMPORT_KEY, NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, PROVIDER_KEY, REPLACE_ON_CHANGES_KEY, SECRET_INPUTS_KEY, STACK_KEY, UNKNOWN, URN_KEY } from "../../core/keys";
-import { INPUTS_NOT_IN_OUTPUTS } from "../../core/ticket/outputs";
+import { INPUTS_NOT_IN_OUTPUTS, THREAD_INPUTS } from "../../core/ticket/fields";
 import { TicketPartialFailure } from "../../core/ticket/partial-failure";
 import { initFailed } from "./rpc-errors";
 import { refOfUrn, unwrapSecrets, wrapSecrets } from "./struct";
@@ -41,7 +41,7 @@ export interface ResourceShape {
 
 export const TICKET_SHAPE: ResourceShape = {
   derived: ["thread", "posted", "notes", "descriptionDigest"],
-  texts: ["description", "comments", "note", "closingComment", "attachments"],
+  texts: THREAD_INPUTS,
   computed: ["ticketId", "status", "classification", "created", "modified", "createdBy", "thread", "posted", "notes", "descriptionDigest", "resources"],
   rewritten: ["status", "modified", "modifiedBy", "thread", "posted", "notes", "approval", "resources"],
   stable: ["ticketId", "created", "createdBy", "classification"],

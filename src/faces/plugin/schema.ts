@@ -10,8 +10,7 @@ import { CONFIG_KEYS } from "../../config/keys";
 import { CommentResourceSchema } from "../../core/comment/inputs";
 import { AttachmentSchema } from "../../core/history/entry-schema";
 import { WaitForSchema } from "../../core/gate/wait-for";
-import { FieldSpec, INPUT_FIELDS, TICKET_FIELDS } from "../../core/ticket/fields";
-import { INPUTS_NOT_IN_OUTPUTS } from "../../core/ticket/outputs";
+import { FieldSpec, INPUT_FIELDS, INPUTS_NOT_IN_OUTPUTS, REQUIRED_INPUTS, TICKET_FIELDS } from "../../core/ticket/fields";
 
 /** A property or type as the Pulumi schema spells it. */
 export type SchemaType = Record<string, unknown>;
@@ -200,7 +199,7 @@ export function buildSchema(version: string): Record<string, unknown> {
         inputProperties,
         requiredInputs,
         properties: outputs,
-        required: ["accountId", "subject", "category", "subcategory", "ticketId", "status", "thread", "posted", "notes", "resources"],
+        required: [...REQUIRED_INPUTS, "ticketId", "status", "thread", "posted", "notes", "resources"],
       },
       [COMMENT_TOKEN]: {
         description: "One comment on a ticket the stack does not manage, posted once; a changed text posts a new comment and the old one stays.",

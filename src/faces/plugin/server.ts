@@ -14,6 +14,7 @@ import { optionsFromConfig } from "../../config/client-options";
 import { CommentEngine } from "../../core/comment/engine";
 import type { PropertyChange } from "../../core/ticket/detailed-diff";
 import { TicketEngine } from "../../core/ticket/engine";
+import { WRITING_INPUTS } from "../../core/ticket/fields";
 import { engineSink } from "../engine-log";
 import { changedConfig, configSource } from "./config";
 import { invoke } from "./functions";
@@ -164,7 +165,7 @@ export class RackspaceProviderServer {
   private writes(olds: Record<string, unknown>, news: Record<string, unknown>, oldInputs: Record<string, unknown> | undefined): boolean {
     const before = unwrapSecrets(oldInputs ?? olds).values;
     const after = unwrapSecrets(news).values;
-    return ["resources", "comments", "note", "text"].some((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
+    return [...WRITING_INPUTS, "text"].some((k) => JSON.stringify(before[k]) !== JSON.stringify(after[k]));
   }
 }
 
