@@ -6,7 +6,7 @@ import { organization, secretInputs } from "./program-context";
 import { IMPORT_KEY, NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, REPLACE_ON_CHANGES_KEY, SECRECY_KEYS, SECRET_INPUTS_KEY, STACK_KEY } from "../../core/keys";
 import type { ApprovalOutput, AttachmentInput, CommentInput, EntryRecord, NoteRecord, PersonOutput, ThreadEntry, ThreadMessage, WaitForInput } from "../../core/public-types";
 import type { RackspaceTicketArgs } from "../args";
-import { SECRETABLE_INPUTS } from "../../core/ticket/fields";
+import { SECRETABLE_INPUTS, THREAD_INPUTS } from "../../core/ticket/fields";
 
 import { expandThread } from "../../core/history/thread-view";
 import { providerStub } from "./stub";
@@ -66,7 +66,7 @@ export class RackspaceTicket extends pulumi.dynamic.Resource {
   declare public readonly thread: pulumi.Output<ThreadMessage[]>;
 
   constructor(name: string, args: RackspaceTicketArgs, opts?: pulumi.CustomResourceOptions) {
-    const texts = pulumi.all([pulumi.output(args?.description), pulumi.output(args?.comments), pulumi.output(args?.attachments), pulumi.output(args?.note), pulumi.output(args?.closingComment)]);
+    const texts = pulumi.all(THREAD_INPUTS.map((f) => pulumi.output(args?.[f] as pulumi.Input<unknown>)));
     // The thread repeats the description, comments and notes, and the records digest them: when one
     // is a secret, so are they. Sent only when secret: an empty list would cost every ticket an
     // input and a dependency entry.
