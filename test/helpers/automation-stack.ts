@@ -29,6 +29,16 @@ export interface DeclaredTicket {
   waitFor?: Record<string, string>;
 }
 
+export interface AutomationStackOptions {
+  /**
+   * Where the work dir's Pulumi.yaml points `plugins.providers` for `rackspace` (this repository
+   * by default); `null` writes no `plugins` at all, so the engine finds the plugin the way it finds
+   * any installed one (`pulumi plugin install`). Only the Python fixture reads it: the Go one
+   * always names the repository.
+   */
+  pluginPath?: string | null;
+}
+
 /** How to run one operation: the command and its arguments, given the operation and the spec's path. */
 export type Launcher = (op: string, specPath: string) => { cmd: string; args: string[]; env?: Record<string, string> };
 
@@ -43,10 +53,12 @@ export class AutomationStack implements ScannedStack {
   readonly stack: string;
   readonly secrets = new SecretRegistry();
   readonly backendDir: string;
-  /** The workspace's directory: Pulumi.yaml (naming the plugin) and the stack's config file. */
+  /** The workspace's directory: Pulumi.yaml (naming the plugin, unless `pluginPath` is null) and the stack's config file. */
   readonly workDir: string;
+  /** The environment every operation starts from (the launcher's `env` is laid over it). */
+  readonly env: Record<string, string>;
+  private readonly pluginPath: string | null;
   private readonly specDir: string;
-  private readonly env: Record<string, string>;
   private readonly printed: PrintedOutput[] = [];
   private ticket: DeclaredTicket | undefined;
   private disposed = false;
@@ -56,10 +68,12 @@ export class AutomationStack implements ScannedStack {
     private readonly project: string,
     purpose: string,
     private readonly sim: { ticketingUrl: string; identityUrl: string; resourcesUrl?: string },
+    opts: AutomationStackOptions = {},
   ) {
     const bin = findPulumiCli();
     if (!bin) throw new Error(`no Pulumi CLI: ${pulumiCliProblem()}`);
     this.stack = `e2e-${purpose}-${process.pid}-${++made}`;
+    this.pluginPath = opts.pluginPath === undefined ? REPO_ROOT : opts.pluginPath;
     this.backendDir = fs.mkdtempSync(path.join(os.tmpdir(), "rackspace-e2e-state-"));
     this.workDir = fs.mkdtempSync(path.join(os.tmpdir(), "rackspace-e2e-auto-"));
     this.specDir = fs.mkdtempSync(path.join(os.tmpdir(), "rackspace-e2e-spec-"));
@@ -89,7 +103,7 @@ export class AutomationStack implements ScannedStack {
       "rackspace:rateLimitComment": String(FAST_LIMITS.comment),
       "rackspace:rateLimitRead": String(FAST_LIMITS.read),
     };
-    const spec = { project: this.project, stack: this.stack, workDir: this.workDir, repoRoot: REPO_ROOT, config, secretConfig: { "rackspace:apiKey": DEMO_API_KEY }, ticket: this.ticket };
+    const spec = { project: this.project, stack: this.stack, workDir: this.workDir, repoRoot: REPO_ROOT, pluginPath: this.pluginPath, config, secretConfig: { "rackspace:apiKey": DEMO_API_KEY }, ticket: this.ticket };
     fs.writeFileSync(specPath, `${JSON.stringify(spec, null, 2)}\n`);
     const { cmd, args, env } = this.launcher(op, specPath);
     const r = await runProcess(cmd, args, { cwd: this.specDir, env: { ...this.env, ...env }, timeoutMs });
