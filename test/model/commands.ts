@@ -2,7 +2,8 @@
 import fc from "fast-check";
 import type { SimOperation } from "../../src/simulator";
 import { Edit, editApplies, Model, OPTION_NAMES, ReplaceField, SEVERITIES } from "./model";
-import { describeStep, FAULT_NAMES, runStep, StepSpec } from "./steps";
+import { REPLIES } from "./racker";
+import { describeStep, FAULT_NAMES, GateAnswer, runStep, StepSpec } from "./steps";
 import type { World } from "./world";
 
 export class ModelCommand implements fc.AsyncCommand<Model, World> {
@@ -36,6 +37,12 @@ export class ModelCommand implements fc.AsyncCommand<Model, World> {
 const pick = fc.oneof({ arbitrary: fc.constant(0), weight: 1 }, { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 1 });
 const severity = fc.constantFrom(...SEVERITIES);
 const resourceIndexes = fc.subarray([0, 1, 2, 3], { maxLength: 2 });
+/** Half the declared tickets wait on the approval gate. */
+const gated = fc.boolean();
+const reply = fc.nat({ max: REPLIES.length - 1 });
+const replacingField = fc.constantFrom<ReplaceField>("subject", "severity", "description", "attachment");
+/** What the Racker answers to an up's gate waits: any reply of the pool while it waits, sometimes one before the up too. */
+const gateAnswer: fc.Arbitrary<GateAnswer> = fc.record({ during: reply, before: fc.option(reply, { nil: undefined, freq: 2 }) });
 
 export const addEdit: fc.Arbitrary<Edit> = fc.record({
   kind: fc.constant("add" as const),
@@ -45,9 +52,10 @@ export const addEdit: fc.Arbitrary<Edit> = fc.record({
   fileComment: fc.boolean(),
   attachment: fc.boolean(),
   option: fc.option(fc.constantFrom(...OPTION_NAMES), { nil: undefined, freq: 2 }),
+  gated,
 });
 const commentEdit: fc.Arbitrary<Edit> = fc.record({ kind: fc.constant("comment" as const), pick, withFile: fc.boolean() });
-const replaceEdit: fc.Arbitrary<Edit> = fc.record({ kind: fc.constant("replace" as const), pick, field: fc.constantFrom<ReplaceField>("subject", "severity", "description", "attachment") });
+const replaceEdit: fc.Arbitrary<Edit> = fc.record({ kind: fc.constant("replace" as const), pick, field: replacingField });
 
 const editArb: fc.Arbitrary<Edit> = fc.oneof(
   { arbitrary: addEdit, weight: 2 },
@@ -57,7 +65,7 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant("sideComment" as const), pick, remove: fc.boolean() }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant("resources" as const), pick, set: resourceIndexes }), weight: 2 },
   { arbitrary: replaceEdit, weight: 3 },
-  { arbitrary: fc.record({ kind: fc.constant("adopt" as const), severity, comments: fc.integer({ min: 0, max: 1 }) }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant("adopt" as const), severity, comments: fc.integer({ min: 0, max: 1 }), gated }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant("option" as const), pick, option: fc.constantFrom(...OPTION_NAMES) }), weight: 2 },
 );
 
@@ -74,7 +82,8 @@ const REACHED: Record<Edit["kind"], SimOperation[]> = {
   option: ["getTicket", "patchTicket"],
 };
 
-const plainUp = editArb.map((edit): StepSpec => ({ kind: "up", edit }));
+/** Half the plain ups say how the Racker answers their gate waits (an approving reply otherwise). */
+const plainUp = fc.tuple(editArb, fc.option(gateAnswer, { nil: undefined, freq: 2 })).map(([edit, gate]): StepSpec => (gate ? { kind: "up", edit, gate } : { kind: "up", edit }));
 const faultyUp = fc.tuple(editArb, fc.constantFrom(...FAULT_NAMES), fc.nat({ max: 3 })).map(([edit, name, n]): StepSpec => {
   const ops = REACHED[edit.kind];
   return { kind: "up", edit, fault: { name, operation: ops[n % ops.length] } };
@@ -89,6 +98,7 @@ const racker = fc.record({
   pick,
   action: fc.constantFrom<"reply" | "status" | "close">("reply", "status", "close", "close"),
   status: fc.constantFrom("Pending Customer", "In Progess", "Solved"),
+  reply: fc.option(reply, { nil: undefined, freq: 2 }),
 });
 
 export const stepArb: fc.Arbitrary<StepSpec> = fc.oneof(

@@ -38,6 +38,8 @@ export interface TicketDecl {
   /** The text of a RackspaceTicketComment on this ticket (`<name>-side`), if one is declared. */
   sideComment?: string;
   adoptTicketId?: string;
+  /** Whether the ticket declares the model's approval gate (program.ts GATE): fixed when it is declared. */
+  gated?: boolean;
   options: OptionsDecl;
   /** Counter for fresh texts (subjects, descriptions, file contents, comments). */
   rev: number;
@@ -68,20 +70,20 @@ export type ReplaceField = "subject" | "severity" | "description" | "attachment"
  * n modulo their number.
  */
 export type Edit =
-  | { kind: "add"; severity: Severity; resources: number[]; comments: number; fileComment: boolean; attachment: boolean; option?: OptionName }
+  | { kind: "add"; severity: Severity; resources: number[]; comments: number; fileComment: boolean; attachment: boolean; option?: OptionName; gated?: boolean }
   | { kind: "remove"; pick: number }
   | { kind: "comment"; pick: number; withFile: boolean }
   | { kind: "note"; pick: number; same: boolean }
   | { kind: "sideComment"; pick: number; remove: boolean }
   | { kind: "resources"; pick: number; set: number[] }
   | { kind: "replace"; pick: number; field: ReplaceField }
-  | { kind: "adopt"; severity: Severity; comments: number }
+  | { kind: "adopt"; severity: Severity; comments: number; gated?: boolean }
   | { kind: "option"; pick: number; option: OptionName };
 
 export function describeEdit(e: Edit): string {
   switch (e.kind) {
     case "add":
-      return `add(${e.severity}, res=[${e.resources.join("")}], comments=${e.comments}${e.fileComment ? "+file" : ""}${e.attachment ? ", attachment" : ""}${e.option ? `, ${e.option}` : ""})`;
+      return `add(${e.severity}, res=[${e.resources.join("")}], comments=${e.comments}${e.fileComment ? "+file" : ""}${e.attachment ? ", attachment" : ""}${e.option ? `, ${e.option}` : ""}${e.gated ? ", gated" : ""})`;
     case "remove":
       return `remove(${pickName(e.pick)})`;
     case "comment":
@@ -95,7 +97,7 @@ export function describeEdit(e: Edit): string {
     case "replace":
       return `replace(${pickName(e.pick)}, ${e.field})`;
     case "adopt":
-      return `adopt(${e.severity}, comments=${e.comments})`;
+      return `adopt(${e.severity}, comments=${e.comments}${e.gated ? ", gated" : ""})`;
     case "option":
       return `option(${pickName(e.pick)}, ${e.option})`;
   }
@@ -105,6 +107,21 @@ export function describeEdit(e: Edit): string {
 export function editApplies(m: Readonly<Model>, e: Edit): boolean {
   if (e.kind === "add" || e.kind === "adopt") return m.tickets.length < MAX_TICKETS;
   return m.tickets.length > 0;
+}
+
+/** The gated tickets (a pick among them: 0 is the one touched last if it is gated). */
+export function gatedTickets(m: Readonly<Model>): TicketDecl[] {
+  return m.tickets.filter((t) => t.gated === true);
+}
+
+/** A gated ticket chosen by `pick` (as `picked` chooses among all), marked as touched last so pick 0 means it; undefined when none is gated. */
+export function pickGated(m: Model, pick: number): TicketDecl | undefined {
+  const gated = gatedTickets(m);
+  if (gated.length === 0) return undefined;
+  const last = gated.find((t) => t.name === m.lastTouched);
+  const t = pick === 0 && last ? last : gated[pick % gated.length];
+  m.lastTouched = t.name;
+  return t;
 }
 
 export const pickName = (pick: number): string => (pick === 0 ? "@last" : `#${pick}`);
@@ -134,7 +151,7 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
 /** What a new adopted ticket will be declared as (the harness opens it by hand with these values first). */
 export function adoptedDecl(m: Readonly<Model>, e: Extract<Edit, { kind: "adopt" }>): Omit<TicketDecl, "adoptTicketId"> {
   const name = `t${m.nextName}`;
-  const t: TicketDecl = { name, subject: `${name}${SUBJECT_SEP}adopted`, severity: e.severity, description: `${name}: change opened by hand`, attachments: [], resources: [RESOURCE_URLS[0]], comments: [], options: {}, rev: 0 };
+  const t: TicketDecl = { name, subject: `${name}${SUBJECT_SEP}adopted`, severity: e.severity, description: `${name}: change opened by hand`, attachments: [], resources: [RESOURCE_URLS[0]], comments: [], options: {}, rev: 0, ...(e.gated ? { gated: true } : {}) };
   for (let i = 0; i < e.comments; i++) t.comments.push(nextComment(t, false));
   return t;
 }
@@ -164,6 +181,7 @@ export function applyEdit(m: Model, e: Edit, adoptTicketId?: string): { name: st
         comments: [],
         options: e.option ? toggled({}, e.option) : {},
         rev: 0,
+        ...(e.gated ? { gated: true } : {}),
       };
       for (let i = 0; i < e.comments; i++) t.comments.push(nextComment(t, e.fileComment && i === 0));
       m.tickets.push(t);
