@@ -1,8 +1,9 @@
 /** Guarantee: fast-check generates, prints and shrinks steps as plain data; each command only runs when its step applies to the model. */
 import fc from "fast-check";
 import type { SimOperation } from "../../src/simulator";
-import { Edit, editApplies, Model, OPTION_NAMES, ReplaceField, SEVERITIES } from "./model";
-import { REPLIES } from "./racker";
+import { Edit, editApplies, gatedTickets, MAX_TICKETS, Model, OPTION_NAMES, ReplaceField, SEVERITIES } from "./model";
+import { NOT_APPROVING, REPLIES } from "./racker";
+import type { LoseKind, ThenStep } from "./scenarios";
 import { describeStep, FAULT_NAMES, GateAnswer, runStep, StepSpec } from "./steps";
 import type { World } from "./world";
 
@@ -21,6 +22,13 @@ export class ModelCommand implements fc.AsyncCommand<Model, World> {
       case "refresh":
       case "upRefresh":
         return true;
+      case "lostCreate":
+      case "killGetFails":
+        return editApplies(m, s.edit);
+      case "failedReplace":
+        return gatedTickets(m).length > 0;
+      case "adoptClosed":
+        return m.tickets.length < MAX_TICKETS;
     }
   }
 
@@ -67,6 +75,7 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
   { arbitrary: replaceEdit, weight: 3 },
   { arbitrary: fc.record({ kind: fc.constant("adopt" as const), severity, comments: fc.integer({ min: 0, max: 1 }), gated }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant("option" as const), pick, option: fc.constantFrom(...OPTION_NAMES) }), weight: 2 },
+  { arbitrary: fc.record({ kind: fc.constant("revert" as const), pick }), weight: 1 },
 );
 
 /** The operations an edit's `up` can reach, so an armed fault usually fires. */
@@ -80,6 +89,7 @@ const REACHED: Record<Edit["kind"], SimOperation[]> = {
   resources: ["patchTicket", "getTicket"],
   replace: ["createTicket", "listTickets", "patchTicket", "addComment"],
   option: ["getTicket", "patchTicket"],
+  revert: ["createTicket", "listTickets", "patchTicket", "addComment"],
 };
 
 /** Half the plain ups say how the Racker answers their gate waits (an approving reply otherwise). */
@@ -101,14 +111,42 @@ const racker = fc.record({
   reply: fc.option(reply, { nil: undefined, freq: 2 }),
 });
 
+/** A create that loses its answer (an add, or a replacement) while GET /tickets is empty or broken, over later commands. */
+const lostCreate: fc.Arbitrary<StepSpec> = fc.record({
+  kind: fc.constant("lostCreate" as const),
+  edit: fc.oneof({ arbitrary: addEdit, weight: 2 }, { arbitrary: replaceEdit, weight: 1 }),
+  lose: fc.constantFrom<LoseKind>("drop-after", "drop-before", "hang", "500"),
+  list: fc.constantFrom<"empty" | "broken">("empty", "broken"),
+  then: fc.array(fc.constantFrom<ThenStep>("up", "replace", "refresh", "destroy", "replace"), { maxLength: 2 }),
+  field: replacingField,
+  resolve: fc.constantFrom<"up" | "refresh">("up", "refresh"),
+});
+const failedReplace: fc.Arbitrary<StepSpec> = fc.record({ kind: fc.constant("failedReplace" as const), pick, field: replacingField, answer: fc.constantFrom(...NOT_APPROVING) });
+const adoptClosed: fc.Arbitrary<StepSpec> = fc.record({ kind: fc.constant("adoptClosed" as const), when: fc.constantFrom<"before" | "after">("before", "after"), severity, comments: fc.integer({ min: 0, max: 1 }) });
+const createOrComment = fc.constantFrom<"createTicket" | "addComment">("createTicket", "addComment");
+const killGetFails: fc.Arbitrary<StepSpec> = fc.oneof(
+  fc.tuple(addEdit, createOrComment).map(([edit, during]): StepSpec => ({ kind: "killGetFails", during, edit })),
+  fc.tuple(replaceEdit, createOrComment).map(([edit, during]): StepSpec => ({ kind: "killGetFails", during, edit })),
+  commentEdit.map((edit): StepSpec => ({ kind: "killGetFails", during: "addComment", edit })),
+);
+
+/**
+ * The weights keep CI's bounded runs (18 steps in all, plansFromEnv) meeting the multi-command
+ * stories of issue 19 (lostCreate, failedReplace, adoptClosed, killGetFails) a few times each
+ * batch, while single-command steps stay the bulk.
+ */
 export const stepArb: fc.Arbitrary<StepSpec> = fc.oneof(
-  { arbitrary: plainUp, weight: 10 },
-  { arbitrary: faultyUp, weight: 5 },
-  { arbitrary: racker, weight: 6 },
+  { arbitrary: plainUp, weight: 9 },
+  { arbitrary: faultyUp, weight: 4 },
+  { arbitrary: racker, weight: 5 },
   { arbitrary: kill, weight: 2 },
   { arbitrary: fc.constant<StepSpec>({ kind: "refresh" }), weight: 1 },
   { arbitrary: fc.constant<StepSpec>({ kind: "upRefresh" }), weight: 1 },
   { arbitrary: fc.constant<StepSpec>({ kind: "destroy" }), weight: 1 },
+  { arbitrary: lostCreate, weight: 3 },
+  { arbitrary: failedReplace, weight: 3 },
+  { arbitrary: adoptClosed, weight: 2 },
+  { arbitrary: killGetFails, weight: 1 },
 );
 
 /** The tickets every run starts from (declared and deployed by one up before the commands). */

@@ -40,6 +40,8 @@ export interface TicketDecl {
   adoptTicketId?: string;
   /** Whether the ticket declares the model's approval gate (program.ts GATE): fixed when it is declared. */
   gated?: boolean;
+  /** The values the last replacing edit changed, so a `revert` edit can put them back. */
+  prev?: ReplacedValues;
   options: OptionsDecl;
   /** Counter for fresh texts (subjects, descriptions, file contents, comments). */
   rev: number;
@@ -63,6 +65,8 @@ export function emptyModel(): Model {
 }
 
 export type ReplaceField = "subject" | "severity" | "description" | "attachment";
+/** The fields a replacing edit changes. */
+export type ReplacedValues = Pick<TicketDecl, "subject" | "severity" | "description" | "attachments">;
 
 /**
  * A change to the program, generated as data. `pick` chooses a declared ticket: 0 is the one
@@ -78,7 +82,8 @@ export type Edit =
   | { kind: "resources"; pick: number; set: number[] }
   | { kind: "replace"; pick: number; field: ReplaceField }
   | { kind: "adopt"; severity: Severity; comments: number; gated?: boolean }
-  | { kind: "option"; pick: number; option: OptionName };
+  | { kind: "option"; pick: number; option: OptionName }
+  | { kind: "revert"; pick: number };
 
 export function describeEdit(e: Edit): string {
   switch (e.kind) {
@@ -100,6 +105,8 @@ export function describeEdit(e: Edit): string {
       return `adopt(${e.severity}, comments=${e.comments}${e.gated ? ", gated" : ""})`;
     case "option":
       return `option(${pickName(e.pick)}, ${e.option})`;
+    case "revert":
+      return `revert(${pickName(e.pick)})`;
   }
 }
 
@@ -237,6 +244,7 @@ export function applyEdit(m: Model, e: Edit, adoptTicketId?: string): { name: st
     }
     case "replace": {
       const t = picked(m, e.pick);
+      t.prev = { subject: t.subject, severity: t.severity, description: t.description, attachments: t.attachments };
       t.rev += 1;
       if (e.field === "subject") t.subject = `${t.name}${SUBJECT_SEP}maintenance window r${t.rev}`;
       if (e.field === "severity") t.severity = SEVERITIES[(SEVERITIES.indexOf(t.severity) + 1) % SEVERITIES.length];
@@ -251,6 +259,15 @@ export function applyEdit(m: Model, e: Edit, adoptTicketId?: string): { name: st
       const t = picked(m, e.pick);
       t.options = toggled(t.options, e.option);
       return { name: t.name, detail: `toggles ${t.name}.${e.option} → ${JSON.stringify(t.options[e.option] ?? null)}` };
+    }
+    case "revert": {
+      const t = picked(m, e.pick);
+      if (!t.prev) return { name: t.name, detail: `leaves ${t.name} alone (no replacing edit to revert)` };
+      const back = t.prev;
+      t.prev = { subject: t.subject, severity: t.severity, description: t.description, attachments: t.attachments };
+      Object.assign(t, back);
+      excuseEnds(t);
+      return { name: t.name, detail: `reverts ${t.name}'s last replacing edit (subject ${JSON.stringify(t.subject)}, severity ${t.severity}) (forces a new ticket)` };
     }
   }
 }

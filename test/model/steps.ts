@@ -4,6 +4,7 @@ import { describeEdit, Edit, Model, picked, pickName } from "./model";
 import { checkInvariants, violate } from "./oracle";
 import { afterUp, destroyStep, disarm, edit, killMidRun, LONG_HANG_MS, outputOf, recover, refreshed, replyBefore, settleHangs, up } from "./harness";
 import { postReply, REPLIES } from "./racker";
+import { AdoptClosedSpec, adoptClosedStep, describeScenario, FailedReplaceSpec, failedReplaceStep, KillGetFailsSpec, killGetFailsStep, LostCreateSpec, lostCreateStep } from "./scenarios";
 import type { World } from "./world";
 
 export type FaultName = "429" | "429+Retry-After" | "500" | "502" | "503" | "504" | "hang" | "drop-before" | "drop-after" | "400";
@@ -30,7 +31,11 @@ export type StepSpec =
   | { kind: "racker"; pick: number; action: "reply" | "status" | "close"; status: string; reply?: number }
   | { kind: "refresh" }
   | { kind: "upRefresh" }
-  | { kind: "destroy" };
+  | { kind: "destroy" }
+  | LostCreateSpec
+  | FailedReplaceSpec
+  | AdoptClosedSpec
+  | KillGetFailsSpec;
 
 export function faultOf(f: FaultSpec): Fault {
   const operation = f.name === "400" ? "addComment" : f.operation;
@@ -65,6 +70,8 @@ export function describeStep(s: StepSpec): string {
       return "UpRefresh";
     case "destroy":
       return "Destroy";
+    default:
+      return describeScenario(s);
   }
 }
 
@@ -138,6 +145,14 @@ export async function runStep(m: Model, w: World, s: StepSpec): Promise<void> {
     }
     case "destroy":
       return destroyStep(m, w, "Destroy");
+    case "lostCreate":
+      return lostCreateStep(m, w, s);
+    case "failedReplace":
+      return failedReplaceStep(m, w, s);
+    case "adoptClosed":
+      return adoptClosedStep(m, w, s);
+    case "killGetFails":
+      return killGetFailsStep(m, w, s);
   }
 }
 
