@@ -81,6 +81,43 @@ export function disarm(w: World, armed: Fault | undefined): number {
   return used;
 }
 
+/** The URNs the unconfirmed-create guidance names in a command's output (`pulumi state delete '<urn>'`). */
+export function urnsNamed(output: string): string[] {
+  return [...output.matchAll(/pulumi state delete '([^']+)'/g)].map((x) => x[1]);
+}
+
+/** Open tickets carrying the marker that no record of the state holds by id (what the user looks for on the account). */
+export function ticketsWithMarker(w: World, marker: string, heldIds: ReadonlySet<string>): string[] {
+  return w.sim
+    .tickets()
+    .filter((t) => t.status !== "Closed" && (t.comments[0]?.text ?? "").includes(marker) && !heldIds.has(t.ticketId))
+    .map((t) => t.ticketId);
+}
+
+/**
+ * The user follows the guidance of an unconfirmed create (README "Failure behaviour"): for each
+ * unconfirmed record whose marker no open ticket carries, runs the `pulumi state delete '<urn>'`
+ * a failed command printed for it. (Where a ticket carries it, the list shows it once it works,
+ * and refresh or up takes it: nothing to do here.) Returns how many records it removed.
+ */
+export async function stateDeleteUnconfirmed(w: World, named: ReadonlySet<string>, what: string): Promise<number> {
+  const { records } = await w.state();
+  const ids = new Set(records.map((r) => r.id));
+  let removed = 0;
+  for (const rec of records.filter((r) => r.unconfirmedMarker !== undefined)) {
+    const marker = rec.unconfirmedMarker as string;
+    const found = ticketsWithMarker(w, marker, ids);
+    w.note(`unconfirmed record ${rec.id} (${rec.live ? "live" : "pending deletion"}); open tickets with its marker: ${JSON.stringify(found)}`);
+    if (found.length > 0) continue;
+    const where = `resource ${rec.name}, ticket ${rec.id}`;
+    if (!named.has(rec.urn)) violate("1", "unconfirmed-failure-names-state-delete", `${what}: ${where}: no failed command printed the \`pulumi state delete '${rec.urn}'\` to run (it named ${JSON.stringify([...named])})`);
+    const r = await w.cli(`state delete '${rec.urn}'`, (p, o) => p.run(["state", "delete", rec.urn, "--yes"], o));
+    if (r.code !== 0) violate("1", "the-guidance-state-delete-works", `${what}: ${where}: no ticket carries marker ${marker}, so the user runs what the message says, \`pulumi state delete '${rec.urn}'\`: it exited ${r.code}: ${outputOf(r)}`);
+    removed++;
+  }
+  return removed;
+}
+
 /** Rule 1 after a successful up: no duplicate, orphan or comment twice; exactly the declared tickets; every gate met. */
 export async function converged(m: Model, w: World, what: string): Promise<void> {
   await checkInvariants(m, w, what);
@@ -88,13 +125,18 @@ export async function converged(m: Model, w: World, what: string): Promise<void>
   await checkGatesMet(m, w, what);
 }
 
-/** Rule 3: after a failed command the stack is not wedged, and running the pipeline again converges (rule 1). */
-export async function recover(m: Model, w: World, failed: string): Promise<void> {
+/**
+ * Rule 3: after a failed command the stack is not wedged, and running the pipeline again
+ * converges (rule 1), once the user has done what the failure said: for a create whose answer
+ * was lost and whose ticket does not exist, the `pulumi state delete` its message names.
+ */
+export async function recover(m: Model, w: World, failed: string, output = ""): Promise<void> {
   w.sim.clearFaults();
   checkNoCommentTwice(w, `${failed} (failed)`);
   const refresh = await w.cli("refresh --yes", (p, o) => p.refresh([], o));
   if (refresh.code !== 0) violate("3", "refresh-after-failure-succeeds", `after ${failed} failed, \`pulumi refresh --yes\` exited ${refresh.code}: ${outputOf(refresh)}`);
   refreshed(m);
+  await stateDeleteUnconfirmed(w, new Set(urnsNamed(output)), `after ${failed} failed and a refresh`);
   const preview = await w.cli("preview", (p, o) => p.preview([], o));
   if (preview.code !== 0) violate("3", "preview-after-failure-succeeds", `after ${failed} failed and a refresh, \`pulumi preview\` exited ${preview.code}: ${outputOf(preview)}`);
   const rerun = await up(m, w, "up (rerun)");
@@ -109,7 +151,7 @@ export async function recover(m: Model, w: World, failed: string): Promise<void>
 export async function afterUp(m: Model, w: World, r: CliResult, what: string, faulted: boolean): Promise<void> {
   if (r.code === 0) return converged(m, w, what);
   if (!faulted && !answeredNo(w)) violate("1", "up-without-fault-succeeds", `${what} (no fault armed, every gate wait answered "approved") exited ${r.timedOut ? "by timeout" : r.code}: ${outputOf(r)}`);
-  await recover(m, w, what);
+  await recover(m, w, what, r.output);
 }
 
 /**

@@ -7,7 +7,7 @@
 import type { Fault } from "../../src/simulator";
 import type { CliResult } from "../helpers/pulumi-cli";
 import { openTicketByHand } from "../helpers/sim";
-import { afterUp, converged, edit, forgetAll, killMidRun, LONG_HANG_MS, outputOf, refreshed, settleHangs, up } from "./harness";
+import { afterUp, converged, edit, forgetAll, killMidRun, LONG_HANG_MS, outputOf, refreshed, settleHangs, stateDeleteUnconfirmed, up, urnsNamed } from "./harness";
 import { ACCOUNT_ID, adoptedDecl, applyEdit, describeEdit, Edit, MAX_TICKETS, Model, nameOfSubject, pickGated, pickName, ReplaceField, Severity } from "./model";
 import { checkDestroyed, checkInvariants, checkNoCommentTwice, violate } from "./oracle";
 import { specOf } from "./program";
@@ -67,8 +67,6 @@ export function describeScenario(s: ScenarioSpec): string {
 const where = (name: string, id: string | undefined) => `resource ${name}, ticket ${id ?? "(none)"}`;
 /** POST /tickets the stack sent for a resource since `since`. */
 const createsFor = (w: World, name: string, since: number) => w.sim.requests({ operation: "createTicket", since }).filter((e) => nameOfSubject(String((e.body as { subject?: unknown } | undefined)?.subject ?? "")) === name);
-/** The command the unconfirmed guidance names (`pulumi state delete '<urn>'`). */
-const GUIDANCE = /pulumi state delete '([^']+)'/;
 
 function loseFault(k: LoseKind): Fault {
   if (k === "hang") return { operation: "createTicket", kind: "hang", ms: LONG_HANG_MS, count: 1 };
@@ -101,9 +99,9 @@ export async function lostCreateStep(m: Model, w: World, s: LostCreateSpec): Pro
   const marker = rec.unconfirmedMarker as string;
   const withMarker = () => w.sim.tickets().filter((t) => t.status !== "Closed" && (t.comments[0]?.text ?? "").includes(marker));
   w.note(`the state records ${rec.id}; open tickets with its marker: ${JSON.stringify(withMarker().map((t) => t.ticketId))}`);
-  let guidance = GUIDANCE.exec(first.output)?.[1];
+  const named = new Set(urnsNamed(first.output));
   const heard = (r: CliResult): CliResult => {
-    guidance = GUIDANCE.exec(r.output)?.[1] ?? guidance;
+    for (const urn of urnsNamed(r.output)) named.add(urn);
     return r;
   };
   checkNoCommentTwice(w, what);
@@ -135,27 +133,20 @@ export async function lostCreateStep(m: Model, w: World, s: LostCreateSpec): Pro
       const posts = createsFor(w, name, from).length;
       const replaced = next === "replace" && declared && now.live;
       const retained = replaced && now.retainOnDelete;
-      if (r.code === 0 && !retained) violate("1", "no-record-dropped-without-proof", `after ${at}: ${where(name, now.id)}: the up succeeded though the list cannot show the ticket the unconfirmed record stands for (marker ${marker})`);
       const want = !replaced ? 0 : decl?.options.deleteBeforeReplace && !retained ? 0 : 1;
       if (posts !== want) violate("1", replaced ? "a-changed-program-opens-its-ticket" : "no-second-create-without-proof", `after ${at}: ${where(name, now.id)}: the up sent ${posts} POST /tickets for ${name}; expected ${want}${replaced ? " (the changed program's new ticket)" : " (nothing can prove the lost create was not applied)"}`);
+      if (r.code === 0 && !retained) violate("1", "no-record-dropped-without-proof", `after ${at}: ${where(name, now.id)}: the up succeeded though the list cannot show the ticket the unconfirmed record stands for (marker ${marker})`);
     }
     checkNoCommentTwice(w, at);
     await checkInvariants(m, w, `${at}`);
   }
-  // The user follows the guidance: a ticket with the marker → the list works again, up (or refresh);
-  // none → `pulumi state delete '<urn>'` as the message says, then up.
-  const left = await unconfirmed();
-  if (left) {
-    const { records } = await w.state();
-    const orphans = withMarker().filter((t) => !records.some((r) => r.id === t.ticketId));
-    if (orphans.length === 0) {
-      if (!guidance) violate("1", "unconfirmed-failure-names-state-delete", `${what}: ${where(name, left.id)}: no failed command printed the \`pulumi state delete '<urn>'\` to run`);
-      const urn = guidance;
-      const r = await w.cli(`state delete '${urn}'`, (p, o) => p.run(["state", "delete", urn, "--yes"], o));
-      if (r.code !== 0) violate("1", "the-guidance-state-delete-works", `${what}: ${where(name, left.id)}: no ticket carries marker ${marker}, so the user runs what the message says, \`pulumi state delete '${urn}'\`: it exited ${r.code}: ${outputOf(r)}`);
-    } else {
+  // The user follows the guidance: no ticket carries the marker → `pulumi state delete '<urn>'` as
+  // the message says, then up; one does → the list works again, then up (or refresh first).
+  if (await unconfirmed()) {
+    const removed = await stateDeleteUnconfirmed(w, named, what);
+    if (removed === 0) {
       w.sim.clearFaults();
-      w.note(`the list works again (open with marker ${marker}: ${JSON.stringify(orphans.map((t) => t.ticketId))})`);
+      w.note(`the list works again (open with marker ${marker}: ${JSON.stringify(withMarker().map((t) => t.ticketId))})`);
       if (s.resolve === "refresh") {
         const r = await w.cli("refresh --yes", (p, o) => p.refresh([], o));
         if (r.code !== 0) violate("3", "refresh-succeeds", `${what}: the refresh once the list works exited ${r.code}: ${outputOf(r)}`);
