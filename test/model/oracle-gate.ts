@@ -48,6 +48,7 @@ export function checkGateCommand(w: World, f: CommandFacts): void {
     if (!rec.approval || rec.unconfirmedMarker) continue;
     const old = f.before.records.find((r) => r.id === rec.id)?.approval;
     if (j(old) === j(rec.approval)) continue; // no wait ended here (the same record as before)
+    if (old?.met && rec.approval.met && old.how === rec.approval.how && old.commentId === rec.approval.commentId) continue; // met before, by the same reply
     const from = waitBegan(w, f, rec);
     w.ledger.countsFrom.set(rec.id, from);
     if (!rec.approval.met) continue;
