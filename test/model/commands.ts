@@ -1,8 +1,10 @@
 /** Guarantee: fast-check generates, prints and shrinks steps as plain data; each command only runs when its step applies to the model. */
 import fc from "fast-check";
 import type { SimOperation } from "../../src/simulator";
-import { Edit, editApplies, Model, OPTION_NAMES, ReplaceField, SEVERITIES } from "./model";
-import { describeStep, FAULT_NAMES, runStep, StepSpec } from "./steps";
+import { Edit, editApplies, gatedTickets, MAX_TICKETS, Model, OPTION_NAMES, ReplaceField, SEVERITIES } from "./model";
+import { NOT_APPROVING, REPLIES } from "./racker";
+import type { LoseKind, ThenStep } from "./scenarios";
+import { describeStep, FAULT_NAMES, GateAnswer, runStep, StepSpec } from "./steps";
 import type { World } from "./world";
 
 export class ModelCommand implements fc.AsyncCommand<Model, World> {
@@ -20,6 +22,13 @@ export class ModelCommand implements fc.AsyncCommand<Model, World> {
       case "refresh":
       case "upRefresh":
         return true;
+      case "lostCreate":
+      case "killGetFails":
+        return editApplies(m, s.edit);
+      case "failedReplace":
+        return gatedTickets(m).length > 0;
+      case "adoptClosed":
+        return m.tickets.length < MAX_TICKETS;
     }
   }
 
@@ -36,6 +45,12 @@ export class ModelCommand implements fc.AsyncCommand<Model, World> {
 const pick = fc.oneof({ arbitrary: fc.constant(0), weight: 1 }, { arbitrary: fc.integer({ min: 1, max: 3 }), weight: 1 });
 const severity = fc.constantFrom(...SEVERITIES);
 const resourceIndexes = fc.subarray([0, 1, 2, 3], { maxLength: 2 });
+/** Half the declared tickets wait on the approval gate. */
+const gated = fc.boolean();
+const reply = fc.nat({ max: REPLIES.length - 1 });
+const replacingField = fc.constantFrom<ReplaceField>("subject", "severity", "description", "attachment");
+/** What the Racker answers to an up's gate waits: any reply of the pool while it waits, sometimes one before the up too. */
+const gateAnswer: fc.Arbitrary<GateAnswer> = fc.record({ during: reply, before: fc.option(reply, { nil: undefined, freq: 2 }) });
 
 export const addEdit: fc.Arbitrary<Edit> = fc.record({
   kind: fc.constant("add" as const),
@@ -45,9 +60,10 @@ export const addEdit: fc.Arbitrary<Edit> = fc.record({
   fileComment: fc.boolean(),
   attachment: fc.boolean(),
   option: fc.option(fc.constantFrom(...OPTION_NAMES), { nil: undefined, freq: 2 }),
+  gated,
 });
 const commentEdit: fc.Arbitrary<Edit> = fc.record({ kind: fc.constant("comment" as const), pick, withFile: fc.boolean() });
-const replaceEdit: fc.Arbitrary<Edit> = fc.record({ kind: fc.constant("replace" as const), pick, field: fc.constantFrom<ReplaceField>("subject", "severity", "description", "attachment") });
+const replaceEdit: fc.Arbitrary<Edit> = fc.record({ kind: fc.constant("replace" as const), pick, field: replacingField });
 
 const editArb: fc.Arbitrary<Edit> = fc.oneof(
   { arbitrary: addEdit, weight: 2 },
@@ -57,8 +73,9 @@ const editArb: fc.Arbitrary<Edit> = fc.oneof(
   { arbitrary: fc.record({ kind: fc.constant("sideComment" as const), pick, remove: fc.boolean() }), weight: 2 },
   { arbitrary: fc.record({ kind: fc.constant("resources" as const), pick, set: resourceIndexes }), weight: 2 },
   { arbitrary: replaceEdit, weight: 3 },
-  { arbitrary: fc.record({ kind: fc.constant("adopt" as const), severity, comments: fc.integer({ min: 0, max: 1 }) }), weight: 1 },
+  { arbitrary: fc.record({ kind: fc.constant("adopt" as const), severity, comments: fc.integer({ min: 0, max: 1 }), gated }), weight: 1 },
   { arbitrary: fc.record({ kind: fc.constant("option" as const), pick, option: fc.constantFrom(...OPTION_NAMES) }), weight: 2 },
+  { arbitrary: fc.record({ kind: fc.constant("revert" as const), pick }), weight: 1 },
 );
 
 /** The operations an edit's `up` can reach, so an armed fault usually fires. */
@@ -72,9 +89,11 @@ const REACHED: Record<Edit["kind"], SimOperation[]> = {
   resources: ["patchTicket", "getTicket"],
   replace: ["createTicket", "listTickets", "patchTicket", "addComment"],
   option: ["getTicket", "patchTicket"],
+  revert: ["createTicket", "listTickets", "patchTicket", "addComment"],
 };
 
-const plainUp = editArb.map((edit): StepSpec => ({ kind: "up", edit }));
+/** Half the plain ups say how the Racker answers their gate waits (an approving reply otherwise). */
+const plainUp = fc.tuple(editArb, fc.option(gateAnswer, { nil: undefined, freq: 2 })).map(([edit, gate]): StepSpec => (gate ? { kind: "up", edit, gate } : { kind: "up", edit }));
 const faultyUp = fc.tuple(editArb, fc.constantFrom(...FAULT_NAMES), fc.nat({ max: 3 })).map(([edit, name, n]): StepSpec => {
   const ops = REACHED[edit.kind];
   return { kind: "up", edit, fault: { name, operation: ops[n % ops.length] } };
@@ -89,16 +108,45 @@ const racker = fc.record({
   pick,
   action: fc.constantFrom<"reply" | "status" | "close">("reply", "status", "close", "close"),
   status: fc.constantFrom("Pending Customer", "In Progess", "Solved"),
+  reply: fc.option(reply, { nil: undefined, freq: 2 }),
 });
 
+/** A create that loses its answer (an add, or a replacement) while GET /tickets is empty or broken, over later commands. */
+const lostCreate: fc.Arbitrary<StepSpec> = fc.record({
+  kind: fc.constant("lostCreate" as const),
+  edit: fc.oneof({ arbitrary: addEdit, weight: 2 }, { arbitrary: replaceEdit, weight: 1 }),
+  lose: fc.constantFrom<LoseKind>("drop-after", "drop-before", "hang", "500"),
+  list: fc.constantFrom<"empty" | "broken">("empty", "broken"),
+  then: fc.array(fc.constantFrom<ThenStep>("up", "replace", "refresh", "destroy", "replace"), { maxLength: 2 }),
+  field: replacingField,
+  resolve: fc.constantFrom<"up" | "refresh">("up", "refresh"),
+});
+const failedReplace: fc.Arbitrary<StepSpec> = fc.record({ kind: fc.constant("failedReplace" as const), pick, field: replacingField, answer: fc.constantFrom(...NOT_APPROVING) });
+const adoptClosed: fc.Arbitrary<StepSpec> = fc.record({ kind: fc.constant("adoptClosed" as const), when: fc.constantFrom<"before" | "after">("before", "after"), severity, comments: fc.integer({ min: 0, max: 1 }) });
+const createOrComment = fc.constantFrom<"createTicket" | "addComment">("createTicket", "addComment");
+const killGetFails: fc.Arbitrary<StepSpec> = fc.oneof(
+  fc.tuple(addEdit, createOrComment).map(([edit, during]): StepSpec => ({ kind: "killGetFails", during, edit })),
+  fc.tuple(replaceEdit, createOrComment).map(([edit, during]): StepSpec => ({ kind: "killGetFails", during, edit })),
+  commentEdit.map((edit): StepSpec => ({ kind: "killGetFails", during: "addComment", edit })),
+);
+
+/**
+ * The weights keep CI's bounded runs (18 steps in all, plansFromEnv) meeting the multi-command
+ * stories of issue 19 (lostCreate, failedReplace, adoptClosed, killGetFails) a few times each
+ * batch, while single-command steps stay the bulk.
+ */
 export const stepArb: fc.Arbitrary<StepSpec> = fc.oneof(
-  { arbitrary: plainUp, weight: 10 },
-  { arbitrary: faultyUp, weight: 5 },
-  { arbitrary: racker, weight: 6 },
+  { arbitrary: plainUp, weight: 9 },
+  { arbitrary: faultyUp, weight: 4 },
+  { arbitrary: racker, weight: 5 },
   { arbitrary: kill, weight: 2 },
   { arbitrary: fc.constant<StepSpec>({ kind: "refresh" }), weight: 1 },
   { arbitrary: fc.constant<StepSpec>({ kind: "upRefresh" }), weight: 1 },
   { arbitrary: fc.constant<StepSpec>({ kind: "destroy" }), weight: 1 },
+  { arbitrary: lostCreate, weight: 3 },
+  { arbitrary: failedReplace, weight: 3 },
+  { arbitrary: adoptClosed, weight: 2 },
+  { arbitrary: killGetFails, weight: 1 },
 );
 
 /** The tickets every run starts from (declared and deployed by one up before the commands). */

@@ -38,6 +38,10 @@ export interface TicketDecl {
   /** The text of a RackspaceTicketComment on this ticket (`<name>-side`), if one is declared. */
   sideComment?: string;
   adoptTicketId?: string;
+  /** Whether the ticket declares the model's approval gate (program.ts GATE): fixed when it is declared. */
+  gated?: boolean;
+  /** The values the last replacing edit changed, so a `revert` edit can put them back. */
+  prev?: ReplacedValues;
   options: OptionsDecl;
   /** Counter for fresh texts (subjects, descriptions, file contents, comments). */
   rev: number;
@@ -61,6 +65,8 @@ export function emptyModel(): Model {
 }
 
 export type ReplaceField = "subject" | "severity" | "description" | "attachment";
+/** The fields a replacing edit changes. */
+export type ReplacedValues = Pick<TicketDecl, "subject" | "severity" | "description" | "attachments">;
 
 /**
  * A change to the program, generated as data. `pick` chooses a declared ticket: 0 is the one
@@ -68,20 +74,21 @@ export type ReplaceField = "subject" | "severity" | "description" | "attachment"
  * n modulo their number.
  */
 export type Edit =
-  | { kind: "add"; severity: Severity; resources: number[]; comments: number; fileComment: boolean; attachment: boolean; option?: OptionName }
+  | { kind: "add"; severity: Severity; resources: number[]; comments: number; fileComment: boolean; attachment: boolean; option?: OptionName; gated?: boolean }
   | { kind: "remove"; pick: number }
   | { kind: "comment"; pick: number; withFile: boolean }
   | { kind: "note"; pick: number; same: boolean }
   | { kind: "sideComment"; pick: number; remove: boolean }
   | { kind: "resources"; pick: number; set: number[] }
   | { kind: "replace"; pick: number; field: ReplaceField }
-  | { kind: "adopt"; severity: Severity; comments: number }
-  | { kind: "option"; pick: number; option: OptionName };
+  | { kind: "adopt"; severity: Severity; comments: number; gated?: boolean }
+  | { kind: "option"; pick: number; option: OptionName }
+  | { kind: "revert"; pick: number };
 
 export function describeEdit(e: Edit): string {
   switch (e.kind) {
     case "add":
-      return `add(${e.severity}, res=[${e.resources.join("")}], comments=${e.comments}${e.fileComment ? "+file" : ""}${e.attachment ? ", attachment" : ""}${e.option ? `, ${e.option}` : ""})`;
+      return `add(${e.severity}, res=[${e.resources.join("")}], comments=${e.comments}${e.fileComment ? "+file" : ""}${e.attachment ? ", attachment" : ""}${e.option ? `, ${e.option}` : ""}${e.gated ? ", gated" : ""})`;
     case "remove":
       return `remove(${pickName(e.pick)})`;
     case "comment":
@@ -95,9 +102,11 @@ export function describeEdit(e: Edit): string {
     case "replace":
       return `replace(${pickName(e.pick)}, ${e.field})`;
     case "adopt":
-      return `adopt(${e.severity}, comments=${e.comments})`;
+      return `adopt(${e.severity}, comments=${e.comments}${e.gated ? ", gated" : ""})`;
     case "option":
       return `option(${pickName(e.pick)}, ${e.option})`;
+    case "revert":
+      return `revert(${pickName(e.pick)})`;
   }
 }
 
@@ -105,6 +114,21 @@ export function describeEdit(e: Edit): string {
 export function editApplies(m: Readonly<Model>, e: Edit): boolean {
   if (e.kind === "add" || e.kind === "adopt") return m.tickets.length < MAX_TICKETS;
   return m.tickets.length > 0;
+}
+
+/** The gated tickets (a pick among them: 0 is the one touched last if it is gated). */
+export function gatedTickets(m: Readonly<Model>): TicketDecl[] {
+  return m.tickets.filter((t) => t.gated === true);
+}
+
+/** A gated ticket chosen by `pick` (as `picked` chooses among all), marked as touched last so pick 0 means it; undefined when none is gated. */
+export function pickGated(m: Model, pick: number): TicketDecl | undefined {
+  const gated = gatedTickets(m);
+  if (gated.length === 0) return undefined;
+  const last = gated.find((t) => t.name === m.lastTouched);
+  const t = pick === 0 && last ? last : gated[pick % gated.length];
+  m.lastTouched = t.name;
+  return t;
 }
 
 export const pickName = (pick: number): string => (pick === 0 ? "@last" : `#${pick}`);
@@ -134,7 +158,7 @@ const sameSet = (a: readonly string[], b: readonly string[]) => a.length === b.l
 /** What a new adopted ticket will be declared as (the harness opens it by hand with these values first). */
 export function adoptedDecl(m: Readonly<Model>, e: Extract<Edit, { kind: "adopt" }>): Omit<TicketDecl, "adoptTicketId"> {
   const name = `t${m.nextName}`;
-  const t: TicketDecl = { name, subject: `${name}${SUBJECT_SEP}adopted`, severity: e.severity, description: `${name}: change opened by hand`, attachments: [], resources: [RESOURCE_URLS[0]], comments: [], options: {}, rev: 0 };
+  const t: TicketDecl = { name, subject: `${name}${SUBJECT_SEP}adopted`, severity: e.severity, description: `${name}: change opened by hand`, attachments: [], resources: [RESOURCE_URLS[0]], comments: [], options: {}, rev: 0, ...(e.gated ? { gated: true } : {}) };
   for (let i = 0; i < e.comments; i++) t.comments.push(nextComment(t, false));
   return t;
 }
@@ -164,6 +188,7 @@ export function applyEdit(m: Model, e: Edit, adoptTicketId?: string): { name: st
         comments: [],
         options: e.option ? toggled({}, e.option) : {},
         rev: 0,
+        ...(e.gated ? { gated: true } : {}),
       };
       for (let i = 0; i < e.comments; i++) t.comments.push(nextComment(t, e.fileComment && i === 0));
       m.tickets.push(t);
@@ -219,6 +244,7 @@ export function applyEdit(m: Model, e: Edit, adoptTicketId?: string): { name: st
     }
     case "replace": {
       const t = picked(m, e.pick);
+      t.prev = { subject: t.subject, severity: t.severity, description: t.description, attachments: t.attachments };
       t.rev += 1;
       if (e.field === "subject") t.subject = `${t.name}${SUBJECT_SEP}maintenance window r${t.rev}`;
       if (e.field === "severity") t.severity = SEVERITIES[(SEVERITIES.indexOf(t.severity) + 1) % SEVERITIES.length];
@@ -233,6 +259,15 @@ export function applyEdit(m: Model, e: Edit, adoptTicketId?: string): { name: st
       const t = picked(m, e.pick);
       t.options = toggled(t.options, e.option);
       return { name: t.name, detail: `toggles ${t.name}.${e.option} → ${JSON.stringify(t.options[e.option] ?? null)}` };
+    }
+    case "revert": {
+      const t = picked(m, e.pick);
+      if (!t.prev) return { name: t.name, detail: `leaves ${t.name} alone (no replacing edit to revert)` };
+      const back = t.prev;
+      t.prev = { subject: t.subject, severity: t.severity, description: t.description, attachments: t.attachments };
+      Object.assign(t, back);
+      excuseEnds(t);
+      return { name: t.name, detail: `reverts ${t.name}'s last replacing edit (subject ${JSON.stringify(t.subject)}, severity ${t.severity}) (forces a new ticket)` };
     }
   }
 }

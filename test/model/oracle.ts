@@ -33,11 +33,33 @@ function countedOpen(w: World): Ticket[] {
   return w.sim.tickets().filter((t) => !isClosed(t) && isStacks(w, t.ticketId) && !w.ledger.retained.has(t.ticketId));
 }
 
+/**
+ * Open tickets that carry the marker of an unconfirmed record in the state (a create whose
+ * answer was lost): the record holds them, as its own id would, pending deletion when it is.
+ */
+function heldByUnconfirmed(w: World, records: readonly StateRecord[]): Map<string, StateRecord> {
+  const held = new Map<string, StateRecord>();
+  const unconfirmed = records.filter((r) => r.unconfirmedMarker !== undefined);
+  if (unconfirmed.length === 0) return held;
+  for (const t of w.sim.tickets()) {
+    const rec = unconfirmed.find((r) => (t.comments[0]?.text ?? "").includes(r.unconfirmedMarker as string));
+    if (rec && !isClosed(t)) held.set(t.ticketId, rec);
+  }
+  return held;
+}
+
 /** Rule 1: after a successful `up`, the simulator holds exactly the declared tickets and the state records them. */
 export async function checkConverged(m: Model, w: World, after: string): Promise<void> {
   const { records } = await w.state();
   const live = records.filter((r) => r.live);
   const declared = new Set(m.tickets.map((t) => t.name));
+  for (const rec of records) {
+    if (rec.unconfirmedMarker !== undefined) violate("1", "no-unconfirmed-record-after-up", `after ${after}: ${where(rec.name, rec.id)}: a successful up left the unconfirmed record of a lost create (marker ${rec.unconfirmedMarker}${rec.live ? "" : ", pending deletion"}) in the state`);
+  }
+  const inState = new Set(records.map((r) => r.id));
+  for (const t of countedOpen(w)) {
+    if (!inState.has(t.ticketId)) violate("1", "no-open-ticket-no-stack-holds", `after ${after}: ${where(nameOfSubject(t.subject), t.ticketId)}: the stack ${w.ledger.adopted.has(t.ticketId) ? "adopted" : "opened"} the ticket, it is open, it was not retained, and no record of the state holds it`);
+  }
   for (const rec of live) {
     if (!declared.has(rec.name)) violate("1", "state-drops-removed-tickets", `after ${after}: ${where(rec.name, rec.id)}: the program no longer declares ${rec.name} but the state still records it`);
   }
@@ -110,11 +132,23 @@ function checkNoWriteToClosed(w: World, after: string): void {
   }
 }
 
-/** Rule 2: after any step: no duplicates, no orphans, no comment twice, no declared ticket closed by the stack. */
+/**
+ * Rule 2: after any step: no duplicates, no orphans, no comment twice, no declared ticket closed by the stack.
+ *
+ * The one excuse for a second open ticket of a declared resource: the state records it pending
+ * deletion (a replacement whose old ticket is not closed yet), or it carries the marker of an
+ * unconfirmed record still in the state (heldByUnconfirmed: a create whose answer was lost),
+ * which holds it as that record's ticket: pending deletion when the record is, else the
+ * resource's current ticket (then no other live record exists for the resource).
+ */
 export async function checkInvariants(m: Model, w: World, after: string): Promise<void> {
   const { records } = await w.state();
   const inState = new Set(records.map((r) => r.id));
   const pendingDelete = new Set(records.filter((r) => !r.live).map((r) => r.id));
+  for (const [id, rec] of heldByUnconfirmed(w, records)) {
+    inState.add(id);
+    if (!rec.live) pendingDelete.add(id);
+  }
   const declared = new Set(m.tickets.map((t) => t.name));
   const perName = new Map<string, string[]>();
   for (const t of countedOpen(w)) {

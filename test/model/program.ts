@@ -9,6 +9,15 @@ export interface ProgramSpec {
   tickets: Array<{ name: string; args: Record<string, unknown>; options: Record<string, unknown>; sideComment?: string }>;
 }
 
+/**
+ * The approval gate of a gated ticket: plain-text phrases (docs/approval-gate.md), a fast poll
+ * and a short timeout that fails the `up` (onTimeout "fail", the default), so a wait the
+ * harness answers with a reply that does not approve ends within seconds.
+ */
+export const GATE = { approval: "approved", rejection: "rejected", pollInterval: "1s", timeout: "10s" } as const;
+/** The gate's timeout in ms (GATE.timeout). */
+export const GATE_TIMEOUT_MS = 10_000;
+
 const PROGRAM = `"use strict";
 const fs = require("fs");
 const path = require("path");
@@ -42,6 +51,7 @@ function declToSpec(t: TicketDecl): ProgramSpec["tickets"][number] {
   if (t.attachments.length > 0) args.attachments = t.attachments.map((a) => ({ ...a }));
   if (t.adoptTicketId !== undefined) args.adoptTicketId = t.adoptTicketId;
   if (t.note !== undefined) args.note = t.note;
+  if (t.gated) args.waitFor = { ...GATE };
   const options: Record<string, unknown> = {};
   for (const [k, v] of Object.entries(t.options)) if (v !== undefined) options[k] = v;
   return { name: t.name, args, options, ...(t.sideComment !== undefined ? { sideComment: t.sideComment } : {}) };

@@ -2,16 +2,31 @@
 import { startSimulator, Simulator } from "../../src/simulator";
 import { CliResult, PulumiProject, RunOptions, TICKET_TYPE } from "../helpers/pulumi-cli";
 import { ModelProgram } from "./program";
+import { RackerRun, ReplyRecord, WaitWatcher } from "./racker";
 
 export const WINDOW_MS = 1000;
 /** The provider's per-request timeout: a hang longer than this is a lost answer. */
 export const TIMEOUT_MS = 4000;
 const SIM_LIMITS = { create: 5, patch: 10, comment: 10, read: 100, attachment: 20 };
 
+/** What a record's outputs say of the approval gate (`approval`). */
+export interface ApprovalRecord {
+  met: boolean;
+  how: string;
+  commentId: string;
+  status: string;
+  baseline?: { entries: number; status: string };
+}
+
 /** One ticket as the stack's state records it. */
 export interface StateRecord {
   name: string;
+  urn: string;
+  /** The ticket's id, or `unconfirmed-<marker>` for a create whose answer was lost (see `unconfirmedMarker`). */
   id: string;
+  /** For an unconfirmed create: the marker its ticket (if any) carries at the end of its description. */
+  unconfirmedMarker?: string;
+  approval?: ApprovalRecord;
   /** Neither pending deletion nor deleted-before-replace: the resource's current ticket. */
   live: boolean;
   retainOnDelete: boolean;
@@ -36,14 +51,43 @@ export interface Ledger {
   rackerClosedAt: Map<string, number>;
   /** Request-log ranges of commands whose writes must spare closed tickets (every command but destroy). */
   checkedRanges: Array<{ from: number; to: number; label: string }>;
+  /** Every Racker reply the harness posted (racker.ts), in order. */
+  replies: ReplyRecord[];
+  /**
+   * Per ticket, the harness clock from which Racker replies count for its gate (the last wait's
+   * baseline as the harness knows it: exact, or earlier where the rule depends on writes the
+   * provider planned but did not need to send; see oracle-gate.ts).
+   */
+  countsFrom: Map<string, number>;
+}
+
+/** What one CLI command did, for the checks that follow every command (oracle-gate.ts). */
+export interface CommandFacts {
+  label: string;
+  /** The harness clock when the command began (replies posted before it have a smaller clock). */
+  start: number;
+  /** Its request-log range (seq > from, ≤ to). */
+  from: number;
+  to: number;
+  before: StackState;
+  after: StackState;
+  result: CliResult;
+  /** The replies the harness posted to gate waits during the command, by ticket. */
+  answered: ReadonlyMap<string, ReplyRecord>;
 }
 
 type Props = Record<string, unknown>;
 
 export class World {
   readonly trace: string[] = [];
-  readonly ledger: Ledger = { handOpened: new Set(), adopted: new Set(), retained: new Set(), rackerClosedAt: new Map(), checkedRanges: [] };
+  readonly ledger: Ledger = { handOpened: new Set(), adopted: new Set(), retained: new Set(), rackerClosedAt: new Map(), checkedRanges: [], replies: [], countsFrom: new Map() };
   step = 0;
+  /** The harness clock: one tick per command begun and per Racker reply posted, so the two can be ordered. */
+  private clock = 0;
+  /** Called after every CLI command with what it did (the runner installs the gate checks). */
+  afterCommand?: (facts: CommandFacts) => Promise<void> | void;
+  /** What the last CLI command did. */
+  lastFacts?: CommandFacts;
 
   private constructor(
     readonly sim: Simulator,
@@ -83,6 +127,10 @@ export class World {
     this.trace.push(`  [${this.step}] ${line}`);
   }
 
+  tick(): number {
+    return ++this.clock;
+  }
+
   lastSeq(): number {
     return this.sim.requests().reduce((m, e) => Math.max(m, e.seq), 0);
   }
@@ -90,13 +138,22 @@ export class World {
   /**
    * Runs one CLI command, tracing its exit code and time, recording its request-log range,
    * and updating the ledger: tickets that left the state with retainOnDelete are retained,
-   * hand-opened tickets the state records are adopted.
+   * hand-opened tickets the state records are adopted. With `racker`, the harness answers every
+   * gate wait it sees during the command (racker.ts).
    */
-  async cli(label: string, run: (p: PulumiProject, opts: RunOptions) => Promise<CliResult>, opts: RunOptions & { checkWrites?: boolean } = {}): Promise<CliResult> {
+  async cli(label: string, run: (p: PulumiProject, opts: RunOptions) => Promise<CliResult>, opts: RunOptions & { checkWrites?: boolean; racker?: RackerRun } = {}): Promise<CliResult> {
     const before = await this.state();
     const from = this.lastSeq();
+    const start = this.tick();
     const t0 = Date.now();
-    const r = await run(this.project, opts);
+    const watcher = opts.racker ? new WaitWatcher(this, opts.racker, from, label) : undefined;
+    watcher?.start();
+    let r: CliResult;
+    try {
+      r = await run(this.project, opts);
+    } finally {
+      watcher?.stop();
+    }
     const secs = ((Date.now() - t0) / 1000).toFixed(1);
     this.note(`$ pulumi ${label} → ${r.timedOut ? "timed out" : r.code === null ? "killed" : `exit ${r.code}`} (${secs} s)`);
     if (r.code !== 0) for (const l of errorLines(r.output)) this.note(`    | ${l}`);
@@ -105,8 +162,18 @@ export class World {
     const range = this.ledger.checkedRanges[this.ledger.checkedRanges.length - 1];
     if (opts.checkWrites !== false && range) range.to = this.lastSeq();
     const still = new Set(after.records.map((x) => x.id));
-    for (const rec of before.records) if (rec.retainOnDelete && !still.has(rec.id)) this.ledger.retained.add(rec.id);
+    for (const rec of before.records) {
+      if (!rec.retainOnDelete || still.has(rec.id)) continue;
+      this.ledger.retained.add(rec.id);
+      // An unconfirmed record stands for the ticket that carries its marker, if any: retained with it.
+      const marker = rec.unconfirmedMarker;
+      if (marker) for (const t of this.sim.tickets()) if ((t.comments[0]?.text ?? "").includes(marker) && !still.has(t.ticketId)) this.ledger.retained.add(t.ticketId);
+    }
     for (const rec of after.records) if (this.ledger.handOpened.has(rec.id)) this.ledger.adopted.add(rec.id);
+    for (const a of watcher?.answered.values() ?? []) this.note(`Racker answered the wait on ${a.ticketId}: ${JSON.stringify(a.text)}`);
+    const facts: CommandFacts = { label, start, from, to: this.lastSeq(), before, after, result: r, answered: watcher?.answered ?? new Map() };
+    this.lastFacts = facts;
+    await this.afterCommand?.(facts);
     return r;
   }
 
@@ -116,9 +183,14 @@ export class World {
     const resources = (state.deployment.resources ?? []).filter((r) => r.type === TICKET_TYPE && typeof r.id === "string" && r.id !== "");
     const records = resources.map((r): StateRecord => {
       const outs = (r.outputs ?? {}) as Props;
+      const unconfirmed = outs.unconfirmed as { marker?: unknown } | undefined;
+      const approval = outs.approval as ApprovalRecord | undefined;
       return {
         name: r.urn.split("::").pop() ?? "",
+        urn: r.urn,
         id: r.id as string,
+        ...(typeof unconfirmed?.marker === "string" ? { unconfirmedMarker: unconfirmed.marker } : {}),
+        ...(approval && typeof approval === "object" ? { approval } : {}),
         live: r.delete !== true && r.pendingReplacement !== true,
         retainOnDelete: r.retainOnDelete === true,
         status: typeof outs.status === "string" ? outs.status : undefined,
