@@ -10,4 +10,6 @@ export interface ResourceRef {
   /** URN of the resource's parent (a component), if any; the plugin gives its type path. */
   parent?: string;
   name?: string;
+  /** The resource's URN, where the face knows it (the plugin does; the dynamic face computes it). */
+  urn?: string;
 }

@@ -144,6 +144,19 @@ describe("the provider plugin over gRPC", () => {
     expect(f?.reasons[0]).toMatch(/comments\[0\] was not posted/);
   });
 
+  it("a lost create answer the list cannot confirm is an unconfirmed record whose guidance names the plugin resource's URN", async () => {
+    sim.injectFault({ operation: "createTicket", kind: "drop-after", count: 1 });
+    sim.injectFault({ operation: "listTickets", kind: "status", status: 200, body: { tickets: [] }, count: 1000 });
+    const e = await create("lost", { ...base, subject: "Plugin lost answer" }).catch((x: unknown) => x);
+    sim.clearFaults();
+    const f = initFailedOf(e);
+    expect(f?.id).toMatch(/^unconfirmed-pulumi-rt-[0-9a-f]{16}$/);
+    expect(f?.properties).toMatchObject({ unconfirmed: { marker: f?.id.slice("unconfirmed-".length) } });
+    expect(f?.reasons.join("\n")).toContain(`pulumi state delete '${URN("lost")}'`);
+    expect(f?.reasons.join("\n")).toContain(`choose id \`${String(f?.id)}\``);
+    expect(sim.tickets().filter((t) => t.subject === "Plugin lost answer" && t.status !== "Closed")).toHaveLength(1);
+  });
+
   it("invoke: accounts, categories and resources from the configured provider", async () => {
     const call = async (tok: string, args: Record<string, unknown> = {}) => plain((await host.call<InstanceType<typeof pb.InvokeResponse>>("invoke", new pb.InvokeRequest().setTok(tok).setArgs(struct(args)))).getReturn());
     expect(((await call("rackspace:ticketing:getAccounts")).accounts as { id: string }[]).map((a) => a.id)).toContain("hybrid:100001");

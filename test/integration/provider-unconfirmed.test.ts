@@ -45,6 +45,10 @@ describe("an unconfirmed create", () => {
     expect(e).toBeInstanceOf(TicketPartialFailure);
     const failure = e as TicketPartialFailure;
     expect(failure.message).toMatch(/outcome is unknown.*records the create as unconfirmed.*pulumi state delete/s);
+    // The URN the message names is the dynamic resource's; where a replaced ticket shares it, the record is named by its id.
+    expect(failure.message).toContain(`pulumi state delete 'urn:pulumi:unc::ops::pulumi-nodejs:dynamic/rackspace:Ticket::${String(props.__resourceName)}'`);
+    expect(failure.message).toContain(`choose id \`${failure.id}\` at its prompt`);
+    expect(failure.message).toMatch(/pulumi stack export --file state\.json.*pulumi stack import --file state\.json/s);
     expect(failure.id).toMatch(/^unconfirmed-pulumi-rt-[0-9a-f]{16}$/);
     expect(failure.properties.unconfirmed).toEqual({ marker: failure.id.slice("unconfirmed-".length), at: expect.any(String) });
     expect(open(props.subject)).toHaveLength(1);

@@ -1,4 +1,6 @@
 /** Guarantee: what every step shares: applying an edit to the model and the program, running an `up` with the Racker answering its gate waits, judging its outcome (rules 1 and 3), killing a run, destroying. */
+import * as fs from "node:fs";
+import * as path from "node:path";
 import type { Fault } from "../../src/simulator";
 import { CliResult } from "../helpers/pulumi-cli";
 import { openTicketByHand } from "../helpers/sim";
@@ -112,11 +114,34 @@ export async function stateDeleteUnconfirmed(w: World, named: ReadonlySet<string
     if (found.length > 0) continue;
     const where = `resource ${rec.name}, ticket ${rec.id}`;
     if (!named.has(rec.urn)) violate("1", "unconfirmed-failure-names-state-delete", `${what}: ${where}: no failed command printed the \`pulumi state delete '${rec.urn}'\` to run (it named ${JSON.stringify([...named])})`);
-    const r = await w.cli(`state delete '${rec.urn}'`, (p, o) => p.run(["state", "delete", rec.urn, "--yes"], o));
+    let r = await w.cli(`state delete '${rec.urn}'`, (p, o) => p.run(["state", "delete", rec.urn, "--yes"], o));
+    if (r.code !== 0 && /ambiguously/.test(r.output)) r = await removeById(w, rec.id);
     if (r.code !== 0) violate("1", "the-guidance-state-delete-works", `${what}: ${where}: no ticket carries marker ${marker}, so the user runs what the message says, \`pulumi state delete '${rec.urn}'\`: it exited ${r.code}: ${outputOf(r)}`);
     removed++;
   }
   return removed;
+}
+
+/**
+ * The same message's next step when a replaced ticket shares the URN and the CLI has no terminal
+ * to ask which: remove the resource with the record's id from \`pulumi stack export --file\` and
+ * load the file back with \`pulumi stack import --file\`.
+ */
+async function removeById(w: World, id: string): Promise<CliResult> {
+  w.note(`the URN is ambiguous (a replaced ticket shares it): removing id ${id} through stack export and import, as the message says`);
+  const file = path.join(w.program.dir, "state.json");
+  const exported = await w.cli("stack export --file state.json", (p, o) => p.run(["stack", "export", "--file", file], o));
+  if (exported.code !== 0) return exported;
+  const doc = JSON.parse(fs.readFileSync(file, "utf8")) as { deployment: { resources?: Array<{ id?: string }> } };
+  const before = doc.deployment.resources?.length ?? 0;
+  doc.deployment.resources = (doc.deployment.resources ?? []).filter((x) => x.id !== id);
+  if (doc.deployment.resources.length !== before - 1) violate("1", "the-guidance-state-delete-works", `the state holds ${before - doc.deployment.resources.length} resources with id ${id}, not one`);
+  fs.writeFileSync(file, JSON.stringify(doc));
+  try {
+    return await w.cli("stack import --file state.json", (p, o) => p.run(["stack", "import", "--file", file], o));
+  } finally {
+    fs.rmSync(file, { force: true });
+  }
 }
 
 /** Rule 1 after a successful up: no duplicate, orphan or comment twice; exactly the declared tickets; every gate met. */

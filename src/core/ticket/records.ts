@@ -7,7 +7,7 @@
  * ./outputs plus the bookkeeping, in the current shape once ./state has migrated them.
  */
 import { parseInputs, TicketInputs, userInputs } from "./inputs";
-import { IMPORT_KEY, NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, PROVIDER_KEY, REPLACE_ON_CHANGES_KEY, SECRECY_KEYS, SECRET_INPUTS_KEY, STACK_KEY, STATE_VERSION_KEY } from "../keys";
+import { IMPORT_KEY, NAME_KEY, ORGANIZATION_KEY, PARENT_KEY, PROJECT_KEY, PROVIDER_KEY, REPLACE_ON_CHANGES_KEY, SECRECY_KEYS, SECRET_INPUTS_KEY, STACK_KEY, STATE_VERSION_KEY, URN_KEY } from "../keys";
 import type { ResourceRef } from "./marker";
 import type { KeptOutputs, TicketOutputs } from "./outputs";
 import { EntryRecord, recordsOf } from "../history/posted";
@@ -47,7 +47,7 @@ export function str(props: EngineInputs | TicketRecord | undefined, k: string): 
 
 /** The resource a property bag names (for the marker and for messages). */
 export function refOf(props: EngineInputs | TicketRecord): ResourceRef {
-  return { organization: str(props, ORGANIZATION_KEY), project: str(props, PROJECT_KEY), stack: str(props, STACK_KEY), parent: str(props, PARENT_KEY), name: str(props, NAME_KEY) };
+  return { organization: str(props, ORGANIZATION_KEY), project: str(props, PROJECT_KEY), stack: str(props, STACK_KEY), parent: str(props, PARENT_KEY), name: str(props, NAME_KEY), urn: str(props, URN_KEY) };
 }
 
 /** What a recorded state carries over beside the API's view: the notes posted, the gate's record, the tickets it replaced. */

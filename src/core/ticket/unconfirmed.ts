@@ -33,13 +33,17 @@ export function unconfirmedId(marker: string): string {
  * say "it was not created" by removing the record.
  */
 export function mayExistGuidance(ref: ResourceRef, where: string, marker: string, during: "create" | "delete"): string {
-  const urn = urnOf(ref, DYNAMIC_TICKET_TYPE);
+  const urn = ref.urn ?? urnOf(ref, DYNAMIC_TICKET_TYPE);
   const remove = urn ? `\`pulumi state delete '${urn}'\`` : "`pulumi state delete <its URN>` (`pulumi stack --show-urns` lists it)";
+  // A replacement's ticket shares the URN: the CLI then asks which resource (by id), or refuses without a terminal.
+  const shared =
+    `(if the CLI answers that the URN refers to more than one resource, a replaced ticket shares it: choose id \`${unconfirmedId(marker)}\` at its prompt, ` +
+    `or without a terminal remove the resource with that id from the file \`pulumi stack export --file state.json\` writes and load it back with \`pulumi stack import --file state.json\`)`;
   return during === "create"
     ? `Look for an open ticket ${where} whose description ends with marker ${marker}. If there is one, set \`adoptTicketId\` to its id and run \`pulumi up\` (or run \`pulumi refresh\` once the API lists it). ` +
-        `If you checked that there is none, remove the unconfirmed record with ${remove}, then run \`pulumi up\`: it opens the ticket.`
+        `If you checked that there is none, remove the unconfirmed record with ${remove} ${shared}, then run \`pulumi up\`: it opens the ticket.`
     : `Look for an open ticket ${where} whose description ends with marker ${marker}. If there is one, close it (or run \`pulumi refresh\` once the API lists it, then this command again). ` +
-        `If you checked that there is none, remove the record with ${remove}.`;
+        `If you checked that there is none, remove the record with ${remove} ${shared}.`;
 }
 
 /** The placeholder ticket an unconfirmed record is built from (no id, no thread). */
