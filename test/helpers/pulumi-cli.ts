@@ -262,6 +262,19 @@ export class PulumiProject implements ScannedStack {
   }
 
   /**
+   * Runs another program against this stack in the project directory (an Automation API script:
+   * it drives the CLI on PATH itself), with the CLI's environment plus `opts.env`. What it prints
+   * is recorded and scanned like the CLI's output. Not checked: inspect `code`.
+   */
+  async runProgram(cmd: string, args: string[], opts: Omit<RunOptions, "stack"> = {}): Promise<CliResult> {
+    const r = await runProcess(cmd, args, { cwd: this.dir, env: { ...this.env, ...opts.env }, timeoutMs: opts.timeoutMs ?? this.timeoutMs, onSpawn: opts.onSpawn });
+    const shown = [path.basename(cmd), ...args].join(" ");
+    recordTranscript(this.stack, shown, r.stdout, r.stderr);
+    this.printed.push({ command: shown, text: `${r.stdout}\n${r.stderr}` });
+    return r;
+  }
+
+  /**
    * Points the stack at a simulator the way a user configures a real account: stack config
    * only (apiKey as a secret), with the provider's rate window matched to the simulator's.
    * `apiKey`: the demo user's key, when the simulator was started with one of its own.

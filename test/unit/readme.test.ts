@@ -27,7 +27,7 @@ describe("README", () => {
   });
 
   it("has the sections a user adopts from", () => {
-    for (const h of ["## Quick start", "## What each change does", "## Attachments", "## Lookups", "## Configuration", "## Rate limits", "## Failure behaviour", "## Troubleshooting", "## The simulator", "## Limits of the API"]) {
+    for (const h of ["## Quick start", "## What each change does", "## Languages", "## Attachments", "## Lookups", "## Configuration", "## Rate limits", "## Failure behaviour", "## Troubleshooting", "## The simulator", "## Limits of the API"]) {
       expect(readme).toContain(h);
     }
   });
