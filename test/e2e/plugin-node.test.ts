@@ -20,9 +20,9 @@ const { Ticket, TicketComment } = require("pulumi-rackspace-ticketing/plugin");
 const spec = JSON.parse(fs.readFileSync(path.join(__dirname, "spec.json"), "utf8"));
 const base = { accountId: "hybrid:100001", category: "Change", subcategory: "General" };
 const out = {};
-for (const t of spec.dynamic || []) out[t.name] = new RackspaceTicket(t.name, { ...base, ...t.args }).ticketId;
+for (const t of spec.dynamic || []) out[t.name] = new RackspaceTicket(t.name, { ...base, ...t.args }, t.options || {}).ticketId;
 for (const t of spec.plugin || []) {
-  const ticket = new Ticket(t.name, { ...base, ...t.args }, t.aliasDynamic ? { aliases: [{ type: "pulumi-nodejs:dynamic/rackspace:Ticket" }] } : {});
+  const ticket = new Ticket(t.name, { ...base, ...t.args }, { ...(t.options || {}), ...(t.aliasDynamic ? { aliases: [{ type: "pulumi-nodejs:dynamic/rackspace:Ticket" }] } : {}) });
   out[t.name] = ticket.ticketId;
   if (t.side) new TicketComment(t.name + "-side", { ticketId: ticket.ticketId, text: t.side });
 }
@@ -30,8 +30,8 @@ module.exports = out;
 `;
 
 interface Spec {
-  dynamic?: { name: string; args: Record<string, unknown> }[];
-  plugin?: { name: string; args: Record<string, unknown>; side?: string; aliasDynamic?: boolean }[];
+  dynamic?: { name: string; args: Record<string, unknown>; options?: Record<string, unknown> }[];
+  plugin?: { name: string; args: Record<string, unknown>; options?: Record<string, unknown>; side?: string; aliasDynamic?: boolean }[];
 }
 
 describeWithPulumiCli("e2e: the plugin in a Node.js program", () => {
@@ -85,6 +85,41 @@ describeWithPulumiCli("e2e: the plugin in a Node.js program", () => {
     expect(customerComments(outs.plug).filter((c) => !c.startsWith("A side comment."))).toEqual(["p1", "p2"]);
     expectOk(await project.destroy());
     expect([sim.getTicket(outs.dyn)?.status, sim.getTicket(outs.plug)?.status]).toEqual(["Closed", "Closed"]);
+  });
+
+  test("replacements the engine forces: the plugin's replaceOnChanges opens a new ticket and closes the old one, which names it; `up --replace` of either face keeps the ticket open (the engine asks the provider nothing first)", async () => {
+    const dynArgs = { subject: `Forced, dynamic ${n}`, comments: ["d1"] };
+    const plugArgs = { subject: `Forced, plugin ${n}`, comments: ["p1"] };
+    const spec = (resources: string[]): Spec => ({ dynamic: [{ name: "dyn", args: dynArgs }], plugin: [{ name: "plug", args: { ...plugArgs, resources }, options: { replaceOnChanges: ["resources"] } }] });
+    write(spec([]));
+    expectOk(await project.up());
+    const first = (await project.outputs()) as Record<string, string>;
+    // The plugin's diff plans an update of `resources`; the engine applies replaceOnChanges itself.
+    write(spec(["https://resources.api.rackspace.com/resources/dedicated:0003"]));
+    expectOk(await project.up());
+    const second = (await project.outputs()) as Record<string, string>;
+    expect(second.dyn).toBe(first.dyn);
+    expect(second.plug).not.toBe(first.plug);
+    expect(sim.getTicket(first.plug)?.status).toBe("Closed");
+    expect(sim.getTicket(first.plug)?.comments.map((c) => c.text)).toContain(`Replaced by ticket ${second.plug}.`);
+    expect(sim.getTicket(second.plug)?.resources).toEqual(["https://resources.api.rackspace.com/resources/dedicated:0003"]);
+    expect(customerComments(second.plug)).toEqual(["p1"]);
+    // `pulumi up --replace` skips the provider's diff (and gives its check no old inputs): the
+    // create finds the resource's own ticket by its marker and takes it, and the delete of the
+    // old record leaves it open. Nothing is closed, posted again or opened.
+    const urns = [...(await project.resources(TICKET_TYPE)), ...(await project.resources("rackspace:ticketing:Ticket"))].map((r) => r.urn);
+    expect(urns).toHaveLength(2);
+    const since = lastSeq();
+    const replaced = await project.up(urns.flatMap((u) => ["--replace", u]));
+    expectOk(replaced);
+    expect(replaced.output).toContain("a resource of this deployment took this ticket: the record is removed, the ticket stays open");
+    expect(writes(since)).toEqual([]);
+    const third = (await project.outputs()) as Record<string, string>;
+    expect(third).toEqual(second);
+    expect([sim.getTicket(third.dyn)?.status, sim.getTicket(third.plug)?.status].filter((st) => st === "Closed")).toEqual([]);
+    expectOk(await project.refresh());
+    expectOk(await project.destroy());
+    expect([sim.getTicket(third.dyn)?.status, sim.getTicket(third.plug)?.status]).toEqual(["Closed", "Closed"]);
   });
 
   test("moving a ticket from the dynamic resource to the plugin: state delete, then adoptTicketId; the ticket stays open and no comment or note is posted again", async () => {

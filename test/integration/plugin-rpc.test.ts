@@ -157,6 +157,24 @@ describe("the provider plugin over gRPC", () => {
     expect(sim.tickets().filter((t) => t.subject === "Plugin lost answer" && t.status !== "Closed")).toHaveLength(1);
   });
 
+  it("a replacement the engine forces on a diff that planned an update (replaceOnChanges, up --replace) opens a new ticket and closes the old one: the create never takes the old ticket back by its marker", async () => {
+    const inputs = { ...base, subject: "Plugin forced replacement", comments: ["first"] };
+    const { id: oldId, props } = await create("forced", inputs);
+    const next = { ...inputs, resources: ["https://resources.api.rackspace.com/resources/dedicated:0002"] };
+    // The engine applies replaceOnChanges itself: the plugin's diff plans an update…
+    const diff = await host.call<InstanceType<typeof pb.DiffResponse>>("diff", new pb.DiffRequest().setId(oldId).setUrn(URN("forced")).setOlds(struct(props)).setNews(struct(next)).setOldInputs(struct(inputs)));
+    expect(diff.getReplacesList()).toEqual([]);
+    // …and the engine replaces it: a create of the same resource, then the delete of the old record.
+    const { id: newId } = await create("forced", next);
+    await host.call("delete", new pb.DeleteRequest().setId(oldId).setUrn(URN("forced")).setProperties(struct(props)));
+    expect(newId).not.toBe(oldId);
+    expect(sim.getTicket(newId)?.status).not.toBe("Closed");
+    expect(sim.getTicket(newId)?.resources).toEqual(next.resources);
+    expect(sim.getTicket(newId)?.comments.slice(1).map((c) => c.text)).toEqual(["first"]);
+    expect(sim.getTicket(oldId)?.status).toBe("Closed");
+    expect(sim.getTicket(oldId)?.comments.map((c) => c.text)).toContain(`Replaced by ticket ${newId}.`);
+  });
+
   it("invoke: accounts, categories and resources from the configured provider", async () => {
     const call = async (tok: string, args: Record<string, unknown> = {}) => plain((await host.call<InstanceType<typeof pb.InvokeResponse>>("invoke", new pb.InvokeRequest().setTok(tok).setArgs(struct(args)))).getReturn());
     expect(((await call("rackspace:ticketing:getAccounts")).accounts as { id: string }[]).map((a) => a.id)).toContain("hybrid:100001");

@@ -11,7 +11,7 @@ import type { OperationContext } from "../context";
 import { TicketOperationError } from "../errors";
 import { describe, label } from "../messages";
 import { keptOf, MigratedRecord, postedOf, str } from "./records";
-import { replacedBy, seenClosed } from "./replacements";
+import { replacedBy, seenClosed, wasTaken } from "./replacements";
 import { isClosed, isRefused, isTicketGone } from "../status";
 import { currentTicket, threadBefore } from "./thread";
 import { ticketToCloseForUnconfirmed } from "./unconfirmed";
@@ -38,6 +38,11 @@ async function closeOne(op: OperationContext, name: string | undefined, id: stri
   const ctx = op.call(name, id, accountId);
   const key = op.ticket(accountId, id);
   if (seenClosed(key)) return;
+  if (wasTaken(key)) {
+    // A create of this deployment took it (adoptTicketId, or its marker): closing it would close a declared ticket.
+    op.log(`${label(name, id)}: a resource of this deployment took this ticket: the record is removed, the ticket stays open`);
+    return;
+  }
   const last = closingText(str(olds, "closingComment"), successor ?? replacedBy(key));
   // Rackspace may have closed it since the last read: look first, and send nothing to a closed
   // ticket. Without a closing comment, a read the API cannot answer is no reason not to close;

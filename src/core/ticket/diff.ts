@@ -16,7 +16,7 @@ import { isUnknown, REPLACE_ON_CHANGES_KEY } from "../keys";
 import { label } from "../messages";
 import { planChanges, TicketPlan } from "./plan";
 import { EngineInputs, MigratedRecord, plannedFrom, postedOf, refOf, str } from "./records";
-import { forgetHeld, forgetReplacement, noteClosed, noteHeld, noteReplacedBy, noteReplacement } from "./replacements";
+import { forgetHeld, noteClosed, noteHeld, noteKeptByDiff, noteReplacedBy, noteReplacement } from "./replacements";
 import { isClosed } from "../status";
 import { ticketForPlan } from "./thread";
 
@@ -77,8 +77,10 @@ export async function diffTicket(op: OperationContext, id: string, olds: Migrate
     if (problems.length > 0) {
       throw new TicketOperationError(`${label(ref.name, id)}: ${problems.join(" ")}`);
     }
-    forgetReplacement(ref);
-    // The resource keeps this ticket: no delete of this deployment closes it, and the tickets it replaced are told so when closed.
+    // The resource keeps this ticket (unless the engine forces a replacement the plan does not show:
+    // the create then replaces this ticket); no delete of this deployment closes it, and the
+    // tickets it replaced are told so when closed.
+    noteKeptByDiff(ref, { ticketId: id, reason: "fields", chain });
     noteHeld(op.ticket(accountId, id), ref);
     for (const old of chain) noteReplacedBy(op.ticket(accountId, old), id);
   } else {

@@ -29,7 +29,7 @@ import { label, secretSet } from "../messages";
 import { openTicket } from "./open";
 import { ReadOutcome, readTicket } from "./read";
 import { EngineInputs, refOf, str, TicketRecord } from "./records";
-import { forgetReplacement, pendingReplacement } from "./replacements";
+import { forcedReplacement, forgetReplacement, pendingReplacement } from "./replacements";
 import { migrateState, recordOf } from "./state";
 import { updateTicket } from "./update";
 import { urnOf } from "./urn";
@@ -108,8 +108,10 @@ export class TicketEngine {
   async create(props: EngineInputs): Promise<{ id: string; outs: TicketRecord }> {
     const ref = refOf(props);
     try {
-      const replacing = pendingReplacement(ref);
       const op = this.opFor(props);
+      const forced = pendingReplacement(ref) ? undefined : forcedReplacement(ref);
+      if (forced) op.log(`${label(ref.name, forced.ticketId)}: the engine replaces this resource although the plan changes the ticket in place (replaceOnChanges): opening a new ticket; the delete of the replaced resource closes this one`);
+      const replacing = pendingReplacement(ref) ?? forced;
       const r = await openTicket(op, {
         ref,
         inputs: parseInputs(props),

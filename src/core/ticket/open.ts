@@ -15,7 +15,7 @@ import { findByMarker } from "./lookup";
 import { describeWithMarker, markerFor, ResourceRef } from "./marker";
 import { describe, label, shown } from "../messages";
 import { descriptionDigestOf, KeptOutputs } from "./outputs";
-import { noteHeld, noteReplacedBy, PendingReplacement } from "./replacements";
+import { noteHeld, noteReplacedBy, noteTaken, PendingReplacement } from "./replacements";
 import { postComments } from "./thread";
 import { mayExistGuidance, queryOf, ticketOfUnconfirmed, UNCONFIRMED_PREFIX, unconfirmedFailure } from "./unconfirmed";
 import { uploadAll } from "../history/uploads";
@@ -44,7 +44,10 @@ function replacedChain(replacing: PendingReplacement | undefined, also?: string)
 export async function openTicket(op: OperationContext, req: OpenRequest): Promise<Opened> {
   const r = await open(op, req);
   const accountId = req.inputs.accountId;
-  if (r.took) noteHeld(op.ticket(accountId, r.id), req.ref);
+  if (r.took) {
+    noteHeld(op.ticket(accountId, r.id), req.ref);
+    noteTaken(op.ticket(accountId, r.id));
+  }
   for (const old of [...(req.replacing ? [req.replacing.ticketId] : []), ...(r.outs.replaces ?? [])]) noteReplacedBy(op.ticket(accountId, old), r.id);
   return r;
 }

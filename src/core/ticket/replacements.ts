@@ -38,15 +38,41 @@ const registry = () => processMap<string, PendingReplacement>("replacements.v2")
 const closedMap = () => processMap<string, true>("closed-tickets.v2");
 const successors = () => processMap<string, string>("successors.v2");
 const holders = () => processMap<string, string>("held-tickets.v1");
+const keptByDiff = () => processMap<string, PendingReplacement>("kept-by-diff.v1");
+const taken = () => processMap<string, true>("taken-tickets.v1");
 
 /** Records that the resource `ref` is about to replace `pending.ticketId`. */
 export function noteReplacement(ref: ResourceRef, pending: PendingReplacement): void {
   registry().set(refKey(ref), pending);
 }
 
-/** Forgets a replacement the diff no longer plans. */
+/** Forgets a replacement the diff no longer plans (and what the diff kept: a create has run). */
 export function forgetReplacement(ref: ResourceRef): void {
   registry().delete(refKey(ref));
+  keptByDiff().delete(refKey(ref));
+}
+
+/**
+ * Records that the diff of `ref` planned no replacement: the resource keeps `kept.ticketId`. A
+ * create of `ref` that follows in this deployment is then a replacement the engine forced
+ * (`replaceOnChanges`, which the engine applies itself for a plugin). `pulumi up --replace`
+ * asks no diff (nor a check with the old inputs): its create cannot know, and a delete never
+ * closes a ticket a create of the deployment took (`wasTaken`).
+ */
+export function noteKeptByDiff(ref: ResourceRef, kept: PendingReplacement): void {
+  registry().delete(refKey(ref));
+  keptByDiff().set(refKey(ref), kept);
+}
+
+/**
+ * The replacement the engine forced on `ref` although its diff planned none: the ticket its diff
+ * said it keeps. The create must not take that ticket back by its marker, since the delete of the
+ * replaced resource closes it.
+ */
+export function forcedReplacement(ref: ResourceRef): PendingReplacement | undefined {
+  const kept = keptByDiff().get(refKey(ref));
+  if (kept) forgetHeld(ref);
+  return kept;
 }
 
 /** The replacement the resource `ref` is being created for, if any. */
@@ -93,4 +119,14 @@ export function forgetHeld(ref: ResourceRef): void {
 /** Whether a resource of this deployment keeps the ticket (an unconfirmed record's delete must then not close it). */
 export function isHeld(t: TicketKey): boolean {
   return holders().has(keyOf(t));
+}
+
+/** Records that a create of this deployment took the ticket (adopted it, or found it by its marker). */
+export function noteTaken(t: TicketKey): void {
+  taken().set(keyOf(t), true);
+}
+
+/** Whether a create of this deployment took the ticket: the delete of a record naming it must not close it. */
+export function wasTaken(t: TicketKey): boolean {
+  return taken().has(keyOf(t));
 }
