@@ -18,7 +18,8 @@ describeWithPulumiCli("model-based: random sequences of deployments, faults, Rac
     const timeoutMs = plan.runs * (plan.steps + 3) * 45_000 + plan.shrinkBudgetMs + 180_000;
     test(`${plan.label}: ${plan.runs} run(s) × up to ${plan.steps} steps, seed ${plan.seed}`, async () => {
       const face = plan.faces?.length === 1 ? ` --face ${plan.faces[0]}` : "";
-      console.log(`model-based test "${plan.label}": seed ${plan.seed}, faces ${facesDrawn(plan).join(", ")} (replay: npm run model -- --seed ${plan.seed} --runs ${plan.runs} --steps ${plan.steps}${face})`);
+      const drawn = plan.path === undefined ? `, faces ${facesDrawn(plan).join(", ")}` : ""; // a path replays one (shrunk) case: its face is in the trace
+      console.log(`model-based test "${plan.label}": seed ${plan.seed}${drawn} (replay: npm run model -- --seed ${plan.seed} --runs ${plan.runs} --steps ${plan.steps}${face})`);
       const outcome = await runModel(plan);
       if (!outcome.ok) throw new Error(outcome.report);
       console.log(outcome.summary);
