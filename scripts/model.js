@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Guarantee: `npm run model -- --runs N --steps N --seed N [--path P] [--replay-path R] [--shrink-seconds S] [--verbose]`
+// Guarantee: `npm run model -- --runs N --steps N --seed N [--face F] [--path P] [--replay-path R] [--shrink-seconds S] [--verbose]`
 // builds the package, then runs the model-based test (test/model/model.test.ts) with those values.
 "use strict";
 const { parseArgs } = require("node:util");
@@ -8,10 +8,11 @@ const path = require("node:path");
 
 const ROOT = path.resolve(__dirname, "..");
 const USAGE =
-  "usage: npm run model -- [--runs N] [--steps N] [--seed N] [--path P] [--replay-path R] [--shrink-seconds S] [--verbose]\n" +
+  "usage: npm run model -- [--runs N] [--steps N] [--seed N] [--face F] [--path P] [--replay-path R] [--shrink-seconds S] [--verbose]\n" +
   "  --runs            fast-check runs (default 3)\n" +
   "  --steps           most commands per run (default 8)\n" +
   "  --seed            fast-check seed (default: random, printed)\n" +
+  "  --face            dynamic, plugin or both (default both: fast-check draws each run's face)\n" +
   "  --path            fast-check counterexample path to replay (from a failure report)\n" +
   "  --replay-path     fc.commands replayPath printed with that counterexample\n" +
   "  --shrink-seconds  stop shrinking this long after the first failure (default 600)\n" +
@@ -24,6 +25,7 @@ try {
       runs: { type: "string" },
       steps: { type: "string" },
       seed: { type: "string" },
+      face: { type: "string" },
       path: { type: "string" },
       "replay-path": { type: "string" },
       "shrink-seconds": { type: "string" },
@@ -47,11 +49,17 @@ for (const k of ["runs", "steps", "seed", "shrink-seconds"]) {
   }
 }
 
+if (values.face !== undefined && !["dynamic", "plugin", "both"].includes(values.face)) {
+  console.error(`--face must be dynamic, plugin or both, got ${JSON.stringify(values.face)}\n${USAGE}`);
+  process.exit(2);
+}
+
 const runs = Number(values.runs ?? 3);
 const steps = Number(values.steps ?? 8);
 const seed = values.seed ?? String((Date.now() ^ Math.floor(Math.random() * 0x7fffffff)) >>> 0);
 const shrinkSeconds = Number(values["shrink-seconds"] ?? 600);
-console.log(`model: ${runs} runs × up to ${steps} steps, seed ${seed}${values.path ? `, path ${values.path}` : ""}`);
+const face = values.face ?? "both";
+console.log(`model: ${runs} runs × up to ${steps} steps, seed ${seed}, faces ${face === "both" ? "dynamic and plugin (drawn per run)" : face}${values.path ? `, path ${values.path}` : ""}`);
 
 const build = spawnSync("npm", ["run", "build"], { cwd: ROOT, stdio: "inherit" });
 if (build.status !== 0) process.exit(build.status ?? 1);
@@ -61,6 +69,7 @@ const env = {
   MODEL_RUNS: String(runs),
   MODEL_STEPS: String(steps),
   MODEL_SEED: seed,
+  MODEL_FACE: face,
   MODEL_SHRINK_SECONDS: String(shrinkSeconds),
   MODEL_VERBOSE: values.verbose ? "2" : (process.env.MODEL_VERBOSE ?? ""),
 };

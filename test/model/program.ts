@@ -1,7 +1,8 @@
-/** Guarantee: one plain-JS Pulumi program declares exactly the tickets of the spec.json the harness wrote beside it, nothing else. */
+/** Guarantee: one plain-JS Pulumi program declares exactly the tickets of the spec.json the harness wrote beside it, nothing else, through the run's face (the same args and options on both). */
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { makeJsProgram } from "../helpers/pulumi-cli";
+import { makeJsProgram, REPO_ROOT } from "../helpers/pulumi-cli";
+import { Face, FACE_SPECS } from "./face";
 import { ACCOUNT_ID, Model, TicketDecl } from "./model";
 
 /** The spec file's shape: the declarations and resource options, as JSON. */
@@ -18,20 +19,24 @@ export const GATE = { approval: "approved", rejection: "rejected", pollInterval:
 /** The gate's timeout in ms (GATE.timeout). */
 export const GATE_TIMEOUT_MS = 10_000;
 
-const PROGRAM = `"use strict";
+/** The program of a face: only the module and the two classes differ. */
+const programOf = (face: Face): string => {
+  const f = FACE_SPECS[face];
+  return `"use strict";
 const fs = require("fs");
 const path = require("path");
-const { RackspaceTicket, RackspaceTicketComment } = require("pulumi-rackspace-ticketing");
+const { ${f.ticketClass}: Ticket, ${f.commentClass}: TicketComment } = require(${JSON.stringify(f.require)});
 const specFile = process.env.MODEL_SPEC_FILE || path.join(__dirname, "spec.json");
 const spec = JSON.parse(fs.readFileSync(specFile, "utf8"));
 const out = {};
 for (const t of spec.tickets) {
-  const ticket = new RackspaceTicket(t.name, t.args, t.options);
+  const ticket = new Ticket(t.name, t.args, t.options);
   out[t.name] = ticket.ticketId;
-  if (t.sideComment !== undefined) new RackspaceTicketComment(t.name + "-side", { ticketId: ticket.ticketId, text: t.sideComment });
+  if (t.sideComment !== undefined) new TicketComment(t.name + "-side", { ticketId: ticket.ticketId, text: t.sideComment });
 }
 module.exports = out;
 `;
+};
 
 export function specOf(m: Readonly<Model>): ProgramSpec {
   return { tickets: m.tickets.map(declToSpec) };
@@ -57,11 +62,16 @@ function declToSpec(t: TicketDecl): ProgramSpec["tickets"][number] {
   return { name: t.name, args, options, ...(t.sideComment !== undefined ? { sideComment: t.sideComment } : {}) };
 }
 
-/** The program directory (Pulumi.yaml, index.js, node_modules links) and its spec file. */
+/**
+ * The program directory (Pulumi.yaml, index.js, node_modules links) and its spec file. With the
+ * plugin face, Pulumi.yaml points the engine at the repository's `pulumi-resource-rackspace`
+ * (as a user's project does with `plugins.providers`).
+ */
 export class ModelProgram {
   readonly dir: string;
-  constructor() {
-    this.dir = makeJsProgram("rt-model", PROGRAM);
+  constructor(readonly face: Face) {
+    this.dir = makeJsProgram("rt-model", programOf(face));
+    if (FACE_SPECS[face].plugin) fs.appendFileSync(path.join(this.dir, "Pulumi.yaml"), `plugins:\n  providers:\n    - name: rackspace\n      path: ${REPO_ROOT}\n`);
     this.write({ tickets: [] });
   }
 

@@ -131,9 +131,13 @@ export async function lostCreateStep(m: Model, w: World, s: LostCreateSpec): Pro
       }
       const r = heard(await up(m, w));
       const posts = createsFor(w, name, from).length;
-      const replaced = next === "replace" && declared && now.live;
+      // A replace opens the resource's new ticket once: in place of the unconfirmed record when it is
+      // live, else of the ticket an earlier replace opened (the unconfirmed record pending deletion is
+      // deleted last, after the create). Only delete-before-replace of a live unconfirmed record
+      // (not retained) stops before the create: its delete cannot succeed.
+      const replaced = next === "replace" && declared;
       const retained = replaced && now.retainOnDelete;
-      const want = !replaced ? 0 : decl?.options.deleteBeforeReplace && !retained ? 0 : 1;
+      const want = !replaced ? 0 : now.live && decl?.options.deleteBeforeReplace && !retained ? 0 : 1;
       if (posts !== want) violate("1", replaced ? "a-changed-program-opens-its-ticket" : "no-second-create-without-proof", `after ${at}: ${where(name, now.id)}: the up sent ${posts} POST /tickets for ${name}; expected ${want}${replaced ? " (the changed program's new ticket)" : " (nothing can prove the lost create was not applied)"}`);
       if (r.code === 0 && !retained) violate("1", "no-record-dropped-without-proof", `after ${at}: ${where(name, now.id)}: the up succeeded though the list cannot show the ticket the unconfirmed record stands for (marker ${marker})`);
     }

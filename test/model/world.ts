@@ -1,6 +1,7 @@
-/** Guarantee: one run's real system (simulator, stack, program) and a ledger of what the harness observed, every CLI command traced. */
+/** Guarantee: one run's real system (simulator, stack, program of the run's face) and a ledger of what the harness observed, every CLI command traced. */
 import { startSimulator, Simulator } from "../../src/simulator";
-import { CliResult, PulumiProject, RunOptions, TICKET_TYPE } from "../helpers/pulumi-cli";
+import { CliResult, PulumiProject, RunOptions } from "../helpers/pulumi-cli";
+import { Face, FACE_SPECS, FaceSpec } from "./face";
 import { ModelProgram } from "./program";
 import { RackerRun, ReplyRecord, WaitWatcher } from "./racker";
 
@@ -78,6 +79,12 @@ export interface CommandFacts {
 
 type Props = Record<string, unknown>;
 
+/** The type tokens of the other face: a run's state never holds one (its program declares through one face only). */
+const FOREIGN_TYPES: Readonly<Record<Face, readonly string[]>> = {
+  dynamic: [FACE_SPECS.plugin.ticketType, FACE_SPECS.plugin.commentType],
+  plugin: [FACE_SPECS.dynamic.ticketType, FACE_SPECS.dynamic.commentType],
+};
+
 export class World {
   readonly trace: string[] = [];
   readonly ledger: Ledger = { handOpened: new Set(), adopted: new Set(), retained: new Set(), rackerClosedAt: new Map(), checkedRanges: [], replies: [], countsFrom: new Map() };
@@ -95,10 +102,20 @@ export class World {
     readonly project: PulumiProject,
   ) {}
 
-  /** A fresh simulator, program and stack, configured the way a user points a stack at an account. */
-  static async start(stackName: string): Promise<World> {
+  /** The face the run is played with. */
+  get face(): Face {
+    return this.program.face;
+  }
+
+  /** The face's type tokens (what the state records, what URNs name). */
+  get types(): FaceSpec {
+    return FACE_SPECS[this.program.face];
+  }
+
+  /** A fresh simulator, program (of `face`) and stack, configured the way a user points a stack at an account. */
+  static async start(stackName: string, face: Face): Promise<World> {
     const sim = await startSimulator({ port: 0, windowMs: WINDOW_MS, limits: SIM_LIMITS });
-    const program = new ModelProgram();
+    const program = new ModelProgram(face);
     try {
       const project = await PulumiProject.create({ dir: program.dir, stack: stackName, timeoutMs: 120_000 });
       await project.configSetAll({
@@ -177,10 +194,13 @@ export class World {
     return r;
   }
 
-  /** The stack's tickets as `pulumi stack export` shows them. */
+  /** The stack's tickets (resources of the face's ticket type) as `pulumi stack export` shows them. */
   async state(): Promise<StackState> {
     const { state } = await this.project.exportState();
-    const resources = (state.deployment.resources ?? []).filter((r) => r.type === TICKET_TYPE && typeof r.id === "string" && r.id !== "");
+    const all = state.deployment.resources ?? [];
+    const foreign = all.filter((r) => FOREIGN_TYPES[this.face].includes(r.type));
+    if (foreign.length > 0) throw new Error(`harness: the ${this.face} face's stack records resources of the other face: ${foreign.map((r) => r.urn).join(", ")}`);
+    const resources = all.filter((r) => r.type === this.types.ticketType && typeof r.id === "string" && r.id !== "");
     const records = resources.map((r): StateRecord => {
       const outs = (r.outputs ?? {}) as Props;
       const unconfirmed = outs.unconfirmed as { marker?: unknown } | undefined;
