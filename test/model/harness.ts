@@ -3,7 +3,7 @@ import * as fs from "node:fs";
 import * as path from "node:path";
 import type { Fault } from "../../src/simulator";
 import { CliResult } from "../helpers/pulumi-cli";
-import { openTicketByHand } from "../helpers/sim";
+import { commentByHand, openTicketByHand } from "../helpers/sim";
 import { ACCOUNT_ID, adoptedDecl, applyEdit, Edit, gatedTickets, Model } from "./model";
 import { checkConverged, checkDestroyed, checkInvariants, checkNoCommentTwice, violate } from "./oracle";
 import { checkGatesMet } from "./oracle-gate";
@@ -163,11 +163,29 @@ export async function recover(m: Model, w: World, failed: string, output = ""): 
   if (refresh.code !== 0) violate("3", "refresh-after-failure-succeeds", `after ${failed} failed, \`pulumi refresh --yes\` exited ${refresh.code}: ${outputOf(refresh)}`);
   refreshed(m);
   await stateDeleteUnconfirmed(w, new Set(urnsNamed(output)), `after ${failed} failed and a refresh`);
+  await answerRejections(w, output);
   const preview = await w.cli("preview", (p, o) => p.preview([], o));
   if (preview.code !== 0) violate("3", "preview-after-failure-succeeds", `after ${failed} failed and a refresh, \`pulumi preview\` exited ${preview.code}: ${outputOf(preview)}`);
   const rerun = await up(m, w, "up (rerun)");
   if (rerun.code !== 0) violate("3", "rerun-up-succeeds", `after ${failed} failed, a refresh and a preview, the rerun \`pulumi up\` (no fault) exited ${rerun.code}: ${outputOf(rerun)}`);
   await converged(m, w, "the rerun up");
+}
+
+/**
+ * What a rejected gate's message says to do before running `up` again: answer the Racker on the
+ * ticket (a rejection stands until then, and the next wait counts only replies after the answer).
+ * The user does, on every ticket the failure names as rejected.
+ */
+async function answerRejections(w: World, output: string): Promise<void> {
+  const rejected = new Set([...output.matchAll(/\(ticket ([^)\s]+)\): Rackspace rejected the change/g)].map((x) => x[1]));
+  if (rejected.size > 0 && !/Answer the Racker on the ticket/.test(output)) violate("3", "rejection-says-what-to-do", `a rejected gate's failure does not say how to go on: ${output.slice(0, 300)}`);
+  for (const id of rejected) {
+    if (w.sim.getTicket(id)?.status === "Closed") continue;
+    const text = `Rollback plan added (answer ${w.tick()}).`;
+    w.ledger.handComments.add(text);
+    await commentByHand(w.sim, id, text);
+    w.note(`the user answers the Racker's rejection on ${id}, as the message says`);
+  }
 }
 
 /**

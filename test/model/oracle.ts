@@ -110,7 +110,7 @@ function checkOneTicket(m: Model, w: World, decl: TicketDecl, rec: StateRecord, 
     const mine = all.filter((x) => x.startsWith(`${decl.sideComment}\n`));
     if (mine.length !== 1) violate("1", "side-comment-once", `${at}: ${decl.name}-side declares ${j(decl.sideComment)}; the ticket has it ${mine.length} times`);
   }
-  const entries = all.filter((x) => !isSideText(x));
+  const entries = all.filter((x) => !isSideText(x) && !w.ledger.handComments.has(x));
   const have = entries.filter((x) => !isNoteText(x));
   const want = decl.comments.map(entryText);
   if (j(have) !== j(want)) violate("1", "customer-comments-exactly-declared", `${at}: customer comments after the description (notes aside) are ${j(have)}, declared ${j(want)}`);

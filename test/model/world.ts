@@ -60,6 +60,8 @@ export interface Ledger {
    * provider planned but did not need to send; see oracle-gate.ts).
    */
   countsFrom: Map<string, number>;
+  /** Comments the user posted by hand on a ticket (an answer to a rejection): not the stack's, not declared. */
+  handComments: Set<string>;
 }
 
 /** What one CLI command did, for the checks that follow every command (oracle-gate.ts). */
@@ -87,7 +89,7 @@ const FOREIGN_TYPES: Readonly<Record<Face, readonly string[]>> = {
 
 export class World {
   readonly trace: string[] = [];
-  readonly ledger: Ledger = { handOpened: new Set(), adopted: new Set(), retained: new Set(), rackerClosedAt: new Map(), checkedRanges: [], replies: [], countsFrom: new Map() };
+  readonly ledger: Ledger = { handOpened: new Set(), adopted: new Set(), retained: new Set(), rackerClosedAt: new Map(), checkedRanges: [], replies: [], countsFrom: new Map(), handComments: new Set() };
   step = 0;
   /** The harness clock: one tick per command begun and per Racker reply posted, so the two can be ordered. */
   private clock = 0;
