@@ -25,9 +25,22 @@ function filesUnder(dir: string, base = dir): string[] {
   });
 }
 
-/** The files of sdk/ in the checkout: tracked (even if deleted: then they differ) and untracked but not ignored. */
+/** What sdk/'s .gitignore files leave out (build output of the SDKs' own tooling), for a copy that is no git checkout. */
+const IGNORED = /(^|\/)(node_modules|bin|__pycache__|\.mypy_cache|dist|build|[^/]+\.egg-info)\/|\.pyc$/;
+
+/**
+ * The files of sdk/ in the checkout: tracked (even if deleted: then they differ) and untracked but
+ * not ignored. In a copy of the tree that is no git checkout (CI's Node 24 run copies those files),
+ * the files on disk, less what sdk/'s .gitignore files leave out.
+ */
 function checkoutFiles(): string[] {
-  const out = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", "sdk"], { cwd: REPO_ROOT, encoding: "utf8" });
+  let out: string;
+  try {
+    out = execFileSync("git", ["ls-files", "--cached", "--others", "--exclude-standard", "-z", "--", "sdk"], { cwd: REPO_ROOT, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+  } catch (e) {
+    if (!/not a git repository/.test(String((e as { stderr?: unknown }).stderr ?? e))) throw e;
+    return filesUnder(SDK_DIR).filter((f) => !IGNORED.test(f)).sort();
+  }
   return [...new Set(out.split("\0").filter(Boolean).map((f) => path.posix.relative("sdk", f)))].sort();
 }
 
