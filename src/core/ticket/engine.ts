@@ -109,7 +109,7 @@ export class TicketEngine {
     const ref = refOf(props);
     try {
       const op = this.opFor(props);
-      const forced = pendingReplacement(ref) ? undefined : forcedReplacement(ref);
+      const forced = forcedReplacement(ref);
       if (forced) op.log(`${label(ref.name, forced.ticketId)}: the engine replaces this resource although the plan changes the ticket in place (replaceOnChanges): opening a new ticket; the delete of the replaced resource closes this one`);
       const replacing = pendingReplacement(ref) ?? forced;
       const r = await openTicket(op, {

@@ -43,6 +43,7 @@ const taken = () => processMap<string, true>("taken-tickets.v1");
 
 /** Records that the resource `ref` is about to replace `pending.ticketId`. */
 export function noteReplacement(ref: ResourceRef, pending: PendingReplacement): void {
+  keptByDiff().delete(refKey(ref));
   registry().set(refKey(ref), pending);
 }
 
@@ -66,8 +67,9 @@ export function noteKeptByDiff(ref: ResourceRef, kept: PendingReplacement): void
 
 /**
  * The replacement the engine forced on `ref` although its diff planned none: the ticket its diff
- * said it keeps. The create must not take that ticket back by its marker, since the delete of the
- * replaced resource closes it.
+ * said it keeps (never set beside a planned replacement: the two notes replace each other). The
+ * create must not take that ticket back by its marker, since the delete of the replaced resource
+ * closes it.
  */
 export function forcedReplacement(ref: ResourceRef): PendingReplacement | undefined {
   const kept = keptByDiff().get(refKey(ref));
